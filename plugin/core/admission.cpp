@@ -1,0 +1,184 @@
+// Who gets in: practitioners create rooms; credentials lead to the moderator
+// seat or, for everyone else, always to the lobby. Failed credentials are
+// rate-limited, and an unknown room looks exactly like a wrong credential.
+#include <sodium.h>
+
+#include "core/counsel_service.hpp"
+#include "core/room_views.hpp"
+
+namespace counsel {
+namespace {
+
+constexpr int kRoomIdAttempts = 4;
+const std::string kGlobalKey = "global";
+
+std::string handle_key(HandleId handle) { return std::to_string(handle); }
+
+}  // namespace
+
+bool CounselService::credential_attempt_allowed(HandleId handle, const std::string& room_key,
+                                                std::int64_t now_ms) const {
+    return handle_attempts_.allows(handle_key(handle), now_ms) && room_attempts_.allows(room_key, now_ms) &&
+           unknown_room_attempts_.allows(room_key, now_ms);
+}
+
+void CounselService::credential_attempt_failed(HandleId handle, const std::string& room_key, bool known_room,
+                                               std::int64_t now_ms) {
+    handle_attempts_.fail(handle_key(handle), now_ms);
+    (known_room ? room_attempts_ : unknown_room_attempts_).fail(room_key, now_ms);
+}
+
+void CounselService::on_create(const Context& ctx, CreateRequest& req) {
+    const std::int64_t now_ms = clock_.monotonic_ms();
+    const std::string who = handle_key(ctx.handle);
+    if (!key_attempts_.allows(who, now_ms) || !global_key_attempts_.allows(kGlobalKey, now_ms))
+        return fail(ctx, error(ErrorCode::TooManyAttempts, "too many attempts: try again later"));
+    const auto practitioner = practitioners_.verify(req.practitioner_key.view());
+    req.practitioner_key.wipe();
+    if (!practitioner) {
+        key_attempts_.fail(who, now_ms);
+        global_key_attempts_.fail(kGlobalKey, now_ms);
+        gateway_.log(Gateway::Level::Warn, "[counsel] handle " + who + ": create refused (practitioner key)");
+        return fail(ctx, error(ErrorCode::NotAuthorized, "not authorized"));
+    }
+
+    // A fresh id, recorded durably as live before anyone learns it.
+    std::string room_id;
+    for (int attempt = 0; attempt < kRoomIdAttempts && room_id.empty(); ++attempt) {
+        std::string candidate = random_token();
+        if (ledger_.open_room(room_digest(candidate))) room_id = std::move(candidate);
+    }
+    if (room_id.empty()) {
+        gateway_.log(Gateway::Level::Error, "[counsel] cannot record a new room in state_db; create refused");
+        return fail(ctx, error(ErrorCode::Internal, "the room could not be recorded; nothing was created"));
+    }
+
+    std::string moderator_token = random_token();
+    std::vector<std::string> invite_tokens;
+    std::vector<Invite> invites;
+    for (SecretString& label : req.labels) {
+        invite_tokens.push_back(random_token());
+        invites.push_back(Invite{std::move(label), hasher_.hash(invite_tokens.back())});
+    }
+    std::string password;
+    std::optional<Digest> password_digest;
+    if (req.password) {
+        password = random_password();
+        password_digest = hasher_.hash(password);
+    }
+
+    const std::int64_t now_unix = clock_.unix_s();
+    const std::int64_t expires_at = req.starts_at + req.duration_s;
+    RoomSettings settings{room_id,
+                          std::move(req.title),
+                          req.e2ee,
+                          req.recording,
+                          req.starts_at,
+                          expires_at,
+                          now_ms + (expires_at - now_unix) * 1000};
+    auto room = std::make_unique<Room>(std::move(settings), hasher_.hash(moderator_token), password_digest,
+                                       std::move(invites));
+    Room& created = *room;
+    rooms_.emplace(created.digest(), std::move(room));
+    ++rooms_created_;
+
+    Json invite_list = Json::array();
+    for (std::size_t i = 0; i < invite_tokens.size(); ++i) {
+        invite_list.append(
+            Json::object().set("label", created.invites()[i].label.view()).set("token", invite_tokens[i]));
+    }
+    Json answer = Json::object()
+                      .set("counsel", "created")
+                      .set("room", room_id)
+                      .set("moderator_token", moderator_token)
+                      .set("invites", invite_list)
+                      .set("starts_at", created.settings().starts_at)
+                      .set("expires_at", expires_at)
+                      .set("e2ee", created.settings().e2ee)
+                      .set("recording", created.settings().recording == RecordingMode::WithConsent ? "with_consent" : "off");
+    if (req.password) answer.set("password", password);
+    reply(ctx, std::move(answer));
+
+    for (auto& token : invite_tokens) sodium_memzero(token.data(), token.size());
+    sodium_memzero(moderator_token.data(), moderator_token.size());
+    sodium_memzero(password.data(), password.size());
+    gateway_.log(Gateway::Level::Info, "[counsel] handle " + who + ": room " + created.ref() + " created");
+    notify("created", created,
+           Json::object()
+               .set("invitees", static_cast<std::int64_t>(invite_tokens.size()))
+               .set("password", req.password)
+               .set("e2ee", created.settings().e2ee)
+               .set("recording", created.settings().recording == RecordingMode::WithConsent));
+}
+
+void CounselService::on_join(const Context& ctx, JoinRequest& req) {
+    if (handles_[ctx.handle].room) return fail(ctx, error(ErrorCode::NotAllowed, "this handle is already in a room"));
+    const std::int64_t now_ms = clock_.monotonic_ms();
+    const Digest digest = room_digest(req.room);
+    const std::string room_key = hex(digest);
+    if (!credential_attempt_allowed(ctx.handle, room_key, now_ms))
+        return fail(ctx, error(ErrorCode::TooManyAttempts, "too many attempts: try again later"));
+
+    auto found = rooms_.find(digest);
+    if (found == rooms_.end()) {
+        if (pending_tombstones_.count(digest) || ledger_.state(digest) == LedgerState::Tombstoned)
+            return fail(ctx, error(ErrorCode::Ended, "this session has ended"));
+        credential_attempt_failed(ctx.handle, room_key, false, now_ms);
+        return fail(ctx, error(ErrorCode::NotAuthorized, "not authorized"));
+    }
+    Room& room = *found->second;
+    const Digest presented = hasher_.hash(req.credential.view());
+    req.credential.wipe();
+    const auto credential = req.by_password ? room.match_password(presented) : room.match_token(presented);
+    if (!credential || room.is_burned(*credential) || room.banned(ctx.handle)) {
+        credential_attempt_failed(ctx.handle, room_key, true, now_ms);
+        gateway_.log(Gateway::Level::Verbose, "[counsel] handle " + handle_key(ctx.handle) + ": join refused (credential)");
+        return fail(ctx, error(ErrorCode::NotAuthorized, "not authorized"));
+    }
+
+    const bool moderator = credential->kind == CredentialRef::Kind::Moderator;
+    if (moderator && room.moderator()) return fail(ctx, error(ErrorCode::SeatTaken, "the moderator seat is taken"));
+    if (!moderator) {
+        if (room.locked()) return fail(ctx, error(ErrorCode::Locked, "the room is locked"));
+        if (room.in_use(*credential))
+            return fail(ctx, error(ErrorCode::InUse, "this personal link is already in use in this room"));
+        if (room.count(Presence::Lobby) >= static_cast<std::size_t>(config_.max_participants))
+            return fail(ctx, error(ErrorCode::Full, "the waiting room is full"));
+    }
+
+    std::uint64_t id = random_participant_id();
+    while (room.find(id)) id = random_participant_id();
+    room.add(Participant{id, ctx.handle, moderator ? Role::Moderator : Role::Guest,
+                         moderator ? Presence::Admitted : Presence::Lobby, *credential, std::move(req.display),
+                         clock_.unix_s(), now_ms});
+    handles_[ctx.handle] = Seat{&room, id};
+
+    if (moderator) {
+        room.set_moderator_left_ms(std::nullopt);
+        const RoomSettings& s = room.settings();
+        reply(ctx, Json::object()
+                       .set("counsel", "joined")
+                       .set("role", "moderator")
+                       .set("id", id)
+                       .set("room", s.id)
+                       .set("title", s.title.view())
+                       .set("participants", participants_view(room))
+                       .set("lobby", lobby_view(room))
+                       .set("locked", room.locked())
+                       .set("e2ee", s.e2ee)
+                       .set("recording", s.recording == RecordingMode::WithConsent ? "with_consent" : "off")
+                       .set("expires_at", s.expires_at)
+                       .set("notice", config_.notice_text));
+        broadcast_participants(room);
+        gateway_.log(Gateway::Level::Info,
+                     "[counsel] handle " + handle_key(ctx.handle) + ": moderator of room " + room.ref());
+        notify("moderator_joined", room);
+    } else {
+        // A lobby member learns its own id and the notice, nothing about the room.
+        reply(ctx, Json::object().set("counsel", "waiting").set("id", id).set("notice", config_.notice_text));
+        send_lobby_to_moderator(room);
+        notify("lobby", room, Json::object().set("waiting", static_cast<std::int64_t>(room.count(Presence::Lobby))));
+    }
+}
+
+}  // namespace counsel

@@ -1,0 +1,36 @@
+// The plugin's settings (janus.plugin.counsel.jcfg), validated once at start.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace counsel {
+
+struct PractitionerEntry {
+    std::string id;
+    std::string key_hash;  // crypto_pwhash_str (Argon2id)
+};
+
+struct Config {
+    std::string state_db = "/var/lib/janus/counsel/state.db";
+    std::string rec_dir = "/var/lib/janus/counsel/rec";
+    std::string events_url;
+    std::string notice_text =
+        "Bitte beachten Sie: Ton- und Videoaufzeichnungen sowie Screenshots dieser Sitzung sind nicht gestattet. "
+        "Please note: recording audio or video and taking screenshots of this session is not allowed.";
+    std::int64_t max_duration_s = 4 * 3600;
+    std::int64_t max_advance_s = 7 * 24 * 3600;
+    std::int64_t lobby_timeout_s = 3600;
+    std::int64_t idle_end_s = 600;
+    std::int64_t max_participants = 10;
+    std::vector<PractitionerEntry> practitioners;
+
+    // The default room length: an hour, or less if the cap is lower.
+    std::int64_t default_duration_s() const { return max_duration_s < 3600 ? max_duration_s : 3600; }
+    // Why these settings cannot run, or nullopt if they can.
+    std::optional<std::string> problem() const;
+};
+
+}  // namespace counsel

@@ -1,0 +1,138 @@
+// Dispatch, answers and timers of CounselService. The rules for each request
+// live beside it: admission.cpp (create, join), moderation.cpp (admit, deny,
+// kick, mute, lock, incident) and room_lifecycle.cpp (leave, end, purge).
+#include "core/counsel_service.hpp"
+
+#include "core/room_views.hpp"
+
+namespace counsel {
+namespace {
+
+constexpr std::int64_t kSweepEveryMs = 10'000;
+
+}  // namespace
+
+CounselService::CounselService(Config config, Gateway& gateway, RoomLedger& ledger, const Clock& clock)
+    : config_(std::move(config)),
+      gateway_(gateway),
+      ledger_(ledger),
+      clock_(clock),
+      practitioners_(config_.practitioners),
+      handle_attempts_({5, 10'000, 100'000}),
+      room_attempts_({20, 3'000, SIZE_MAX}),
+      unknown_room_attempts_({20, 3'000, 20'000}),
+      key_attempts_({5, 10'000, 100'000}),
+      global_key_attempts_({10, 1'000, 1}) {}
+
+CounselService::~CounselService() = default;
+
+void CounselService::attach(HandleId handle) { handles_.try_emplace(handle); }
+
+void CounselService::detach(HandleId handle) {
+    auto it = handles_.find(handle);
+    if (it == handles_.end()) return;
+    if (Room* room = it->second.room) unseat(*room, it->second.participant);
+    handles_.erase(handle);
+}
+
+void CounselService::handle(HandleId handle, const std::string& transaction, const Json& body, bool has_jsep) {
+    handles_.try_emplace(handle);  // a request may race ahead of attach
+    const Context ctx{handle, transaction};
+    if (has_jsep) return fail(ctx, error(ErrorCode::Malformed, "this request does not take a JSEP"));
+    auto parsed = parse_request(body, config_, clock_.unix_s());
+    if (auto* failure = std::get_if<Error>(&parsed)) return fail(ctx, *failure);
+    std::visit(
+        [&](auto& req) {
+            using T = std::decay_t<decltype(req)>;
+            if constexpr (std::is_same_v<T, CreateRequest>) on_create(ctx, req);
+            else if constexpr (std::is_same_v<T, JoinRequest>) on_join(ctx, req);
+            else if constexpr (std::is_same_v<T, TargetRequest>) on_target(ctx, req);
+            else if constexpr (std::is_same_v<T, MuteRequest>) on_mute(ctx, req);
+            else if constexpr (std::is_same_v<T, LockRequest>) on_lock(ctx, req);
+            else if constexpr (std::is_same_v<T, EndRequest>) on_end(ctx);
+            else if constexpr (std::is_same_v<T, LeaveRequest>) on_leave(ctx);
+            else if constexpr (std::is_same_v<T, IncidentRequest>) on_incident(ctx, req);
+        },
+        std::get<Request>(parsed));
+}
+
+void CounselService::tick() {
+    const std::int64_t now = clock_.monotonic_ms();
+    // Collect first: ending a room changes rooms_.
+    std::vector<std::pair<Room*, EndReason>> ending;
+    for (auto& [digest, room] : rooms_) {
+        if (now >= room->settings().expires_ms) ending.emplace_back(room.get(), EndReason::Expired);
+        else if (auto left = room->moderator_left_ms(); left && now - *left >= config_.idle_end_s * 1000)
+            ending.emplace_back(room.get(), EndReason::Idle);
+    }
+    for (auto& [room, reason] : ending) end_room(*room, reason, nullptr);
+
+    for (auto& [digest, room] : rooms_) {
+        std::vector<std::uint64_t> expired;
+        for (const Participant& p : room->people())
+            if (p.presence == Presence::Lobby && now - p.since_ms >= config_.lobby_timeout_s * 1000) expired.push_back(p.id);
+        for (std::uint64_t id : expired) {
+            const HandleId handle = room->find(id)->handle;
+            send(handle, Json::object().set("counsel", "timeout"));
+            gateway_.close_pc(handle);
+            unseat(*room, id);
+        }
+    }
+
+    for (auto it = pending_tombstones_.begin(); it != pending_tombstones_.end();)
+        it = ledger_.tombstone(*it) ? pending_tombstones_.erase(it) : std::next(it);
+
+    if (now - last_sweep_ms_ >= kSweepEveryMs) {
+        last_sweep_ms_ = now;
+        handle_attempts_.sweep(now);
+        room_attempts_.sweep(now);
+        unknown_room_attempts_.sweep(now);
+        key_attempts_.sweep(now);
+        global_key_attempts_.sweep(now);
+    }
+}
+
+ServiceStats CounselService::stats() const {
+    ServiceStats s;
+    s.rooms = rooms_.size();
+    for (const auto& [digest, room] : rooms_) {
+        s.lobby += room->count(Presence::Lobby);
+        s.admitted += room->count(Presence::Admitted);
+    }
+    s.handles = handles_.size();
+    s.rooms_created = rooms_created_;
+    s.rooms_ended = rooms_ended_;
+    return s;
+}
+
+Json CounselService::describe_handle(HandleId handle) const {
+    Json out = Json::object();
+    auto it = handles_.find(handle);
+    if (it == handles_.end() || !it->second.room) return out.set("state", "idle");
+    for (const Participant& p : it->second.room->people()) {
+        if (p.id != it->second.participant) continue;
+        out.set("role", p.role == Role::Moderator ? "moderator" : "participant");
+        out.set("state", p.presence == Presence::Lobby ? "lobby" : "admitted");
+        out.set("room", it->second.room->ref());
+    }
+    return out;
+}
+
+Participant* CounselService::seated_participant(HandleId handle) {
+    auto it = handles_.find(handle);
+    if (it == handles_.end() || !it->second.room) return nullptr;
+    return it->second.room->find(it->second.participant);
+}
+
+void CounselService::reply(const Context& ctx, Json answer) { gateway_.push_event(ctx.handle, ctx.transaction, answer); }
+
+void CounselService::fail(const Context& ctx, const Error& failure) { reply(ctx, error_view(failure)); }
+
+void CounselService::send(HandleId handle, Json event) { gateway_.push_event(handle, std::string(), event); }
+
+void CounselService::notify(const char* event, const Room& room, Json details) {
+    details.set("event", event).set("room", room.ref());
+    gateway_.notify_event(details);
+}
+
+}  // namespace counsel

@@ -1,0 +1,116 @@
+// The rules of janus-counsel: rooms, the lobby, the moderator seat, purges.
+// Single-threaded by design: the room thread owns one instance and is the
+// only caller, so no state here needs a lock. It talks to Janus only through
+// Gateway and to the disk only through RoomLedger.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <unordered_map>
+
+#include "core/clock.hpp"
+#include "core/config.hpp"
+#include "core/gateway.hpp"
+#include "core/practitioner_directory.hpp"
+#include "core/rate_limiter.hpp"
+#include "core/requests.hpp"
+#include "core/room.hpp"
+#include "core/room_ledger.hpp"
+
+namespace counsel {
+
+// Counts for the admin API; never names.
+struct ServiceStats {
+    std::size_t rooms = 0;
+    std::size_t lobby = 0;
+    std::size_t admitted = 0;
+    std::size_t handles = 0;
+    std::uint64_t rooms_created = 0;
+    std::uint64_t rooms_ended = 0;
+};
+
+enum class EndReason { Moderator, Expired, Idle, Shutdown };
+
+class CounselService {
+public:
+    CounselService(Config config, Gateway& gateway, RoomLedger& ledger, const Clock& clock);
+    ~CounselService();
+
+    void attach(HandleId handle);
+    void detach(HandleId handle);
+    // One request from a handle; every outcome is answered with `transaction`.
+    void handle(HandleId handle, const std::string& transaction, const Json& body, bool has_jsep);
+    // Timers: expiry, idle end, lobby timeout. Call often (e.g. every 250 ms).
+    void tick();
+    // Ends every room (the plugin is being unloaded): tombstoned, everyone told.
+    void end_all();
+
+    ServiceStats stats() const;
+    // Admin view of one handle: role and state, no names.
+    Json describe_handle(HandleId handle) const;
+    const Config& config() const { return config_; }
+
+private:
+    struct Seat {  // where a handle sits, if anywhere
+        Room* room = nullptr;
+        std::uint64_t participant = 0;
+    };
+    struct Context {
+        HandleId handle;
+        const std::string& transaction;
+    };
+
+    void on_create(const Context& ctx, CreateRequest& req);
+    void on_join(const Context& ctx, JoinRequest& req);
+    void on_target(const Context& ctx, const TargetRequest& req);
+    void on_mute(const Context& ctx, const MuteRequest& req);
+    void on_lock(const Context& ctx, const LockRequest& req);
+    void on_end(const Context& ctx);
+    void on_leave(const Context& ctx);
+    void on_incident(const Context& ctx, const IncidentRequest& req);
+
+    // The moderator seat the handle holds, or nullptr after answering 487.
+    Room* moderated_room(const Context& ctx);
+    Participant* seated_participant(HandleId handle);
+    void reply(const Context& ctx, Json answer);
+    void fail(const Context& ctx, const Error& failure);
+    void send(HandleId handle, Json event);
+
+    // Removes a person from their room (leave, detach, deny, kick, timeout)
+    // and tells the others what changed.
+    void unseat(Room& room, std::uint64_t id);
+    void broadcast_participants(Room& room);
+    void send_lobby_to_moderator(Room& room);
+    // Ends a room: tombstone, tell everyone, purge. Returns the purge's duration.
+    void end_room(Room& room, EndReason reason, const Context* by_moderator);
+    void notify(const char* event, const Room& room, Json details = Json::object());
+
+    bool credential_attempt_allowed(HandleId handle, const std::string& room_key, std::int64_t now_ms) const;
+    void credential_attempt_failed(HandleId handle, const std::string& room_key, bool known_room, std::int64_t now_ms);
+
+    Config config_;
+    Gateway& gateway_;
+    RoomLedger& ledger_;
+    const Clock& clock_;
+    PractitionerDirectory practitioners_;
+    CredentialHasher hasher_;
+
+    std::map<Digest, std::unique_ptr<Room>> rooms_;
+    std::unordered_map<HandleId, Seat> handles_;
+    // Tombstones whose durable write failed: refused in memory, retried on tick.
+    std::set<Digest> pending_tombstones_;
+
+    RateLimiter handle_attempts_;
+    RateLimiter room_attempts_;          // rooms that exist; dropped with the room
+    RateLimiter unknown_room_attempts_;  // ids that do not: bounded memory
+    RateLimiter key_attempts_;           // practitioner keys per handle
+    RateLimiter global_key_attempts_;    // caps Argon2id work on the room thread
+    std::int64_t last_sweep_ms_ = 0;
+    std::uint64_t rooms_created_ = 0;
+    std::uint64_t rooms_ended_ = 0;
+};
+
+}  // namespace counsel

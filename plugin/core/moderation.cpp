@@ -1,0 +1,100 @@
+// What only the moderator may do: admit, deny, kick, mute, lock, report an
+// incident. Nothing here can hand moderator rights to anyone else.
+#include "core/counsel_service.hpp"
+#include "core/room_views.hpp"
+
+namespace counsel {
+
+Room* CounselService::moderated_room(const Context& ctx) {
+    Participant* self = seated_participant(ctx.handle);
+    if (!self || self->role != Role::Moderator) {
+        fail(ctx, error(ErrorCode::NotAllowed, "only the moderator may do this"));
+        return nullptr;
+    }
+    return handles_[ctx.handle].room;
+}
+
+void CounselService::on_target(const Context& ctx, const TargetRequest& req) {
+    Room* room = moderated_room(ctx);
+    if (!room) return;
+    Participant* target = room->find(req.id);
+    if (!target) return fail(ctx, error(ErrorCode::Invalid, "no such person in this room"));
+    if (target->role == Role::Moderator)
+        return fail(ctx, error(ErrorCode::NotAllowed, "the moderator cannot be the target of this request"));
+    if (req.action != TargetAction::Kick && target->presence != Presence::Lobby)
+        return fail(ctx, error(ErrorCode::Invalid, "this person is not in the waiting room"));
+
+    const HandleId handle = target->handle;
+    const std::uint64_t id = target->id;
+    switch (req.action) {
+        case TargetAction::Admit: {
+            if (room->count(Presence::Admitted) >= static_cast<std::size_t>(config_.max_participants))
+                return fail(ctx, error(ErrorCode::Full, "the room is full"));
+            target->presence = Presence::Admitted;
+            const RoomSettings& s = room->settings();
+            send(handle, Json::object()
+                             .set("counsel", "admitted")
+                             .set("id", id)
+                             .set("participants", participants_view(*room))
+                             .set("e2ee", s.e2ee)
+                             .set("recording", s.recording == RecordingMode::WithConsent ? "with_consent" : "off")
+                             .set("expires_at", s.expires_at));
+            broadcast_participants(*room);
+            send_lobby_to_moderator(*room);
+            notify("admitted", *room,
+                   Json::object().set("admitted", static_cast<std::int64_t>(room->count(Presence::Admitted))));
+            break;
+        }
+        case TargetAction::Deny:
+            send(handle, Json::object().set("counsel", "denied"));
+            gateway_.close_pc(handle);
+            unseat(*room, id);
+            break;
+        case TargetAction::Kick:
+            // A personal token is burned; a shared password cannot be, so the handle is banned.
+            room->burn(target->credential);
+            if (target->credential.kind == CredentialRef::Kind::Password) room->ban(handle);
+            send(handle, Json::object().set("counsel", "removed"));
+            gateway_.close_pc(handle);
+            unseat(*room, id);
+            notify("removed", *room);
+            break;
+    }
+    reply(ctx, Json::object().set("counsel", "ok").set("request", action_name(req.action)).set("id", id));
+}
+
+void CounselService::on_mute(const Context& ctx, const MuteRequest& req) {
+    Room* room = moderated_room(ctx);
+    if (!room) return;
+    Participant* target = room->find(req.id);
+    if (!target || target->presence != Presence::Admitted)
+        return fail(ctx, error(ErrorCode::Invalid, "no such participant in this room"));
+    if (req.audio) target->muted_audio = *req.audio;
+    if (req.video) target->muted_video = *req.video;
+    send(target->handle, Json::object().set("counsel", "muted").set(
+                             "muted", Json::object().set("audio", target->muted_audio).set("video", target->muted_video)));
+    broadcast_participants(*room);
+    reply(ctx, Json::object().set("counsel", "ok").set("request", "mute").set("id", req.id));
+}
+
+void CounselService::on_lock(const Context& ctx, const LockRequest& req) {
+    Room* room = moderated_room(ctx);
+    if (!room) return;
+    room->set_locked(req.locked);
+    reply(ctx, Json::object()
+                   .set("counsel", "ok")
+                   .set("request", req.locked ? "lock" : "unlock")
+                   .set("locked", req.locked));
+}
+
+void CounselService::on_incident(const Context& ctx, const IncidentRequest& req) {
+    Room* room = moderated_room(ctx);
+    if (!room) return;
+    // The data-protection contact learns that and what kind, never who or what was said.
+    notify("incident", *room, Json::object().set("category", category_name(req.category)));
+    gateway_.log(Gateway::Level::Warn,
+                 std::string("[counsel] room ") + room->ref() + ": incident reported (" + category_name(req.category) + ")");
+    reply(ctx, Json::object().set("counsel", "ok").set("request", "incident"));
+}
+
+}  // namespace counsel

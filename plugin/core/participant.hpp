@@ -1,0 +1,34 @@
+// One person in a room: in the lobby or admitted, on one Janus handle.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "core/gateway.hpp"
+#include "core/secret_string.hpp"
+
+namespace counsel {
+
+enum class Role { Moderator, Guest };
+enum class Presence { Lobby, Admitted };
+
+// Which credential let a person in; it decides what `kick` burns.
+struct CredentialRef {
+    enum class Kind { Moderator, Invite, Password } kind;
+    std::size_t invite_index = 0;  // for Kind::Invite
+};
+
+struct Participant {
+    std::uint64_t id;
+    HandleId handle;
+    Role role;
+    Presence presence;
+    CredentialRef credential;
+    SecretString display;
+    std::int64_t since_unix;  // when they arrived (lobby) — shown to the moderator
+    std::int64_t since_ms;    // the same, monotonic, for lobby_timeout_s
+    bool muted_audio = false;
+    bool muted_video = false;
+};
+
+}  // namespace counsel

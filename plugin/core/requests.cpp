@@ -1,0 +1,276 @@
+#include "core/requests.hpp"
+
+#include <cstring>
+#include <initializer_list>
+#include <string_view>
+
+#include "core/credentials.hpp"
+
+namespace counsel {
+namespace {
+
+constexpr std::size_t kMaxLabelChars = 64;
+constexpr std::size_t kMaxDisplayChars = 64;
+constexpr std::size_t kMaxTitleChars = 80;
+constexpr std::int64_t kMinDurationS = 60;
+constexpr std::int64_t kStartsAtSlackS = 300;  // a booking system's clock may lag a little
+
+Error malformed(std::string message) { return error(ErrorCode::Malformed, std::move(message)); }
+Error invalid(std::string message) { return error(ErrorCode::Invalid, std::move(message)); }
+
+// Rejects fields the request does not define: a typo must not be silently ignored.
+std::optional<Error> only_fields(const Json& body, std::initializer_list<const char*> allowed) {
+    const char* key;
+    json_t* value;
+    json_object_foreach(body.get(), key, value) {
+        (void)value;
+        bool known = std::strcmp(key, "request") == 0;
+        for (const char* name : allowed) known = known || std::strcmp(key, name) == 0;
+        if (!known) return malformed("unknown field in request");
+    }
+    return std::nullopt;
+}
+
+// A field that must be present with a given type; nullopt result = error set.
+json_t* required(const Json& body, const char* key, bool (*is_type)(const json_t*), const char* what,
+                 std::optional<Error>& failure) {
+    json_t* v = body.field(key);
+    if (!v) {
+        failure = malformed(std::string("missing field: ") + key);
+        return nullptr;
+    }
+    if (!is_type(v)) {
+        failure = malformed(std::string("field ") + key + " must be " + what);
+        return nullptr;
+    }
+    return v;
+}
+
+bool is_string(const json_t* v) { return json_is_string(v); }
+bool is_integer(const json_t* v) { return json_is_integer(v); }
+bool is_array(const json_t* v) { return json_is_array(v); }
+
+std::optional<bool> optional_bool(const Json& body, const char* key, std::optional<Error>& failure) {
+    json_t* v = body.field(key);
+    if (!v) return std::nullopt;
+    if (!json_is_boolean(v)) {
+        failure = malformed(std::string("field ") + key + " must be a boolean");
+        return std::nullopt;
+    }
+    return json_is_true(v);
+}
+
+std::string_view text_of(json_t* v) { return {json_string_value(v), json_string_length(v)}; }
+
+std::variant<Request, Error> parse_create(const Json& body, const Config& config, std::int64_t now_unix) {
+    if (auto e = only_fields(body, {"practitioner_key", "invitees", "title", "starts_at", "duration_s", "e2ee",
+                                    "recording", "password"}))
+        return *e;
+    std::optional<Error> failure;
+    json_t* key = required(body, "practitioner_key", is_string, "a string", failure);
+    if (failure) return *failure;
+    json_t* invitees = required(body, "invitees", is_array, "an array", failure);
+    if (failure) return *failure;
+
+    CreateRequest req{};
+    req.practitioner_key = SecretString(text_of(key));
+    if (json_array_size(invitees) > static_cast<std::size_t>(config.max_participants - 1))
+        return invalid("too many invitees for max_participants");
+    std::size_t index;
+    json_t* invitee;
+    json_array_foreach(invitees, index, invitee) {
+        if (!json_is_object(invitee)) return malformed("every invitee must be an object with a label");
+        Json entry = Json::borrow(invitee);
+        if (auto e = only_fields(entry, {"label"})) return *e;
+        json_t* label = required(entry, "label", is_string, "a string", failure);
+        if (failure) return *failure;
+        if (!is_presentable_text(text_of(label), kMaxLabelChars))
+            return invalid("an invitee label must be 1-64 characters without control characters");
+        req.labels.emplace_back(text_of(label));
+    }
+    if (json_t* title = body.field("title")) {
+        if (!json_is_string(title)) return malformed("field title must be a string");
+        if (json_string_length(title) > 0 && !is_presentable_text(text_of(title), kMaxTitleChars))
+            return invalid("title must be at most 80 characters without control characters");
+        req.title = SecretString(text_of(title));
+    }
+    req.starts_at = now_unix;
+    if (json_t* starts = body.field("starts_at")) {
+        if (!json_is_integer(starts)) return malformed("field starts_at must be an integer (unix seconds)");
+        const std::int64_t value = json_integer_value(starts);
+        if (value < now_unix - kStartsAtSlackS || value > now_unix + config.max_advance_s)
+            return invalid("starts_at lies too far in the past or the future");
+        req.starts_at = value;
+    }
+    req.duration_s = config.default_duration_s();
+    if (json_t* duration = body.field("duration_s")) {
+        if (!json_is_integer(duration)) return malformed("field duration_s must be an integer (seconds)");
+        const std::int64_t value = json_integer_value(duration);
+        if (value < kMinDurationS || value > config.max_duration_s)
+            return invalid("duration_s must be between 60 and max_duration_s");
+        req.duration_s = value;
+    }
+    req.recording = RecordingMode::Off;
+    if (json_t* recording = body.field("recording")) {
+        if (!json_is_string(recording)) return malformed("field recording must be a string");
+        const std::string_view mode = text_of(recording);
+        if (mode == "with_consent") req.recording = RecordingMode::WithConsent;
+        else if (mode != "off") return invalid("recording must be \"off\" or \"with_consent\"");
+    }
+    const std::optional<bool> e2ee = optional_bool(body, "e2ee", failure);
+    if (failure) return *failure;
+    if (e2ee.value_or(false) && req.recording == RecordingMode::WithConsent)
+        return error(ErrorCode::Conflict, "an end-to-end encrypted room cannot be recorded");
+    req.e2ee = e2ee.value_or(req.recording == RecordingMode::Off);
+    req.password = optional_bool(body, "password", failure).value_or(false);
+    if (failure) return *failure;
+    if (req.labels.empty() && !req.password) return invalid("a room needs at least one invitee or a password");
+    return Request{std::move(req)};
+}
+
+std::variant<Request, Error> parse_join(const Json& body) {
+    if (auto e = only_fields(body, {"room", "token", "password", "display"})) return *e;
+    std::optional<Error> failure;
+    json_t* room = required(body, "room", is_string, "a string", failure);
+    if (failure) return *failure;
+    json_t* display = required(body, "display", is_string, "a string", failure);
+    if (failure) return *failure;
+    json_t* token = body.field("token");
+    json_t* password = body.field("password");
+    if (token && password) return error(ErrorCode::Conflict, "give either a token or a password, not both");
+    if (!token && !password) return malformed("missing field: token or password");
+    json_t* credential = token ? token : password;
+    if (!json_is_string(credential)) return malformed(token ? "field token must be a string" : "field password must be a string");
+    if (!looks_like_token(text_of(room))) return invalid("room must be a room id from an invitation link");
+    if (token ? !looks_like_token(text_of(credential)) : !looks_like_password(text_of(credential)))
+        return invalid(token ? "token must be a token from an invitation link" : "password must be 12 characters");
+    if (!is_presentable_text(text_of(display), kMaxDisplayChars))
+        return invalid("display must be 1-64 characters without control characters");
+    return Request{JoinRequest{std::string(text_of(room)), SecretString(text_of(credential)), password != nullptr,
+                               SecretString(text_of(display))}};
+}
+
+std::optional<std::uint64_t> participant_id(const Json& body, std::optional<Error>& failure) {
+    json_t* id = required(body, "id", is_integer, "an integer", failure);
+    if (failure) return std::nullopt;
+    const json_int_t value = json_integer_value(id);
+    if (value < 1 || value >= (json_int_t{1} << 53)) {
+        failure = invalid("id is not a participant id");
+        return std::nullopt;
+    }
+    return static_cast<std::uint64_t>(value);
+}
+
+std::variant<Request, Error> parse_target(const Json& body, TargetAction action) {
+    if (auto e = only_fields(body, {"id"})) return *e;
+    std::optional<Error> failure;
+    auto id = participant_id(body, failure);
+    if (failure) return *failure;
+    return Request{TargetRequest{action, *id}};
+}
+
+std::variant<Request, Error> parse_mute(const Json& body) {
+    if (auto e = only_fields(body, {"id", "audio", "video"})) return *e;
+    std::optional<Error> failure;
+    auto id = participant_id(body, failure);
+    if (failure) return *failure;
+    MuteRequest req{*id, optional_bool(body, "audio", failure), std::nullopt};
+    if (failure) return *failure;
+    req.video = optional_bool(body, "video", failure);
+    if (failure) return *failure;
+    if (!req.audio && !req.video) return malformed("mute needs audio and/or video");
+    return Request{req};
+}
+
+std::variant<Request, Error> parse_incident(const Json& body) {
+    if (auto e = only_fields(body, {"category"})) return *e;
+    std::optional<Error> failure;
+    json_t* category = required(body, "category", is_string, "a string", failure);
+    if (failure) return *failure;
+    static constexpr IncidentCategory kAll[] = {IncidentCategory::UnauthorizedPerson, IncidentCategory::RecordingSuspected,
+                                                IncidentCategory::DataLeak, IncidentCategory::Technical,
+                                                IncidentCategory::Other};
+    for (IncidentCategory c : kAll)
+        if (text_of(category) == category_name(c)) return Request{IncidentRequest{c}};
+    return invalid("unknown incident category");
+}
+
+template <typename T>
+std::variant<Request, Error> parse_bare(const Json& body, T request) {
+    if (auto e = only_fields(body, {})) return *e;
+    return Request{request};
+}
+
+}  // namespace
+
+std::variant<Request, Error> parse_request(const Json& body, const Config& config, std::int64_t now_unix) {
+    if (!json_is_object(body.get())) return malformed("the body must be a JSON object");
+    json_t* request = body.field("request");
+    if (!request) return malformed("missing field: request");
+    if (!json_is_string(request)) return malformed("field request must be a string");
+    const std::string_view name = text_of(request);
+    if (name == "create") return parse_create(body, config, now_unix);
+    if (name == "join") return parse_join(body);
+    if (name == "admit") return parse_target(body, TargetAction::Admit);
+    if (name == "deny") return parse_target(body, TargetAction::Deny);
+    if (name == "kick") return parse_target(body, TargetAction::Kick);
+    if (name == "mute") return parse_mute(body);
+    if (name == "lock") return parse_bare(body, LockRequest{true});
+    if (name == "unlock") return parse_bare(body, LockRequest{false});
+    if (name == "end") return parse_bare(body, EndRequest{});
+    if (name == "leave") return parse_bare(body, LeaveRequest{});
+    if (name == "incident") return parse_incident(body);
+    return malformed("unknown request");
+}
+
+const char* action_name(TargetAction action) {
+    switch (action) {
+        case TargetAction::Admit: return "admit";
+        case TargetAction::Deny: return "deny";
+        case TargetAction::Kick: return "kick";
+    }
+    return "";
+}
+
+const char* category_name(IncidentCategory category) {
+    switch (category) {
+        case IncidentCategory::UnauthorizedPerson: return "unauthorized_person";
+        case IncidentCategory::RecordingSuspected: return "recording_suspected";
+        case IncidentCategory::DataLeak: return "data_leak";
+        case IncidentCategory::Technical: return "technical";
+        case IncidentCategory::Other: return "other";
+    }
+    return "";
+}
+
+bool is_presentable_text(std::string_view text, std::size_t max_chars) {
+    std::size_t chars = 0;
+    bool visible = false;
+    for (std::size_t i = 0; i < text.size();) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        std::uint32_t code;
+        std::size_t len;
+        if (byte < 0x80) { code = byte; len = 1; }
+        else if ((byte & 0xE0) == 0xC0) { code = byte & 0x1F; len = 2; }
+        else if ((byte & 0xF0) == 0xE0) { code = byte & 0x0F; len = 3; }
+        else if ((byte & 0xF8) == 0xF0) { code = byte & 0x07; len = 4; }
+        else return false;
+        if (i + len > text.size()) return false;
+        for (std::size_t k = 1; k < len; ++k) {
+            const auto next = static_cast<unsigned char>(text[i + k]);
+            if ((next & 0xC0) != 0x80) return false;
+            code = (code << 6) | (next & 0x3F);
+        }
+        // C0/C1 controls, DEL, line/paragraph separators and bidi overrides can
+        // forge what a moderator sees; none belongs in a name.
+        if (code < 0x20 || (code >= 0x7F && code <= 0x9F) || code == 0x2028 || code == 0x2029 ||
+            (code >= 0x202A && code <= 0x202E) || (code >= 0x2066 && code <= 0x2069) || code == 0)
+            return false;
+        if (code != ' ' && code != 0xA0 && code != 0x3000) visible = true;
+        ++chars;
+        i += len;
+    }
+    return chars >= 1 && chars <= max_chars && visible;
+}
+
+}  // namespace counsel

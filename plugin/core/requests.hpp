@@ -1,0 +1,76 @@
+// The plugin API's requests as types. Parsing checks shape, types and every
+// value range before any rule runs, so a rejected request changes nothing.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/config.hpp"
+#include "core/error.hpp"
+#include "core/json.hpp"
+#include "core/secret_string.hpp"
+
+namespace counsel {
+
+enum class RecordingMode { Off, WithConsent };
+
+struct CreateRequest {
+    SecretString practitioner_key;
+    std::vector<SecretString> labels;
+    SecretString title;
+    std::int64_t starts_at;   // unix s
+    std::int64_t duration_s;
+    bool e2ee;
+    RecordingMode recording;
+    bool password;
+};
+
+struct JoinRequest {
+    std::string room;
+    SecretString credential;
+    bool by_password;
+    SecretString display;
+};
+
+enum class TargetAction { Admit, Deny, Kick };
+struct TargetRequest {
+    TargetAction action;
+    std::uint64_t id;
+};
+
+struct MuteRequest {
+    std::uint64_t id;
+    std::optional<bool> audio;
+    std::optional<bool> video;
+};
+
+struct LockRequest {
+    bool locked;
+};
+
+struct EndRequest {};
+struct LeaveRequest {};
+
+enum class IncidentCategory { UnauthorizedPerson, RecordingSuspected, DataLeak, Technical, Other };
+struct IncidentRequest {
+    IncidentCategory category;
+};
+
+using Request = std::variant<CreateRequest, JoinRequest, TargetRequest, MuteRequest, LockRequest, EndRequest,
+                             LeaveRequest, IncidentRequest>;
+
+// Parses a request body. `now_unix` bounds starts_at; `config` bounds the rest.
+std::variant<Request, Error> parse_request(const Json& body, const Config& config, std::int64_t now_unix);
+
+// Names for answers and events.
+const char* action_name(TargetAction action);
+const char* category_name(IncidentCategory category);
+
+// Whether `text` is fit to show people: valid UTF-8 (Jansson guarantees it),
+// 1..max_chars code points, no control characters, not only blanks.
+bool is_presentable_text(std::string_view text, std::size_t max_chars);
+
+}  // namespace counsel

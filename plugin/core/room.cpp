@@ -1,0 +1,84 @@
+#include "core/room.hpp"
+
+#include <sodium.h>
+
+#include <algorithm>
+
+namespace counsel {
+
+Room::Room(RoomSettings settings, Digest moderator_token, std::optional<Digest> password, std::vector<Invite> invites)
+    : settings_(std::move(settings)),
+      digest_(room_digest(settings_.id)),
+      moderator_token_(moderator_token),
+      password_(password),
+      invites_(std::move(invites)) {}
+
+Room::~Room() { purge(); }
+
+std::optional<CredentialRef> Room::match_token(const Digest& token) const {
+    // No early exit: the time taken does not depend on which hash matched.
+    std::optional<CredentialRef> found;
+    if (digest_equal(moderator_token_, token)) found = CredentialRef{CredentialRef::Kind::Moderator};
+    for (std::size_t i = 0; i < invites_.size(); ++i)
+        if (digest_equal(invites_[i].token, token) && !found) found = CredentialRef{CredentialRef::Kind::Invite, i};
+    return found;
+}
+
+std::optional<CredentialRef> Room::match_password(const Digest& password) const {
+    if (password_ && digest_equal(*password_, password)) return CredentialRef{CredentialRef::Kind::Password};
+    return std::nullopt;
+}
+
+bool Room::is_burned(const CredentialRef& credential) const {
+    return credential.kind == CredentialRef::Kind::Invite && invites_[credential.invite_index].burned;
+}
+
+void Room::burn(const CredentialRef& credential) {
+    if (credential.kind == CredentialRef::Kind::Invite) invites_[credential.invite_index].burned = true;
+}
+
+bool Room::in_use(const CredentialRef& credential) const {
+    if (credential.kind == CredentialRef::Kind::Password) return false;  // shared by design
+    return std::any_of(people_.begin(), people_.end(), [&](const Participant& p) {
+        return p.credential.kind == credential.kind && p.credential.invite_index == credential.invite_index;
+    });
+}
+
+Participant& Room::add(Participant participant) {
+    people_.push_back(std::move(participant));
+    return people_.back();
+}
+
+void Room::remove(std::uint64_t id) {
+    std::erase_if(people_, [id](const Participant& p) { return p.id == id; });
+}
+
+Participant* Room::find(std::uint64_t id) {
+    auto it = std::find_if(people_.begin(), people_.end(), [id](const Participant& p) { return p.id == id; });
+    return it == people_.end() ? nullptr : &*it;
+}
+
+Participant* Room::moderator() {
+    auto it = std::find_if(people_.begin(), people_.end(), [](const Participant& p) { return p.role == Role::Moderator; });
+    return it == people_.end() ? nullptr : &*it;
+}
+
+std::size_t Room::count(Presence presence) const {
+    return static_cast<std::size_t>(
+        std::count_if(people_.begin(), people_.end(), [presence](const Participant& p) { return p.presence == presence; }));
+}
+
+void Room::purge() {
+    people_.clear();  // SecretString wipes each display name
+    for (auto& invite : invites_) sodium_memzero(invite.token.data(), invite.token.size());
+    invites_.clear();
+    settings_.title.wipe();
+    sodium_memzero(moderator_token_.data(), moderator_token_.size());
+    if (password_) sodium_memzero(password_->data(), password_->size());
+    password_.reset();
+    banned_.clear();
+    if (!settings_.id.empty()) sodium_memzero(settings_.id.data(), settings_.id.size());
+    settings_.id.clear();
+}
+
+}  // namespace counsel

@@ -1,0 +1,89 @@
+// A room's state for one session: its credentials (hashed), who waits in the
+// lobby, who is admitted, the moderator seat. Rules that only need this state
+// live here; the service decides what to tell whom.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/credentials.hpp"
+#include "core/participant.hpp"
+#include "core/requests.hpp"
+#include "core/secret_string.hpp"
+
+namespace counsel {
+
+struct Invite {
+    SecretString label;
+    Digest token;
+    bool burned = false;
+};
+
+struct RoomSettings {
+    std::string id;
+    SecretString title;
+    bool e2ee;
+    RecordingMode recording;
+    std::int64_t starts_at;     // unix s
+    std::int64_t expires_at;    // unix s
+    std::int64_t expires_ms;    // monotonic deadline
+};
+
+class Room {
+public:
+    Room(RoomSettings settings, Digest moderator_token, std::optional<Digest> password, std::vector<Invite> invites);
+    ~Room();
+    Room(const Room&) = delete;
+    Room& operator=(const Room&) = delete;
+
+    const RoomSettings& settings() const { return settings_; }
+    const Digest& digest() const { return digest_; }
+    // A short reference for events and logs: derived from the tombstone digest.
+    std::string ref() const { return hex(digest_, 8); }
+
+    // Which credential a token or password digest matches; checks every
+    // stored hash in constant time, whatever matches first.
+    std::optional<CredentialRef> match_token(const Digest& token) const;
+    std::optional<CredentialRef> match_password(const Digest& password) const;
+    const std::vector<Invite>& invites() const { return invites_; }
+    bool is_burned(const CredentialRef& credential) const;
+    void burn(const CredentialRef& credential);
+    // Whether someone is present (lobby or admitted) with this credential.
+    bool in_use(const CredentialRef& credential) const;
+
+    Participant& add(Participant participant);
+    void remove(std::uint64_t id);
+    Participant* find(std::uint64_t id);
+    Participant* moderator();
+    const std::vector<Participant>& people() const { return people_; }
+    std::size_t count(Presence presence) const;
+
+    bool locked() const { return locked_; }
+    void set_locked(bool locked) { locked_ = locked; }
+
+    void ban(HandleId handle) { banned_.insert(handle); }
+    bool banned(HandleId handle) const { return banned_.count(handle) > 0; }
+
+    // Monotonic ms since which the moderator seat is empty after a moderator left.
+    std::optional<std::int64_t> moderator_left_ms() const { return moderator_left_ms_; }
+    void set_moderator_left_ms(std::optional<std::int64_t> at) { moderator_left_ms_ = at; }
+
+    // Erases every personal datum and credential hash this room holds.
+    void purge();
+
+private:
+    RoomSettings settings_;
+    Digest digest_;
+    Digest moderator_token_;
+    std::optional<Digest> password_;
+    std::vector<Invite> invites_;
+    std::vector<Participant> people_;  // in order of arrival
+    std::set<HandleId> banned_;
+    bool locked_ = false;
+    std::optional<std::int64_t> moderator_left_ms_;
+};
+
+}  // namespace counsel

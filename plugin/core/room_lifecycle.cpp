@@ -1,0 +1,104 @@
+// How people leave and how rooms end. Ending is final: the id is tombstoned
+// durably first, then everyone is told and disconnected, then every personal
+// datum is erased.
+#include <chrono>
+
+#include "core/counsel_service.hpp"
+#include "core/room_views.hpp"
+
+namespace counsel {
+namespace {
+
+const char* reason_name(EndReason reason) {
+    switch (reason) {
+        case EndReason::Moderator: return "moderator";
+        case EndReason::Expired: return "expired";
+        case EndReason::Idle: return "idle";
+        case EndReason::Shutdown: return "shutdown";
+    }
+    return "";
+}
+
+}  // namespace
+
+void CounselService::on_leave(const Context& ctx) {
+    Seat& seat = handles_[ctx.handle];
+    if (!seat.room) return fail(ctx, error(ErrorCode::NotAllowed, "this handle is not in a room"));
+    unseat(*seat.room, seat.participant);
+    reply(ctx, Json::object().set("counsel", "left"));
+}
+
+void CounselService::on_end(const Context& ctx) {
+    Room* room = moderated_room(ctx);
+    if (!room) return;
+    end_room(*room, EndReason::Moderator, &ctx);
+}
+
+void CounselService::end_all() {
+    while (!rooms_.empty()) end_room(*rooms_.begin()->second, EndReason::Shutdown, nullptr);
+}
+
+void CounselService::unseat(Room& room, std::uint64_t id) {
+    Participant* person = room.find(id);
+    if (!person) return;
+    const bool was_moderator = person->role == Role::Moderator;
+    const bool was_admitted = person->presence == Presence::Admitted;
+    if (auto it = handles_.find(person->handle); it != handles_.end() && it->second.participant == id)
+        it->second = Seat{};
+    room.remove(id);  // wipes the display name
+    if (was_moderator) room.set_moderator_left_ms(clock_.monotonic_ms());
+    if (was_admitted) broadcast_participants(room);
+    else send_lobby_to_moderator(room);
+}
+
+void CounselService::broadcast_participants(Room& room) {
+    const Json view = participants_view(room);
+    for (const Participant& p : room.people())
+        if (p.presence == Presence::Admitted)
+            send(p.handle, Json::object().set("counsel", "participants").set("participants", view));
+}
+
+void CounselService::send_lobby_to_moderator(Room& room) {
+    if (Participant* moderator = room.moderator())
+        send(moderator->handle, Json::object().set("counsel", "lobby").set("waiting", lobby_view(room)));
+}
+
+void CounselService::end_room(Room& room, EndReason reason, const Context* by_moderator) {
+    const auto started = std::chrono::steady_clock::now();
+    const Digest digest = room.digest();
+    const std::string ref = room.ref();
+    if (!ledger_.tombstone(digest)) {
+        // The room still ends; it is refused in memory and the write retried on
+        // every tick. After a crash, the start-up sweep tombstones it anyway.
+        pending_tombstones_.insert(digest);
+        gateway_.log(Gateway::Level::Error, "[counsel] room " + ref + ": tombstone write failed, will retry");
+    }
+    const std::int64_t admitted = static_cast<std::int64_t>(room.count(Presence::Admitted));
+    const std::int64_t waiting = static_cast<std::int64_t>(room.count(Presence::Lobby));
+
+    for (const Participant& p : room.people()) {
+        handles_[p.handle] = Seat{};
+        if (by_moderator && p.handle == by_moderator->handle) continue;
+        send(p.handle, Json::object().set("counsel", "ended").set("reason", reason_name(reason)));
+        gateway_.close_pc(p.handle);
+    }
+    if (by_moderator) {
+        reply(*by_moderator, Json::object().set("counsel", "ended").set("reason", reason_name(reason)));
+        gateway_.close_pc(by_moderator->handle);
+    }
+    notify("ended", room, Json::object().set("reason", reason_name(reason)).set("admitted", admitted).set("lobby", waiting));
+
+    room_attempts_.forget(hex(digest));
+    rooms_.erase(digest);             // ~Room purges names, labels, title and hashes
+    ++rooms_ended_;
+    const auto purge_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+    gateway_.log(Gateway::Level::Info, "[counsel] room " + ref + " ended (" + reason_name(reason) + "), purged in " +
+                                           std::to_string(purge_us) + " us");
+    gateway_.notify_event(Json::object()
+                              .set("event", "purged")
+                              .set("room", ref)
+                              .set("purge_us", static_cast<std::int64_t>(purge_us)));
+}
+
+}  // namespace counsel

@@ -1,0 +1,47 @@
+// The one thread that owns all room state. Janus's threads only enqueue work
+// here and never wait for it (except the admin API, with a deadline); timers
+// run on the same thread, so CounselService needs no locks.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "core/counsel_service.hpp"
+
+namespace counsel {
+
+class RoomThread {
+public:
+    using Job = std::function<void(CounselService&)>;
+
+    // Starts the thread; the service is built and used on it only.
+    RoomThread(Config config, Gateway& gateway, RoomLedger& ledger, const Clock& clock);
+    ~RoomThread();
+    RoomThread(const RoomThread&) = delete;
+    RoomThread& operator=(const RoomThread&) = delete;
+
+    void post(Job job);
+    // Runs `job` on the room thread and waits for it, at most `timeout_ms`.
+    // Returns false if it did not run in time (the job is then dropped).
+    bool call(const Job& job, int timeout_ms);
+    // Finishes queued work, stops the thread. Idempotent.
+    void stop();
+
+private:
+    void run();
+
+    CounselService service_;
+    Gateway& gateway_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::deque<Job> queue_;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+}  // namespace counsel

@@ -1,0 +1,35 @@
+#include "core/room_views.hpp"
+
+namespace counsel {
+
+Json participants_view(const Room& room) {
+    Json list = Json::array();
+    for (const Participant& p : room.people()) {
+        if (p.presence != Presence::Admitted) continue;
+        list.append(Json::object()
+                        .set("id", p.id)
+                        .set("display", p.display.view())
+                        .set("role", p.role == Role::Moderator ? "moderator" : "participant")
+                        .set("muted", Json::object().set("audio", p.muted_audio).set("video", p.muted_video)));
+    }
+    return list;
+}
+
+Json lobby_view(const Room& room) {
+    // people() is in order of arrival, so the longest waiting come first.
+    Json list = Json::array();
+    for (const Participant& p : room.people()) {
+        if (p.presence != Presence::Lobby) continue;
+        list.append(Json::object().set("id", p.id).set("display", p.display.view()).set("since", p.since_unix));
+    }
+    return list;
+}
+
+Json error_view(const Error& failure) {
+    return Json::object()
+        .set("counsel", "error")
+        .set("error_code", static_cast<int>(failure.code))
+        .set("error", failure.message);
+}
+
+}  // namespace counsel

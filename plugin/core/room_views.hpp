@@ -1,0 +1,17 @@
+// What people see of a room, as JSON. Lobby members see none of this; only
+// the moderator sees the lobby view.
+#pragma once
+
+#include "core/json.hpp"
+#include "core/room.hpp"
+
+namespace counsel {
+
+// [{id, display, role, muted:{audio, video}}] of everyone admitted.
+Json participants_view(const Room& room);
+// [{id, display, since}] of everyone waiting, longest waiting first.
+Json lobby_view(const Room& room);
+// {counsel:"error", error_code, error}
+Json error_view(const Error& failure);
+
+}  // namespace counsel

@@ -1,0 +1,212 @@
+// The core's C API (counsel_capi.h): the one place that wires the core to
+// Janus (through the shim's gateway ops) and to the SQLite ledger. Every entry
+// point catches everything: no exception crosses into C.
+#include "counsel_capi.h"
+
+#include <sodium.h>
+
+#include <cstring>
+#include <exception>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+
+#include "core/clock.hpp"
+#include "core/config.hpp"
+#include "core/gateway.hpp"
+#include "core/room_thread.hpp"
+#include "store/sqlite_room_ledger.hpp"
+
+namespace {
+
+using namespace counsel;
+
+// Gateway over the shim's function table.
+class ShimGateway final : public Gateway {
+public:
+    explicit ShimGateway(const counsel_gateway_ops& ops) : ops_(ops) {}
+    void push_event(HandleId handle, const std::string& transaction, const Json& event) override {
+        ops_.push_event(ops_.ctx, handle, transaction.empty() ? nullptr : transaction.c_str(), event.get(), nullptr);
+    }
+    void close_pc(HandleId handle) override { ops_.close_pc(ops_.ctx, handle); }
+    void notify_event(const Json& event) override {
+        if (ops_.events_enabled && ops_.events_enabled(ops_.ctx)) ops_.notify_event(ops_.ctx, 0, event.get());
+    }
+    void log(Level level, const std::string& line) override {
+        if (ops_.log) ops_.log(ops_.ctx, static_cast<int>(level), line.c_str());
+    }
+
+private:
+    counsel_gateway_ops ops_;
+};
+
+struct Plugin {
+    SystemClock clock;
+    std::unique_ptr<ShimGateway> gateway;
+    std::unique_ptr<SqliteRoomLedger> ledger;
+    std::unique_ptr<RoomThread> thread;
+};
+
+// Janus threads read `plugin` under a shared lock; start/stop take it exclusively.
+std::shared_mutex plugin_mutex;
+std::unique_ptr<Plugin> plugin;
+
+constexpr int kAdminTimeoutMs = 2000;
+
+void write_error(char* out, std::size_t len, const std::string& text) {
+    if (!out || len == 0) return;
+    std::strncpy(out, text.c_str(), len - 1);
+    out[len - 1] = '\0';
+}
+
+Config config_from(const counsel_settings& s) {
+    Config c;
+    if (s.state_db && *s.state_db) c.state_db = s.state_db;
+    if (s.rec_dir && *s.rec_dir) c.rec_dir = s.rec_dir;
+    if (s.events_url) c.events_url = s.events_url;
+    if (s.notice_text && *s.notice_text) c.notice_text = s.notice_text;
+    if (s.max_duration_s) c.max_duration_s = s.max_duration_s;
+    if (s.lobby_timeout_s) c.lobby_timeout_s = s.lobby_timeout_s;
+    if (s.idle_end_s) c.idle_end_s = s.idle_end_s;
+    if (s.max_participants) c.max_participants = s.max_participants;
+    if (s.max_advance_s) c.max_advance_s = s.max_advance_s;
+    for (std::size_t i = 0; i < s.practitioners_count; ++i) {
+        const counsel_practitioner& p = s.practitioners[i];
+        c.practitioners.push_back({p.id ? p.id : "", p.key_hash ? p.key_hash : ""});
+    }
+    return c;
+}
+
+// Runs `fn` on the plugin if it is started; swallows every exception.
+template <typename Fn>
+void with_plugin(Fn&& fn) {
+    try {
+        std::shared_lock lock(plugin_mutex);
+        if (plugin && plugin->thread) fn(*plugin);
+    } catch (...) {
+        // Nothing may cross into C; the request is lost and the client times out.
+    }
+}
+
+}  // namespace
+
+extern "C" int counsel_start(const counsel_settings* settings, const counsel_gateway_ops* ops, char* error,
+                             std::size_t error_len) {
+    try {
+        if (!settings || !ops || !ops->push_event || !ops->close_pc || !ops->notify_event) {
+            write_error(error, error_len, "counsel_start needs settings and gateway ops");
+            return -1;
+        }
+        if (sodium_init() < 0) {
+            write_error(error, error_len, "libsodium could not be initialised");
+            return -1;
+        }
+        Config config = config_from(*settings);
+        if (auto problem = config.problem()) {
+            write_error(error, error_len, "invalid configuration: " + *problem);
+            return -1;
+        }
+        std::unique_lock lock(plugin_mutex);
+        if (plugin) {
+            write_error(error, error_len, "the core is already started");
+            return -1;
+        }
+        auto fresh = std::make_unique<Plugin>();
+        fresh->gateway = std::make_unique<ShimGateway>(*ops);
+        std::string reason;
+        fresh->ledger = SqliteRoomLedger::open(config.state_db, reason);
+        if (!fresh->ledger) {
+            write_error(error, error_len, reason);
+            return -1;
+        }
+        if (int swept = fresh->ledger->tombstoned_at_open())
+            fresh->gateway->log(Gateway::Level::Warn, "[counsel] " + std::to_string(swept) +
+                                                          " room(s) left live by an unclean stop are now tombstoned");
+        fresh->thread = std::make_unique<RoomThread>(std::move(config), *fresh->gateway, *fresh->ledger, fresh->clock);
+        plugin = std::move(fresh);
+        return 0;
+    } catch (const std::exception& e) {
+        write_error(error, error_len, std::string("the core could not start: ") + e.what());
+    } catch (...) {
+        write_error(error, error_len, "the core could not start");
+    }
+    return -1;
+}
+
+extern "C" void counsel_stop(void) {
+    try {
+        std::unique_ptr<Plugin> old;
+        {
+            std::unique_lock lock(plugin_mutex);
+            old = std::move(plugin);
+        }
+        if (old && old->thread) old->thread->stop();
+    } catch (...) {
+    }
+}
+
+extern "C" void counsel_handle_attached(uint64_t handle) {
+    with_plugin([&](Plugin& p) { p.thread->post([handle](CounselService& s) { s.attach(handle); }); });
+}
+
+extern "C" void counsel_handle_detached(uint64_t handle) {
+    with_plugin([&](Plugin& p) { p.thread->post([handle](CounselService& s) { s.detach(handle); }); });
+}
+
+extern "C" void counsel_handle_message(uint64_t handle, const char* transaction, json_t* body, json_t* jsep) {
+    with_plugin([&](Plugin& p) {
+        // Copies: Janus frees the originals as soon as we return.
+        std::string txn = transaction ? transaction : "";
+        Json copy = body ? Json::adopt(json_deep_copy(body)) : Json();
+        const bool has_jsep = jsep != nullptr;
+        p.thread->post([handle, txn = std::move(txn), copy = std::move(copy), has_jsep](CounselService& s) {
+            s.handle(handle, txn, copy, has_jsep);
+        });
+    });
+}
+
+extern "C" void counsel_media_up(uint64_t) {}
+
+extern "C" void counsel_media_down(uint64_t) {}
+
+extern "C" json_t* counsel_admin_message(json_t*) {
+    try {
+        auto out = std::make_shared<Json>(Json::object());
+        bool answered = false;
+        with_plugin([&](Plugin& p) {
+            answered = p.thread->call(
+                [out](CounselService& s) {
+                    const ServiceStats st = s.stats();
+                    out->set("counsel", "stats")
+                        .set("rooms", static_cast<std::int64_t>(st.rooms))
+                        .set("lobby", static_cast<std::int64_t>(st.lobby))
+                        .set("admitted", static_cast<std::int64_t>(st.admitted))
+                        .set("handles", static_cast<std::int64_t>(st.handles))
+                        .set("rooms_created", st.rooms_created)
+                        .set("rooms_ended", st.rooms_ended);
+                },
+                kAdminTimeoutMs);
+        });
+        if (!answered)
+            return json_pack("{s:s, s:i, s:s}", "counsel", "error", "error_code", 499, "error", "the core did not answer");
+        return out->release();
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+extern "C" json_t* counsel_query_handle(uint64_t handle) {
+    try {
+        auto out = std::make_shared<Json>(Json::object());
+        bool answered = false;
+        with_plugin([&](Plugin& p) {
+            answered = p.thread->call([out, handle](CounselService& s) { *out = s.describe_handle(handle); },
+                                      kAdminTimeoutMs);
+        });
+        // After a timeout the job may still run: leave `out` to it.
+        if (!answered) return json_pack("{s:s}", "state", "unknown");
+        return out->release();
+    } catch (...) {
+        return nullptr;
+    }
+}

@@ -1,0 +1,92 @@
+// Test doubles for the core's ports: a gateway that records everything, a
+// clock the test moves, a ledger in memory (with a switch to make writes fail).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/counsel_service.hpp"
+#include "core/gateway.hpp"
+#include "core/room_ledger.hpp"
+
+namespace counsel::testing {
+
+struct Pushed {
+    HandleId handle;
+    std::string transaction;
+    Json event;
+};
+
+class RecordingGateway final : public Gateway {
+public:
+    void push_event(HandleId handle, const std::string& transaction, const Json& event) override;
+    void close_pc(HandleId handle) override { closed.push_back(handle); }
+    void notify_event(const Json& event) override { notified.push_back(event); }
+    void log(Level, const std::string& line) override { logs.push_back(line); }
+
+    // Events (answers and unsolicited) pushed to one handle, in order.
+    std::vector<Json> to(HandleId handle) const;
+    // The last event pushed to the handle whose "counsel" equals `kind`; null Json if none.
+    Json last(HandleId handle, const char* kind) const;
+    std::size_t count(HandleId handle, const char* kind) const;
+    // Everything that left the core as text: events, notifications, logs.
+    std::string everything() const;
+    void clear();
+
+    std::vector<Pushed> pushed;
+    std::vector<HandleId> closed;
+    std::vector<Json> notified;
+    std::vector<std::string> logs;
+};
+
+class ManualClock final : public Clock {
+public:
+    std::int64_t monotonic_ms() const override { return mono_ms; }
+    std::int64_t unix_s() const override { return unix_base + mono_ms / 1000; }
+    void advance_ms(std::int64_t ms) { mono_ms += ms; }
+    std::int64_t mono_ms = 1'000'000;
+    std::int64_t unix_base = 1'790'000'000;
+};
+
+class MemoryLedger final : public RoomLedger {
+public:
+    bool open_room(const Digest& room) override;
+    bool tombstone(const Digest& room) override;
+    LedgerState state(const Digest& room) override;
+    // A restart: live rooms become tombstones, as the SQLite ledger does.
+    void restart();
+    bool fail_writes = false;
+    std::map<Digest, LedgerState> rows;
+};
+
+// A configured service with one practitioner whose key is kPractitionerKey.
+extern const char* const kPractitionerKey;
+Config test_config();
+
+// A harness: the service with its fakes, and request helpers that return the answer.
+struct Harness {
+    explicit Harness(Config config = test_config());
+    RecordingGateway gateway;
+    ManualClock clock;
+    MemoryLedger ledger;
+    CounselService service;
+
+    // Sends a request (JSON text) from `handle` and returns the answer with that transaction.
+    Json request(HandleId handle, const std::string& json_text);
+    // create with the given invitees (labels); returns the "created" answer.
+    Json create(HandleId handle, const std::vector<std::string>& labels, const std::string& extra = "");
+    Json join(HandleId handle, const std::string& room, const std::string& token, const std::string& display);
+    std::uint64_t id_of(const Json& answer) const;
+    int txn_counter = 0;
+};
+
+// Assertions on answers.
+int error_code(const Json& answer);
+std::string counsel_kind(const Json& answer);
+std::string str(const Json& value, const char* key);
+
+}  // namespace counsel::testing
