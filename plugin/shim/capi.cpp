@@ -65,11 +65,11 @@ Config config_from(const counsel_settings& s) {
     if (s.rec_dir && *s.rec_dir) c.rec_dir = s.rec_dir;
     if (s.events_url) c.events_url = s.events_url;
     if (s.notice_text && *s.notice_text) c.notice_text = s.notice_text;
-    if (s.max_duration_s) c.max_duration_s = s.max_duration_s;
-    if (s.lobby_timeout_s) c.lobby_timeout_s = s.lobby_timeout_s;
-    if (s.idle_end_s) c.idle_end_s = s.idle_end_s;
-    if (s.max_participants) c.max_participants = s.max_participants;
-    if (s.max_advance_s) c.max_advance_s = s.max_advance_s;
+    if (s.max_duration_s != COUNSEL_UNSET) c.max_duration_s = s.max_duration_s;
+    if (s.lobby_timeout_s != COUNSEL_UNSET) c.lobby_timeout_s = s.lobby_timeout_s;
+    if (s.idle_end_s != COUNSEL_UNSET) c.idle_end_s = s.idle_end_s;
+    if (s.max_participants != COUNSEL_UNSET) c.max_participants = s.max_participants;
+    if (s.max_advance_s != COUNSEL_UNSET) c.max_advance_s = s.max_advance_s;
     for (std::size_t i = 0; i < s.practitioners_count; ++i) {
         const counsel_practitioner& p = s.practitioners[i];
         c.practitioners.push_back({p.id ? p.id : "", p.key_hash ? p.key_hash : ""});

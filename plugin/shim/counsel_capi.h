@@ -40,8 +40,12 @@ typedef struct counsel_practitioner {
 	const char *key_hash; /* crypto_pwhash_str (Argon2id) string */
 } counsel_practitioner;
 
-/* Settings from janus.plugin.counsel.jcfg (`general`). Zero / NULL means
- * "use the default"; the core validates every value. */
+/* An integer setting that the configuration does not give. */
+#define COUNSEL_UNSET INT64_MIN
+
+/* Settings from janus.plugin.counsel.jcfg (`general`). NULL strings and
+ * COUNSEL_UNSET integers mean "use the default"; the core validates every
+ * value. */
 typedef struct counsel_settings {
 	const char *state_db;
 	const char *rec_dir;
