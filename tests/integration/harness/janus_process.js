@@ -19,6 +19,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const { freePort, portAnswers, sleep } = require('./util');
+const { connectCounsel } = require('./janus_client');
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const PLUGIN = process.env.COUNSEL_PLUGIN || path.join(REPO, 'build-test', 'libjanus_counsel.so');
@@ -205,6 +206,20 @@ class JanusProcess {
         await sleep(100);
       }
     }
+    await this._probePlugin();
+  }
+
+  // Janus starts without a plugin whose init failed: make that a clear error.
+  async _probePlugin() {
+    let handle;
+    try {
+      handle = await connectCounsel(this.wsUrl);
+    } catch (err) {
+      const counselLines = this.readLog().split('\n').filter((l) => l.includes('[counsel]')).join('\n');
+      throw new Error(`janus.plugin.counsel is not available (${err.message}); plugin log lines:\n${counselLines}\nlog tail:\n${this.logTail()}`);
+    }
+    await handle.detach().catch(() => {});
+    await handle.close();
   }
 
   get pid() {

@@ -1,0 +1,42 @@
+'use strict';
+// Expiry: a room ends at expires_at with ended(expired) to everyone; 483 after.
+// duration_s must be >= 60, so the test starts the room in the past
+// (starts_at may lie up to 5 minutes back) to reach expires_at quickly, and
+// skips itself if the plugin's expires_at is more than 65 s away.
+
+const assert = require('node:assert/strict');
+const { test, before, after } = require('node:test');
+
+const { World, assertError } = require('./harness/counsel');
+const { nowS } = require('./harness/util');
+
+let world;
+before(async () => {
+  world = await World.start();
+});
+after(async () => {
+  if (world) await world.close();
+});
+
+test('at expires_at everyone gets ended(expired) and the room is 483', async (t) => {
+  const startsAt = nowS() - 55;
+  const ctx = await world.openRoom({ invitees: [{ label: 'A' }, { label: 'B' }], starts_at: startsAt, duration_s: 60 });
+  assert.equal(ctx.created.expires_at, startsAt + 60, 'expires_at = starts_at + duration_s');
+  const left = ctx.created.expires_at - nowS();
+  if (left > 65) {
+    t.skip(`expires_at is ${left} s away`);
+    return;
+  }
+  const a = await world.enterRoom(ctx, ctx.tokens[0], 'Anna');
+  const b = await world.enterLobby(ctx, ctx.tokens[1], 'Bernd');
+  const timeoutMs = (Math.max(left, 0) + 5) * 1000;
+  const [endedM, endedA, endedB] = await Promise.all([
+    ctx.moderator.nextEvent('ended', timeoutMs),
+    a.handle.nextEvent('ended', timeoutMs),
+    b.handle.nextEvent('ended', timeoutMs),
+  ]);
+  assert.ok(nowS() >= ctx.created.expires_at, 'not before expires_at');
+  for (const ended of [endedM, endedA, endedB]) assert.equal(ended.reason, 'expired');
+  assertError((await world.knock(ctx.room, ctx.created.moderator_token, 'M')).answer, 483);
+  assertError((await world.knock(ctx.room, ctx.tokens[0], 'A')).answer, 483);
+});
