@@ -12,9 +12,11 @@ constexpr std::int64_t kSweepEveryMs = 10'000;
 
 }  // namespace
 
-CounselService::CounselService(Config config, Gateway& gateway, RoomLedger& ledger, const Clock& clock)
+CounselService::CounselService(Config config, Gateway& gateway, RoomLedger& ledger, const Clock& clock,
+                               MediaPort* media)
     : config_(std::move(config)),
       gateway_(gateway),
+      media_(media ? *media : no_media_),
       ledger_(ledger),
       clock_(clock),
       practitioners_(config_.practitioners),
@@ -33,14 +35,16 @@ void CounselService::detach(HandleId handle) {
     if (it == handles_.end()) return;
     if (Room* room = it->second.room) unseat(*room, it->second.participant);
     handles_.erase(handle);
+    publish_media_if_changed();
 }
 
-void CounselService::handle(HandleId handle, const std::string& transaction, const Json& body, bool has_jsep) {
+void CounselService::handle(HandleId handle, const std::string& transaction, const Json& body, const Json& jsep) {
     handles_.try_emplace(handle);  // a request may race ahead of attach
     const Context ctx{handle, transaction};
-    if (has_jsep) return fail(ctx, error(ErrorCode::Malformed, "this request does not take a JSEP"));
     auto parsed = parse_request(body, config_, clock_.unix_s());
     if (auto* failure = std::get_if<Error>(&parsed)) return fail(ctx, *failure);
+    if (jsep && !std::holds_alternative<NegotiateRequest>(std::get<Request>(parsed)))
+        return fail(ctx, error(ErrorCode::Malformed, "this request does not take a JSEP"));
     std::visit(
         [&](auto& req) {
             using T = std::decay_t<decltype(req)>;
@@ -52,8 +56,12 @@ void CounselService::handle(HandleId handle, const std::string& transaction, con
             else if constexpr (std::is_same_v<T, EndRequest>) on_end(ctx);
             else if constexpr (std::is_same_v<T, LeaveRequest>) on_leave(ctx);
             else if constexpr (std::is_same_v<T, IncidentRequest>) on_incident(ctx, req);
+            else if constexpr (std::is_same_v<T, NegotiateRequest>) on_negotiate(ctx, req, body, jsep);
+            else if constexpr (std::is_same_v<T, ConfigureRequest>) on_configure(ctx, req);
+            else if constexpr (std::is_same_v<T, MessageRequest>) on_message(ctx, req);
         },
         std::get<Request>(parsed));
+    publish_media_if_changed();
 }
 
 void CounselService::tick() {
@@ -82,6 +90,7 @@ void CounselService::tick() {
     for (auto it = pending_tombstones_.begin(); it != pending_tombstones_.end();)
         it = ledger_.tombstone(*it) ? pending_tombstones_.erase(it) : std::next(it);
 
+    publish_media_if_changed();
     if (now - last_sweep_ms_ >= kSweepEveryMs) {
         last_sweep_ms_ = now;
         handle_attempts_.sweep(now);

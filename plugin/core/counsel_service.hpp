@@ -14,6 +14,7 @@
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/gateway.hpp"
+#include "core/media_port.hpp"
 #include "core/practitioner_directory.hpp"
 #include "core/rate_limiter.hpp"
 #include "core/requests.hpp"
@@ -36,13 +37,16 @@ enum class EndReason { Moderator, Expired, Idle, Shutdown };
 
 class CounselService {
 public:
-    CounselService(Config config, Gateway& gateway, RoomLedger& ledger, const Clock& clock);
+    // `media` may be null: a core without a media layer (the table is then unused).
+    CounselService(Config config, Gateway& gateway, RoomLedger& ledger, const Clock& clock,
+                   MediaPort* media = nullptr);
     ~CounselService();
 
     void attach(HandleId handle);
     void detach(HandleId handle);
-    // One request from a handle; every outcome is answered with `transaction`.
-    void handle(HandleId handle, const std::string& transaction, const Json& body, bool has_jsep);
+    // One request from a handle (with its JSEP, if any: a null Json otherwise);
+    // every outcome is answered with `transaction`.
+    void handle(HandleId handle, const std::string& transaction, const Json& body, const Json& jsep);
     // Timers: expiry, idle end, lobby timeout. Call often (e.g. every 250 ms).
     void tick();
     // Ends every room (the plugin is being unloaded): tombstoned, everyone told.
@@ -71,6 +75,15 @@ private:
     void on_end(const Context& ctx);
     void on_leave(const Context& ctx);
     void on_incident(const Context& ctx, const IncidentRequest& req);
+    void on_negotiate(const Context& ctx, const NegotiateRequest& req, const Json& body, const Json& jsep);
+    void on_configure(const Context& ctx, const ConfigureRequest& req);
+    void on_message(const Context& ctx, MessageRequest& req);
+
+    // The media view of a room, and the whole table the RTP path reads.
+    std::shared_ptr<const MediaRoom> media_room(const Room& room) const;
+    // Marks the table stale; it is rebuilt and published once per call into the service.
+    void media_changed() { media_dirty_ = true; }
+    void publish_media_if_changed();
 
     // The moderator seat the handle holds, or nullptr after answering 487.
     Room* moderated_room(const Context& ctx);
@@ -93,6 +106,10 @@ private:
 
     Config config_;
     Gateway& gateway_;
+    NoMedia no_media_;
+    MediaPort& media_;
+    bool media_dirty_ = false;
+    std::uint64_t media_version_ = 0;
     RoomLedger& ledger_;
     const Clock& clock_;
     PractitionerDirectory practitioners_;

@@ -97,4 +97,17 @@ void CounselService::on_incident(const Context& ctx, const IncidentRequest& req)
     reply(ctx, Json::object().set("counsel", "ok").set("request", "incident"));
 }
 
+void CounselService::on_message(const Context& ctx, MessageRequest& req) {
+    Room* room = moderated_room(ctx);
+    if (!room) return;
+    Participant* target = room->find(req.id);
+    if (!target || target->presence != Presence::Lobby)
+        return fail(ctx, error(ErrorCode::Invalid, "this person is not in the waiting room"));
+    // Passed through once, never stored and never logged; the lobby member
+    // learns nothing else about the room from it.
+    send(target->handle, Json::object().set("counsel", "message").set("text", req.text.view()));
+    req.text.wipe();
+    reply(ctx, Json::object().set("counsel", "ok").set("request", "message").set("id", req.id));
+}
+
 }  // namespace counsel

@@ -27,8 +27,10 @@ struct Participant {
     SecretString display;
     std::int64_t since_unix;  // when they arrived (lobby) — shown to the moderator
     std::int64_t since_ms;    // the same, monotonic, for lobby_timeout_s
-    bool muted_audio = false;
+    bool muted_audio = false;  // by the moderator: only the moderator lifts it
     bool muted_video = false;
+    bool self_muted_audio = false;  // by the person themselves
+    bool self_muted_video = false;
 };
 
 }  // namespace counsel

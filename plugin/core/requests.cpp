@@ -12,6 +12,7 @@ namespace {
 constexpr std::size_t kMaxLabelChars = 64;
 constexpr std::size_t kMaxDisplayChars = 64;
 constexpr std::size_t kMaxTitleChars = 80;
+constexpr std::size_t kMaxMessageChars = 500;
 constexpr std::int64_t kMinDurationS = 60;
 constexpr std::int64_t kStartsAtSlackS = 300;  // a booking system's clock may lag a little
 
@@ -195,6 +196,29 @@ std::variant<Request, Error> parse_incident(const Json& body) {
     return invalid("unknown incident category");
 }
 
+std::variant<Request, Error> parse_configure(const Json& body) {
+    if (auto e = only_fields(body, {"audio_muted", "video_muted"})) return *e;
+    std::optional<Error> failure;
+    ConfigureRequest req{optional_bool(body, "audio_muted", failure), std::nullopt};
+    if (failure) return *failure;
+    req.video_muted = optional_bool(body, "video_muted", failure);
+    if (failure) return *failure;
+    if (!req.audio_muted && !req.video_muted) return malformed("configure needs audio_muted and/or video_muted");
+    return Request{req};
+}
+
+std::variant<Request, Error> parse_message(const Json& body) {
+    if (auto e = only_fields(body, {"id", "text"})) return *e;
+    std::optional<Error> failure;
+    auto id = participant_id(body, failure);
+    if (failure) return *failure;
+    json_t* text = required(body, "text", is_string, "a string", failure);
+    if (failure) return *failure;
+    if (!is_presentable_text(text_of(text), kMaxMessageChars))
+        return invalid("text must be 1-500 characters without control characters");
+    return Request{MessageRequest{*id, SecretString(text_of(text))}};
+}
+
 template <typename T>
 std::variant<Request, Error> parse_bare(const Json& body, T request) {
     if (auto e = only_fields(body, {})) return *e;
@@ -220,6 +244,10 @@ std::variant<Request, Error> parse_request(const Json& body, const Config& confi
     if (name == "end") return parse_bare(body, EndRequest{});
     if (name == "leave") return parse_bare(body, LeaveRequest{});
     if (name == "incident") return parse_incident(body);
+    if (name == "publish") return parse_bare(body, NegotiateRequest{"publish", true});
+    if (name == "answer") return parse_bare(body, NegotiateRequest{"answer", false});
+    if (name == "configure") return parse_configure(body);
+    if (name == "message") return parse_message(body);
     return malformed("unknown request");
 }
 
@@ -261,6 +289,9 @@ bool is_presentable_text(std::string_view text, std::size_t max_chars) {
             if ((next & 0xC0) != 0x80) return false;
             code = (code << 6) | (next & 0x3F);
         }
+        // RFC 3629: shortest form only, no UTF-16 surrogates, nothing past U+10FFFF.
+        static constexpr std::uint32_t kMinForLength[] = {0, 0, 0x80, 0x800, 0x10000};
+        if (code < kMinForLength[len] || (code >= 0xD800 && code <= 0xDFFF) || code > 0x10FFFF) return false;
         // C0/C1 controls, DEL, line/paragraph separators and bidi overrides can
         // forge what a moderator sees; none belongs in a name.
         if (code < 0x20 || (code >= 0x7F && code <= 0x9F) || code == 0x2028 || code == 0x2029 ||

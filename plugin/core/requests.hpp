@@ -59,8 +59,27 @@ struct IncidentRequest {
     IncidentCategory category;
 };
 
+// Media negotiation from an admitted person: `publish` carries a JSEP offer,
+// `answer` the answer to an offer the plugin sent. The body goes to the media layer.
+struct NegotiateRequest {
+    std::string name;  // "publish" or "answer"
+    bool wants_offer;  // publish: the JSEP must be an offer; answer: an answer
+};
+
+// A person mutes or unmutes themselves; a moderator's mute stays in force.
+struct ConfigureRequest {
+    std::optional<bool> audio_muted;
+    std::optional<bool> video_muted;
+};
+
+// The moderator writes to one person waiting in the lobby. Never stored or logged.
+struct MessageRequest {
+    std::uint64_t id;
+    SecretString text;
+};
+
 using Request = std::variant<CreateRequest, JoinRequest, TargetRequest, MuteRequest, LockRequest, EndRequest,
-                             LeaveRequest, IncidentRequest>;
+                             LeaveRequest, IncidentRequest, NegotiateRequest, ConfigureRequest, MessageRequest>;
 
 // Parses a request body. `now_unix` bounds starts_at; `config` bounds the rest.
 std::variant<Request, Error> parse_request(const Json& body, const Config& config, std::int64_t now_unix);

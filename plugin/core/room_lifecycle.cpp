@@ -25,6 +25,7 @@ void CounselService::on_leave(const Context& ctx) {
     Seat& seat = handles_[ctx.handle];
     if (!seat.room) return fail(ctx, error(ErrorCode::NotAllowed, "this handle is not in a room"));
     unseat(*seat.room, seat.participant);
+    gateway_.close_pc(ctx.handle);  // coming back means the lobby, without media
     reply(ctx, Json::object().set("counsel", "left"));
 }
 
@@ -36,6 +37,7 @@ void CounselService::on_end(const Context& ctx) {
 
 void CounselService::end_all() {
     while (!rooms_.empty()) end_room(*rooms_.begin()->second, EndReason::Shutdown, nullptr);
+    publish_media_if_changed();
 }
 
 void CounselService::unseat(Room& room, std::uint64_t id) {
@@ -45,13 +47,16 @@ void CounselService::unseat(Room& room, std::uint64_t id) {
     const bool was_admitted = person->presence == Presence::Admitted;
     if (auto it = handles_.find(person->handle); it != handles_.end() && it->second.participant == id)
         it->second = Seat{};
+    const HandleId handle = person->handle;
     room.remove(id);  // wipes the display name
+    if (was_admitted) media_.release(handle);
     if (was_moderator) room.set_moderator_left_ms(clock_.monotonic_ms());
     if (was_admitted) broadcast_participants(room);
     else send_lobby_to_moderator(room);
 }
 
 void CounselService::broadcast_participants(Room& room) {
+    media_changed();  // whoever is told about a change, the RTP path must follow it
     const Json view = participants_view(room);
     for (const Participant& p : room.people())
         if (p.presence == Presence::Admitted)
@@ -76,29 +81,35 @@ void CounselService::end_room(Room& room, EndReason reason, const Context* by_mo
     const std::int64_t admitted = static_cast<std::int64_t>(room.count(Presence::Admitted));
     const std::int64_t waiting = static_cast<std::int64_t>(room.count(Presence::Lobby));
 
+    // Who to tell, kept apart from the room: the purge comes before any answer.
+    std::vector<HandleId> present;
     for (const Participant& p : room.people()) {
         handles_[p.handle] = Seat{};
-        if (by_moderator && p.handle == by_moderator->handle) continue;
-        send(p.handle, Json::object().set("counsel", "ended").set("reason", reason_name(reason)));
-        gateway_.close_pc(p.handle);
+        if (p.presence == Presence::Admitted) media_.release(p.handle);
+        if (!by_moderator || p.handle != by_moderator->handle) present.push_back(p.handle);
     }
-    if (by_moderator) {
-        reply(*by_moderator, Json::object().set("counsel", "ended").set("reason", reason_name(reason)));
-        gateway_.close_pc(by_moderator->handle);
-    }
-    notify("ended", room, Json::object().set("reason", reason_name(reason)).set("admitted", admitted).set("lobby", waiting));
-
+    media_changed();
     room_attempts_.forget(hex(digest));
-    rooms_.erase(digest);             // ~Room purges names, labels, title and hashes
+    rooms_.erase(digest);  // ~Room purges names, labels, title and hashes
     ++rooms_ended_;
     const auto purge_us =
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+
+    const Json ended = Json::object().set("counsel", "ended").set("reason", reason_name(reason));
+    for (HandleId handle : present) {
+        send(handle, ended);
+        gateway_.close_pc(handle);
+    }
+    if (by_moderator) {
+        reply(*by_moderator, ended);
+        gateway_.close_pc(by_moderator->handle);
+    }
     gateway_.log(Gateway::Level::Info, "[counsel] room " + ref + " ended (" + reason_name(reason) + "), purged in " +
                                            std::to_string(purge_us) + " us");
-    gateway_.notify_event(Json::object()
-                              .set("event", "purged")
-                              .set("room", ref)
-                              .set("purge_us", static_cast<std::int64_t>(purge_us)));
+    gateway_.notify_event(
+        Json::object().set("event", "ended").set("room", ref).set("reason", reason_name(reason)).set("admitted", admitted).set("lobby", waiting));
+    gateway_.notify_event(
+        Json::object().set("event", "purged").set("room", ref).set("purge_us", static_cast<std::int64_t>(purge_us)));
 }
 
 }  // namespace counsel

@@ -10,7 +10,9 @@ Json participants_view(const Room& room) {
                         .set("id", p.id)
                         .set("display", p.display.view())
                         .set("role", p.role == Role::Moderator ? "moderator" : "participant")
-                        .set("muted", Json::object().set("audio", p.muted_audio).set("video", p.muted_video)));
+                        .set("muted", Json::object().set("audio", p.muted_audio).set("video", p.muted_video))
+                        .set("self_muted",
+                             Json::object().set("audio", p.self_muted_audio).set("video", p.self_muted_video)));
     }
     return list;
 }

@@ -158,10 +158,9 @@ extern "C" void counsel_handle_message(uint64_t handle, const char* transaction,
         // Copies: Janus frees the originals as soon as we return.
         std::string txn = transaction ? transaction : "";
         Json copy = body ? Json::adopt(json_deep_copy(body)) : Json();
-        const bool has_jsep = jsep != nullptr;
-        p.thread->post([handle, txn = std::move(txn), copy = std::move(copy), has_jsep](CounselService& s) {
-            s.handle(handle, txn, copy, has_jsep);
-        });
+        Json jsep_copy = jsep ? Json::adopt(json_deep_copy(jsep)) : Json();
+        p.thread->post([handle, txn = std::move(txn), copy = std::move(copy), jsep_copy = std::move(jsep_copy)](
+                           CounselService& s) { s.handle(handle, txn, copy, jsep_copy); });
     });
 }
 

@@ -80,7 +80,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         Json body = Json::adopt(json_loadb(text.data(), text.size(), JSON_DECODE_ANY, &err));
         if (!body) continue;
         const std::size_t before = h.gateway.pushed.size();
-        h.service.handle(static_cast<HandleId>(op - '0'), "f", body, false);
+        h.service.handle(static_cast<HandleId>(op - '0'), "f", body, Json());
         // Every request gets exactly one answer with its transaction.
         std::size_t answers = 0;
         for (std::size_t i = before; i < h.gateway.pushed.size(); ++i)

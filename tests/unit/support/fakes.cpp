@@ -110,7 +110,7 @@ Json Harness::request(HandleId handle, const std::string& json_text) {
     Json body = Json::adopt(json_loads(json_text.c_str(), JSON_DECODE_ANY, &err));
     if (!body) throw std::runtime_error("bad test JSON: " + json_text);
     const std::string txn = "t" + std::to_string(++txn_counter);
-    service.handle(handle, txn, body, false);
+    service.handle(handle, txn, body, Json());
     for (auto it = gateway.pushed.rbegin(); it != gateway.pushed.rend(); ++it)
         if (it->handle == handle && it->transaction == txn) return it->event;
     return Json();
