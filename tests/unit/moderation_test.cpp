@@ -306,6 +306,44 @@ void no_request_makes_a_guest_a_moderator(void**) {
     assert_string_equal(str(back, "role").c_str(), "moderator");
 }
 
+void end_tells_everyone_once_and_closes_every_connection(void**) {
+    Fixture f;
+    const std::size_t before = f.h.gateway.pushed.size();
+    Json ended = f.h.request(kModerator, "{\"request\":\"end\"}");
+    expect_kind(ended, "ended");
+    assert_string_equal(str(ended, "reason").c_str(), "moderator");
+    // The moderator gets the answer (with its transaction) and nothing more; the
+    // others one event each; every PeerConnection is closed once.
+    std::size_t to_moderator = 0;
+    for (std::size_t i = before; i < f.h.gateway.pushed.size(); ++i) {
+        const Pushed& p = f.h.gateway.pushed[i];
+        assert_string_equal(counsel_kind(p.event).c_str(), "ended");
+        if (p.handle == kModerator) {
+            ++to_moderator;
+            assert_false(p.transaction.empty());
+        } else {
+            assert_true(p.transaction.empty());
+            assert_string_equal(str(p.event, "reason").c_str(), "moderator");
+        }
+    }
+    assert_int_equal(to_moderator, 1);
+    assert_int_equal(f.h.gateway.pushed.size() - before, 3);
+    for (HandleId h : {kModerator, kGuestA, kGuestB}) {
+        assert_int_equal(f.h.gateway.count(h, "ended"), 1);
+        assert_int_equal(closed_count(f.h.gateway, h), 1);
+    }
+    Json event = last_notified(f.h.gateway, "ended");
+    assert_string_equal(str(event, "reason").c_str(), "moderator");
+    assert_int_equal(event.integer_at("admitted").value_or(-1), 2);
+    assert_int_equal(event.integer_at("lobby").value_or(-1), 1);
+    assert_int_equal(notified_count(f.h.gateway, "purged"), 1);
+    assert_int_equal(f.h.service.stats().rooms, 0);
+    assert_int_equal(f.h.service.stats().rooms_ended, 1);
+    // Everyone's handle is free; the moderator may not end twice.
+    expect_error(f.h.request(kModerator, "{\"request\":\"end\"}"), 487);
+    expect_error(f.h.request(kGuestA, "{\"request\":\"leave\"}"), 487);
+}
+
 }  // namespace
 
 int main() {
@@ -322,6 +360,7 @@ int main() {
         cmocka_unit_test(lock_keeps_new_guests_out_until_unlock),
         cmocka_unit_test(incident_notifies_without_content),
         cmocka_unit_test(no_request_makes_a_guest_a_moderator),
+        cmocka_unit_test(end_tells_everyone_once_and_closes_every_connection),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -60,6 +60,14 @@ void a_whole_session_leaves_no_personal_data_in_events_or_logs(void**) {
     assert_string_equal(str(ended, "reason").c_str(), "moderator");
     assert_int_equal(h.gateway.count(kGuestA, "ended"), 1);
 
+    // Guests never saw the title (moderator only), a label, or anyone's credential.
+    for (HandleId guest : {kGuestA, kGuestB, kGuestC, kGuestD}) {
+        std::string seen;
+        for (const Json& event : h.gateway.to(guest)) seen += event.dump() + "\n";
+        assert_no_secret_in(seen, {"ZqxTitleMarker", "ZqxLabelAnna", "ZqxLabelBert", "ZqxLabelCarl", s.moderator_token,
+                                   s.password, s.tokens[0], s.tokens[1], s.tokens[2]});
+    }
+
     // What went to the event handlers and the log during the whole session.
     assert_true(h.gateway.notified.size() >= 10);
     assert_true(h.gateway.logs.size() >= 3);

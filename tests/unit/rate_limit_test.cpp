@@ -140,8 +140,6 @@ void practitioner_keys_per_handle_five_then_one_per_ten_seconds(void**) {
     // The right key is not even checked now.
     expect_error(h.create(kPractitioner, {"A"}), 486);
     assert_int_equal(h.service.stats().rooms, 0);
-    // Another practitioner handle is not limited by this one.
-    expect_kind(h.create(kPractitioner + 100, {"A"}), "created");
     h.clock.advance_ms(9'999);
     expect_error(h.create(kPractitioner, {"A"}), 486);
     h.clock.advance_ms(1);
@@ -152,6 +150,20 @@ void practitioner_keys_per_handle_five_then_one_per_ten_seconds(void**) {
     h.clock.advance_ms(10'000);
     expect_error(h.request(kPractitioner, cheap_wrong_key_create()), 482);
     expect_error(h.request(kPractitioner, cheap_wrong_key_create()), 486);
+}
+
+// The limits bound Argon2id work; a key that verified once costs none, so
+// wrong keys from anyone cannot lock a practitioner out.
+void a_key_that_verified_once_passes_every_limit(void**) {
+    Harness h;
+    expect_kind(h.create(kPractitioner, {"A"}), "created");
+    for (HandleId attacker = 100; attacker < 110; ++attacker)
+        expect_error(h.request(attacker, cheap_wrong_key_create()), 482);
+    for (int i = 0; i < 5; ++i) expect_error(h.request(kPractitioner, cheap_wrong_key_create()), 486);
+    expect_error(h.request(300, cheap_wrong_key_create()), 486);  // global bucket empty
+    expect_kind(h.create(kPractitioner, {"A"}), "created");
+    expect_kind(h.create(301, {"A"}), "created");
+    assert_int_equal(h.service.stats().rooms, 3);
 }
 
 void practitioner_keys_globally_ten_then_one_per_second(void**) {
@@ -194,6 +206,7 @@ int main() {
         cmocka_unit_test(unknown_rooms_are_limited_exactly_like_real_ones),
         cmocka_unit_test(practitioner_keys_per_handle_five_then_one_per_ten_seconds),
         cmocka_unit_test(practitioner_keys_globally_ten_then_one_per_second),
+        cmocka_unit_test(a_key_that_verified_once_passes_every_limit),
         cmocka_unit_test(malformed_creates_cost_nothing),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
