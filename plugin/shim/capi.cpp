@@ -52,6 +52,9 @@ std::shared_mutex plugin_mutex;
 std::unique_ptr<Plugin> plugin;
 
 constexpr int kAdminTimeoutMs = 2000;
+// Janus calls query_session holding the handle's lock; the room thread may need
+// that lock to push an event to the same handle, so wait only briefly.
+constexpr int kQueryHandleTimeoutMs = 200;
 
 void write_error(char* out, std::size_t len, const std::string& text) {
     if (!out || len == 0) return;
@@ -200,7 +203,7 @@ extern "C" json_t* counsel_query_handle(uint64_t handle) {
         bool answered = false;
         with_plugin([&](Plugin& p) {
             answered = p.thread->call([out, handle](CounselService& s) { *out = s.describe_handle(handle); },
-                                      kAdminTimeoutMs);
+                                      kQueryHandleTimeoutMs);
         });
         // After a timeout the job may still run: leave `out` to it.
         if (!answered) return json_pack("{s:s}", "state", "unknown");
