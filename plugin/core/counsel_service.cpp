@@ -13,10 +13,11 @@ constexpr std::int64_t kSweepEveryMs = 10'000;
 }  // namespace
 
 CounselService::CounselService(Config config, Gateway& gateway, RoomLedger& ledger, const Clock& clock,
-                               MediaPort* media)
+                               MediaPort* media, RecordingPort* recorder)
     : config_(std::move(config)),
       gateway_(gateway),
       media_(media ? *media : no_media_),
+      recorder_(recorder),
       ledger_(ledger),
       clock_(clock),
       practitioners_(config_.practitioners),
@@ -59,6 +60,8 @@ void CounselService::handle(HandleId handle, const std::string& transaction, con
             else if constexpr (std::is_same_v<T, NegotiateRequest>) on_negotiate(ctx, req, body, jsep);
             else if constexpr (std::is_same_v<T, ConfigureRequest>) on_configure(ctx, req);
             else if constexpr (std::is_same_v<T, MessageRequest>) on_message(ctx, req);
+            else if constexpr (std::is_same_v<T, RecordRequest>) on_record(ctx, req);
+            else if constexpr (std::is_same_v<T, ConsentRequest>) on_consent(ctx, req);
         },
         std::get<Request>(parsed));
     publish_media_if_changed();

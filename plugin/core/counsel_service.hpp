@@ -15,6 +15,7 @@
 #include "core/config.hpp"
 #include "core/gateway.hpp"
 #include "core/media_port.hpp"
+#include "core/recording_port.hpp"
 #include "core/practitioner_directory.hpp"
 #include "core/rate_limiter.hpp"
 #include "core/requests.hpp"
@@ -38,8 +39,9 @@ enum class EndReason { Moderator, Expired, Idle, Shutdown };
 class CounselService {
 public:
     // `media` may be null: a core without a media layer (the table is then unused).
+    // `recorder` may be null: recording rooms then answer `record` with 487.
     CounselService(Config config, Gateway& gateway, RoomLedger& ledger, const Clock& clock,
-                   MediaPort* media = nullptr);
+                   MediaPort* media = nullptr, RecordingPort* recorder = nullptr);
     ~CounselService();
 
     void attach(HandleId handle);
@@ -78,6 +80,13 @@ private:
     void on_negotiate(const Context& ctx, const NegotiateRequest& req, const Json& body, const Json& jsep);
     void on_configure(const Context& ctx, const ConfigureRequest& req);
     void on_message(const Context& ctx, MessageRequest& req);
+    void on_record(const Context& ctx, const RecordRequest& req);
+    void on_consent(const Context& ctx, const ConsentRequest& req);
+    // After any change to a room's consent ledger: tell everyone, drive the recorder.
+    // `ask` are the people to send a consent request now.
+    void consent_changed(Room& room, RecordingState before, bool was_writing, const std::vector<std::uint64_t>& ask);
+    // The ledger's log as JSON (ids and times only).
+    static Json consent_metadata(const Room& room);
 
     // The media view of a room, and the whole table the RTP path reads.
     std::shared_ptr<const MediaRoom> media_room(const Room& room) const;
@@ -108,6 +117,7 @@ private:
     Gateway& gateway_;
     NoMedia no_media_;
     MediaPort& media_;
+    RecordingPort* recorder_;
     bool media_dirty_ = false;
     std::uint64_t media_version_ = 0;
     RoomLedger& ledger_;

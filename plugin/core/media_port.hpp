@@ -27,6 +27,7 @@ struct MediaRoom {
     std::string ref;          // tombstone reference, for logs
     bool e2ee;                // every stream end-to-end encrypted (negotiated with Janus's e2ee flag)
     bool prefer_h264;         // recording rooms: H.264 first, so recordings need no re-encoding
+    bool recording = false;   // every member has consented right now: the recorder taps this room
     std::vector<MediaMember> members;  // admitted people, in order of arrival
 };
 

@@ -9,6 +9,7 @@ std::shared_ptr<const MediaRoom> CounselService::media_room(const Room& room) co
     out->ref = room.ref();
     out->e2ee = room.settings().e2ee;
     out->prefer_h264 = room.settings().recording == RecordingMode::WithConsent;
+    out->recording = room.consent().writing();
     for (const Participant& p : room.people())
         if (p.presence == Presence::Admitted)
             out->members.push_back(MediaMember{p.handle, p.id, p.muted_audio || p.self_muted_audio,

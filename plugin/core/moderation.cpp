@@ -41,6 +41,16 @@ void CounselService::on_target(const Context& ctx, const TargetRequest& req) {
                              .set("expires_at", s.expires_at));
             broadcast_participants(*room);
             send_lobby_to_moderator(*room);
+            if (room->consent().state() != RecordingState::Idle) {
+                // While a recording is asked for or runs, a newcomer pauses it until they say yes.
+                const RecordingState before = room->consent().state();
+                const bool was_writing = room->consent().writing();
+                room->consent().admitted(id, clock_.unix_s() * 1000);
+                const bool asked = room->consent().state() == RecordingState::Awaiting ||
+                                   room->consent().state() == RecordingState::Paused;
+                consent_changed(*room, before, was_writing, asked ? std::vector<std::uint64_t>{id}
+                                                                  : std::vector<std::uint64_t>{});
+            }
             notify("admitted", *room,
                    Json::object().set("admitted", static_cast<std::int64_t>(room->count(Presence::Admitted))));
             break;

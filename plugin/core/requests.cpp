@@ -219,6 +219,25 @@ std::variant<Request, Error> parse_message(const Json& body) {
     return Request{MessageRequest{*id, SecretString(text_of(text))}};
 }
 
+std::variant<Request, Error> parse_record(const Json& body) {
+    if (auto e = only_fields(body, {"action"})) return *e;
+    std::optional<Error> failure;
+    json_t* action = required(body, "action", is_string, "a string", failure);
+    if (failure) return *failure;
+    const std::string_view name = text_of(action);
+    if (name == "request") return Request{RecordRequest{false}};
+    if (name == "stop") return Request{RecordRequest{true}};
+    return invalid("action must be \"request\" or \"stop\"");
+}
+
+std::variant<Request, Error> parse_consent(const Json& body) {
+    if (auto e = only_fields(body, {"recording"})) return *e;
+    json_t* recording = body.field("recording");
+    if (!recording) return malformed("missing field: recording");
+    if (!json_is_boolean(recording)) return malformed("field recording must be a boolean");
+    return Request{ConsentRequest{json_is_true(recording)}};
+}
+
 template <typename T>
 std::variant<Request, Error> parse_bare(const Json& body, T request) {
     if (auto e = only_fields(body, {})) return *e;
@@ -248,6 +267,8 @@ std::variant<Request, Error> parse_request(const Json& body, const Config& confi
     if (name == "answer") return parse_bare(body, NegotiateRequest{"answer", false});
     if (name == "configure") return parse_configure(body);
     if (name == "message") return parse_message(body);
+    if (name == "record") return parse_record(body);
+    if (name == "consent") return parse_consent(body);
     return malformed("unknown request");
 }
 

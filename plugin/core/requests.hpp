@@ -78,8 +78,19 @@ struct MessageRequest {
     SecretString text;
 };
 
+// The moderator asks for recording consent, or stops the recording.
+struct RecordRequest {
+    bool stop;
+};
+
+// An admitted person's answer to a consent request (or its withdrawal).
+struct ConsentRequest {
+    bool yes;
+};
+
 using Request = std::variant<CreateRequest, JoinRequest, TargetRequest, MuteRequest, LockRequest, EndRequest,
-                             LeaveRequest, IncidentRequest, NegotiateRequest, ConfigureRequest, MessageRequest>;
+                             LeaveRequest, IncidentRequest, NegotiateRequest, ConfigureRequest, MessageRequest,
+                             RecordRequest, ConsentRequest>;
 
 // Parses a request body. `now_unix` bounds starts_at; `config` bounds the rest.
 std::variant<Request, Error> parse_request(const Json& body, const Config& config, std::int64_t now_unix);

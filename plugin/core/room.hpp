@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/consent_ledger.hpp"
 #include "core/credentials.hpp"
 #include "core/participant.hpp"
 #include "core/requests.hpp"
@@ -71,6 +72,9 @@ public:
     std::optional<std::int64_t> moderator_left_ms() const { return moderator_left_ms_; }
     void set_moderator_left_ms(std::optional<std::int64_t> at) { moderator_left_ms_ = at; }
 
+    ConsentLedger& consent() { return consent_; }
+    const ConsentLedger& consent() const { return consent_; }
+
     // Erases every personal datum and credential hash this room holds.
     void purge();
 
@@ -84,6 +88,7 @@ private:
     std::set<HandleId> banned_;
     bool locked_ = false;
     std::optional<std::int64_t> moderator_left_ms_;
+    ConsentLedger consent_;
 };
 
 }  // namespace counsel

@@ -51,6 +51,12 @@ void CounselService::unseat(Room& room, std::uint64_t id) {
     room.remove(id);  // wipes the display name
     if (was_admitted) media_.release(handle);
     if (was_moderator) room.set_moderator_left_ms(clock_.monotonic_ms());
+    if (was_admitted && room.consent().state() != RecordingState::Idle) {
+        const RecordingState before = room.consent().state();
+        const bool was_writing = room.consent().writing();
+        room.consent().left(id, clock_.unix_s() * 1000);
+        consent_changed(room, before, was_writing, {});
+    }
     if (was_admitted) broadcast_participants(room);
     else send_lobby_to_moderator(room);
 }
@@ -80,6 +86,14 @@ void CounselService::end_room(Room& room, EndReason reason, const Context* by_mo
     }
     const std::int64_t admitted = static_cast<std::int64_t>(room.count(Presence::Admitted));
     const std::int64_t waiting = static_cast<std::int64_t>(room.count(Presence::Lobby));
+
+    // Consented media is finalized; anything else written is deleted with the purge.
+    if (recorder_) {
+        const ConsentLedger& consent = room.consent();
+        if (consent.writing()) recorder_->end_span(ref);
+        if (consent.has_consented_media()) recorder_->finalize(ref, consent_metadata(room));
+        else if (consent.state() != RecordingState::Idle) recorder_->discard(ref);
+    }
 
     // Who to tell, kept apart from the room: the purge comes before any answer.
     std::vector<HandleId> present;

@@ -11,6 +11,7 @@
 #include "core/clock.hpp"
 #include "core/counsel_service.hpp"
 #include "core/gateway.hpp"
+#include "core/recording_port.hpp"
 #include "core/room_ledger.hpp"
 
 namespace counsel::testing {
@@ -63,6 +64,26 @@ public:
     std::map<Digest, LedgerState> rows;
 };
 
+// A recorder that writes down what it was told.
+class FakeRecorder final : public RecordingPort {
+public:
+    void start_span(const std::string& room, const std::vector<MediaMember>& members) override {
+        calls.push_back("start " + room + " " + std::to_string(members.size()));
+    }
+    void end_span(const std::string& room) override { calls.push_back("end " + room); }
+    void discard(const std::string& room) override { calls.push_back("discard " + room); }
+    void finalize(const std::string& room, const Json& metadata) override {
+        calls.push_back("finalize " + room);
+        finalized_metadata = metadata;
+    }
+    std::string grant_download(const std::string& room) override {
+        calls.push_back("grant " + room);
+        return "/rec/capability-" + std::to_string(calls.size());
+    }
+    std::vector<std::string> calls;
+    Json finalized_metadata;
+};
+
 // A configured service with one practitioner whose key is kPractitionerKey.
 extern const char* const kPractitionerKey;
 Config test_config();
@@ -73,6 +94,7 @@ struct Harness {
     RecordingGateway gateway;
     ManualClock clock;
     MemoryLedger ledger;
+    FakeRecorder recorder;
     CounselService service;
 
     // Sends a request (JSON text) from `handle` and returns the answer with that transaction.

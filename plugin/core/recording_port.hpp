@@ -1,0 +1,31 @@
+// The boundary between the consent rule and the recorder (plugin/recording).
+// The core decides when media may be written; the recorder writes it, builds
+// the MP4 after the session and serves it to the people who consented.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/json.hpp"
+#include "core/media_port.hpp"
+
+namespace counsel {
+
+class RecordingPort {
+public:
+    virtual ~RecordingPort() = default;
+    // A consented span begins: write these people's media from now on.
+    virtual void start_span(const std::string& room_ref, const std::vector<MediaMember>& members) = 0;
+    // The span ends (pause, stop, end). Files stay until finalize or discard.
+    virtual void end_span(const std::string& room_ref) = 0;
+    // A veto or an unconsented end: delete everything written for the room, now.
+    virtual void discard(const std::string& room_ref) = 0;
+    // The session ended with consented media: build the MP4 in the background.
+    // `metadata` is the consent log (ids and times, no names).
+    virtual void finalize(const std::string& room_ref, const Json& metadata) = 0;
+    // A private download link (a >= 128-bit capability path) for one consenting person.
+    virtual std::string grant_download(const std::string& room_ref) = 0;
+};
+
+}  // namespace counsel
