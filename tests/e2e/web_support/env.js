@@ -1,0 +1,138 @@
+'use strict';
+// The world of a web page test: a Janus with the counsel plugin (harness
+// JanusServer), the page's own server (web/serve.js, so its CSP and headers
+// are what is tested) and Debian's Chromium (harness Browser: fake camera
+// and microphone), all inside the e2e network namespace on 10.200.0.1.
+//
+//   test('...', (t) => runWeb(t, {}, async (env) => {
+//     const p = await env.open('', { name: 'practitioner' });   // http://10.200.0.1:<port>/
+//     ...
+//   }));
+//
+// On failure (or with COUNSEL_E2E_ARTIFACTS=always) screenshots, console logs
+// and WebRTC stats of every page and Janus's log land in
+// tests/e2e/test-output/<test name>/ (the harness's artifacts).
+
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const { Browser, JanusServer, HOST_IP, assertInTestNetns, slug, withTimeout, REPO, freePort, portAnswers, sleep } = require('../harness');
+
+const SERVE_JS = path.join(REPO, 'web', 'serve.js');
+const OUTPUT = path.resolve(__dirname, '..', 'test-output');
+
+// web/serve.js on HOST_IP:<free port>, talking to `janusWs`.
+async function startWebServer(janusWs) {
+  const port = await freePort(HOST_IP);
+  const child = spawn(process.execPath, [SERVE_JS, '--host', HOST_IP, '--port', String(port), '--janus', janusWs], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => {
+    output += d;
+  });
+  child.stderr.on('data', (d) => {
+    output += d;
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const deadline = Date.now() + 10000;
+  while (!(await portAnswers(HOST_IP, port))) {
+    if (child.exitCode !== null) throw new Error(`web/serve.js exited: ${output}`);
+    if (Date.now() > deadline) throw new Error(`web/serve.js did not listen in time: ${output}`);
+    await sleep(50);
+  }
+  process.on('exit', () => child.kill('SIGKILL'));
+  return {
+    origin: `http://${HOST_IP}:${port}`,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await Promise.race([exited, sleep(3000)]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+class WebEnv {
+  static async start(options = {}) {
+    assertInTestNetns();
+    const env = new WebEnv(options);
+    try {
+      env.janus = await JanusServer.start({ plugins: ['counsel'], ...(options.janus || {}) });
+      env.web = await startWebServer(env.janus.wsUrl);
+      env.browser = await Browser.launch({ origins: [env.web.origin], ...(options.browser || {}) });
+    } catch (err) {
+      await env.stop();
+      throw err;
+    }
+    return env;
+  }
+
+  constructor(options) {
+    this.options = options;
+    this.janus = null;
+    this.web = null;
+    this.browser = null;
+  }
+
+  get practitionerKey() {
+    return this.janus.practitionerKey;
+  }
+
+  // Opens `url` (absolute, or a path/fragment relative to the page origin) in
+  // a new browser context. opts: name, viewport { width, height }.
+  async open(url, { name, viewport } = {}) {
+    const full = /^https?:/.test(url) ? url : `${this.web.origin}/${url.replace(/^\/+/, '')}`;
+    const context = await this.browser.browser.newContext({ viewport: viewport || { width: 1280, height: 860 } });
+    // Every URL the page requests, from the first one on (to prove nothing comes from elsewhere).
+    const requests = [];
+    context.on('request', (r) => requests.push(r.url()));
+    const tp = await this.browser.open(full, { name, context });
+    tp.requests = requests;
+    return tp;
+  }
+
+  async saveArtifacts(name) {
+    const dir = path.join(OUTPUT, slug(name));
+    fs.mkdirSync(dir, { recursive: true });
+    if (this.browser) await this.browser.saveArtifacts(dir).catch(() => {});
+    if (this.janus) {
+      try {
+        this.janus.saveArtifacts(dir);
+      } catch {
+        // gone
+      }
+    }
+    if (this.web) fs.writeFileSync(path.join(dir, 'web-serve.log'), this.web.output());
+    return dir;
+  }
+
+  async stop() {
+    const steps = [];
+    if (this.browser) steps.push(this.browser.close());
+    if (this.web) steps.push(this.web.stop());
+    await Promise.allSettled(steps);
+    if (this.janus) await this.janus.stop().catch(() => {});
+  }
+}
+
+async function runWeb(t, options, fn) {
+  const name = (t && t.name) || 'web';
+  const env = await WebEnv.start(options);
+  let failed = false;
+  try {
+    await withTimeout(Promise.resolve().then(() => fn(env)), options.timeoutMs || 90000, `test "${name}"`);
+  } catch (err) {
+    failed = true;
+    const dir = await env.saveArtifacts(`failed-${name}`).catch(() => null);
+    if (dir) err.message += `\nartifacts: ${path.relative(process.cwd(), dir) || dir}`;
+    if (env.janus) err.message += `\njanus log tail:\n${env.janus.logTail(25)}`;
+    throw err;
+  } finally {
+    if (!failed && process.env.COUNSEL_E2E_ARTIFACTS === 'always') await env.saveArtifacts(name).catch(() => {});
+    await env.stop();
+  }
+}
+
+module.exports = { WebEnv, runWeb, startWebServer, OUTPUT };

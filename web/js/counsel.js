@@ -1,0 +1,294 @@
+// The page's connection to janus.plugin.counsel through janus.js (global
+// `Janus`, loaded from Debian's libjs-janus-gateway by index.html).
+//
+//   const c = await Counsel.connect(serverUrl);
+//   const answer = await c.request({ request: 'join', room, token, display });
+//   c.on('event', ({ msg, jsep }) => ...)       // lobby, participants, admitted, media, ...
+//   c.on('lost', () => ...)                     // WebSocket to Janus gone
+//
+// Answers are matched to their request by Janus transaction: the plugin
+// answers a request with the request's transaction and sends events without
+// one. janus.js hands plugin messages to onmessage without the transaction,
+// so the page gives janus.js a WebSocket subclass that notes the transaction
+// of every outgoing plugin message and of the incoming message being
+// dispatched (its listener runs before janus.js's, synchronously, for the
+// same message). Requests are sent one at a time.
+
+const REQUEST_TIMEOUT_MS = 15000;
+
+export class CounselError extends Error {
+  constructor(code, message) {
+    super(message || `error ${code}`);
+    this.code = code;
+  }
+}
+
+let initialized = null;
+// The tap shared with TappedWebSocket (one Janus session per page at a time).
+const tap = {
+  sendingTag: null, // set just around handle.send(): the request that is being sent
+  byTransaction: new Map(), // transaction -> request tag
+  incoming: null, // the message being dispatched right now
+};
+
+function tappedSocketClass() {
+  return class TappedWebSocket extends WebSocket {
+    constructor(url, protocol) {
+      super(url, protocol);
+      this.addEventListener('message', (event) => {
+        try {
+          tap.incoming = JSON.parse(event.data);
+        } catch {
+          tap.incoming = null;
+        }
+      });
+    }
+
+    send(data) {
+      if (tap.sendingTag !== null) {
+        try {
+          const json = JSON.parse(data);
+          if (json.janus === 'message' && json.transaction) {
+            tap.byTransaction.set(json.transaction, tap.sendingTag);
+            tap.sendingTag = null;
+          }
+        } catch {
+          // not ours
+        }
+      }
+      super.send(data);
+    }
+  };
+}
+
+export function janusAvailable() {
+  return typeof window.Janus === 'function' && typeof window.adapter === 'object';
+}
+
+export function initJanus({ debug = false } = {}) {
+  if (!initialized) {
+    initialized = new Promise((resolve, reject) => {
+      if (!janusAvailable()) {
+        reject(new Error('janus.js or adapter.js did not load'));
+        return;
+      }
+      window.Janus.init({
+        debug: debug === 2 ? 'all' : debug ? ['warn', 'error'] : ['error'],
+        dependencies: window.Janus.useDefaultDependencies({ adapter: window.adapter, WebSocket: tappedSocketClass() }),
+        callback: () => resolve(),
+      });
+    });
+  }
+  return initialized;
+}
+
+export class Counsel {
+  constructor() {
+    this.debug = false;
+    this.janus = null;
+    this.handle = null;
+    this.listeners = new Map();
+    this.queue = [];
+    this.inFlight = null;
+    this.closed = false;
+    this.nextTag = 1;
+  }
+
+  // iceServers: none by default (janus.js would otherwise ask a public STUN server).
+  static async connect(server, { debug = false, iceServers = [] } = {}) {
+    await initJanus({ debug });
+    const c = new Counsel();
+    c.debug = debug;
+    c.iceServers = iceServers;
+    await c._connect(server);
+    return c;
+  }
+
+  on(name, fn) {
+    if (!this.listeners.has(name)) this.listeners.set(name, new Set());
+    this.listeners.get(name).add(fn);
+    return () => this.listeners.get(name).delete(fn);
+  }
+
+  emit(name, detail) {
+    for (const fn of this.listeners.get(name) || []) {
+      try {
+        fn(detail);
+      } catch (err) {
+        console.error(`counsel ${name} listener`, err);
+      }
+    }
+  }
+
+  _connect(server) {
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const fail = (why) => {
+        if (!settled) {
+          settled = true;
+          reject(new CounselError('connection', String(why)));
+        } else if (!this.closed) {
+          this.closed = true;
+          this._failAll(new CounselError('connection', String(why)));
+          this.emit('lost', { why: String(why) });
+        }
+      };
+      this.janus = new window.Janus({
+        server,
+        iceServers: this.iceServers || [],
+        success: () => {
+          this.janus.attach({
+            plugin: 'janus.plugin.counsel',
+            opaqueId: `counsel-${window.Janus.randomString(12)}`,
+            success: (handle) => {
+              this.handle = handle;
+              settled = true;
+              resolve();
+            },
+            error: (err) => fail(err),
+            onmessage: (msg, jsep) => this._onMessage(msg, jsep),
+            onlocaltrack: (track, on) => this.emit('localtrack', { track, on }),
+            onremotetrack: (track, mid, on) => this.emit('remotetrack', { track, mid, on }),
+            ondataopen: (label) => this.emit('dataopen', { label }),
+            ondata: (data, label) => this.emit('data', { data, label }),
+            webrtcState: (up, reason) => this.emit('webrtc', { up, reason }),
+            iceState: (state) => this.emit('ice', { state }),
+            mediaState: (type, receiving, mid) => this.emit('mediastate', { type, receiving, mid }),
+            slowLink: (uplink, lost, mid) => this.emit('slowlink', { uplink, lost, mid }),
+            oncleanup: () => this.emit('cleanup', {}),
+            ondetached: () => fail('detached'),
+          });
+        },
+        error: (err) => fail(err),
+        destroyed: () => {
+          if (!this.closed) fail('destroyed');
+        },
+      });
+    });
+  }
+
+  _onMessage(msg, jsep) {
+    const incoming = tap.incoming;
+    tap.incoming = null;
+    const transaction = incoming && incoming.janus === 'event' ? incoming.transaction : null;
+    const tag = transaction ? tap.byTransaction.get(transaction) : undefined;
+    if (tag !== undefined) tap.byTransaction.delete(transaction);
+    if (this.debug) console.log(`[counsel] ${tag !== undefined ? 'answer' : 'event'} ${msg && msg.counsel}${jsep ? ` + ${jsep.type}` : ''}`);
+    if (this.inFlight && tag === this.inFlight.tag) {
+      const pending = this.inFlight;
+      this.inFlight = null;
+      clearTimeout(pending.timer);
+      if (msg && msg.counsel === 'error') pending.reject(new CounselError(msg.error_code, msg.error));
+      else pending.resolve({ msg, jsep });
+      this._pump();
+      return;
+    }
+    this.emit('event', { msg: msg || {}, jsep });
+  }
+
+  // Sends `body` (with `jsep`) and resolves with { msg, jsep } of its answer;
+  // rejects with a CounselError (code = the plugin's error_code) on an error answer.
+  request(body, jsep = null) {
+    return new Promise((resolve, reject) => {
+      if (this.closed || !this.handle) {
+        reject(new CounselError('connection', 'not connected'));
+        return;
+      }
+      this.queue.push({ body, jsep, resolve, reject, tag: this.nextTag++ });
+      this._pump();
+    });
+  }
+
+  _pump() {
+    if (this.inFlight || this.queue.length === 0 || this.closed) return;
+    const item = this.queue.shift();
+    this.inFlight = item;
+    if (this.debug) console.log(`[counsel] request ${item.body.request}${item.jsep ? ` + ${item.jsep.type}` : ''}`);
+    item.timer = setTimeout(() => {
+      if (this.inFlight === item) {
+        this.inFlight = null;
+        item.reject(new CounselError('timeout', 'no answer'));
+        this._pump();
+      }
+    }, REQUEST_TIMEOUT_MS);
+    const msg = {
+      message: item.body,
+      success: () => {},
+      error: (err) => {
+        if (this.inFlight === item) {
+          this.inFlight = null;
+          clearTimeout(item.timer);
+          item.reject(new CounselError('connection', String(err)));
+          this._pump();
+        }
+      },
+    };
+    if (item.jsep) msg.jsep = item.jsep;
+    tap.sendingTag = item.tag;
+    try {
+      this.handle.send(msg);
+    } finally {
+      tap.sendingTag = null;
+    }
+  }
+
+  _failAll(err) {
+    if (this.inFlight) {
+      clearTimeout(this.inFlight.timer);
+      this.inFlight.reject(err);
+      this.inFlight = null;
+    }
+    for (const item of this.queue.splice(0)) item.reject(err);
+  }
+
+  createOffer(options) {
+    return new Promise((resolve, reject) => {
+      this.handle.createOffer({ ...options, success: resolve, error: (e) => reject(new Error(`createOffer: ${errText(e)}`)) });
+    });
+  }
+
+  createAnswer(options) {
+    return new Promise((resolve, reject) => {
+      this.handle.createAnswer({ ...options, success: resolve, error: (e) => reject(new Error(`createAnswer: ${errText(e)}`)) });
+    });
+  }
+
+  handleRemoteJsep(jsep) {
+    return new Promise((resolve, reject) => {
+      this.handle.handleRemoteJsep({ jsep, success: resolve, error: (e) => reject(new Error(`handleRemoteJsep: ${errText(e)}`)) });
+    });
+  }
+
+  sendData(text) {
+    return new Promise((resolve, reject) => {
+      this.handle.data({ text, success: resolve, error: (e) => reject(new Error(errText(e))) });
+    });
+  }
+
+  peerConnection() {
+    return this.handle && this.handle.webrtcStuff ? this.handle.webrtcStuff.pc : null;
+  }
+
+  // Closes the Janus session (and with it the PeerConnection).
+  close() {
+    if (this.closed) return;
+    this.closed = true;
+    this._failAll(new CounselError('connection', 'closed'));
+    try {
+      if (this.handle) this.handle.hangup();
+    } catch {
+      // already gone
+    }
+    try {
+      if (this.janus) this.janus.destroy({ notifyDestroyed: false, cleanupHandles: true });
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function errText(e) {
+  if (!e) return 'unknown';
+  if (typeof e === 'string') return e;
+  return e.message || e.name || JSON.stringify(e);
+}

@@ -1,0 +1,436 @@
+// Local devices (camera preview, microphone level, device choice) and the
+// media side of a session: one PeerConnection per person through janus.js.
+//
+// Protocol (README, "Media"): after `admitted` (or the moderator's `joined`)
+// the page offers its own tracks (audio, simulcast video, a data channel) with
+// {request:"publish"} -> {counsel:"published", streams} + JSEP answer. When
+// people come and go the plugin sends {counsel:"media", streams:[{mid, id,
+// kind}]} with a JSEP offer; the page answers it keeping its own tracks and
+// sends {request:"answer"}. Remote tracks are placed by mid -> participant id.
+// Chat rides the data channel: plain text out, {"from":id,"text":...} in.
+
+import { audioContext } from './ui.js';
+import { E2EE } from './e2ee.js';
+
+// ---------------------------------------------------------------------------
+// Local devices
+
+export class LocalMedia {
+  constructor() {
+    this.stream = new MediaStream();
+    this.audioTrack = null;
+    this.videoTrack = null;
+    this.cameraId = '';
+    this.micId = '';
+    this.audioOn = true;
+    this.videoOn = true;
+    this.error = null; // 'denied' | 'failed' | 'none' | 'insecure' | null
+    this.listeners = new Set();
+  }
+
+  onChange(fn) {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  _changed() {
+    for (const fn of this.listeners) fn(this);
+  }
+
+  static supported() {
+    return !!(navigator.mediaDevices && navigator.mediaDevices.getUserMedia);
+  }
+
+  // Opens camera and microphone (as far as they exist and are allowed).
+  async start() {
+    if (!LocalMedia.supported()) {
+      this.error = window.isSecureContext ? 'none' : 'insecure';
+      this._changed();
+      return;
+    }
+    this.error = null;
+    try {
+      const stream = await navigator.mediaDevices.getUserMedia(this._constraints(true, true));
+      this._adopt(stream.getAudioTracks()[0] || null, 'audio');
+      this._adopt(stream.getVideoTracks()[0] || null, 'video');
+    } catch (err) {
+      // Try each kind alone: a missing camera must not cost the microphone.
+      const [a, v] = await Promise.allSettled([
+        navigator.mediaDevices.getUserMedia(this._constraints(true, false)),
+        navigator.mediaDevices.getUserMedia(this._constraints(false, true)),
+      ]);
+      if (a.status === 'fulfilled') this._adopt(a.value.getAudioTracks()[0] || null, 'audio');
+      if (v.status === 'fulfilled') this._adopt(v.value.getVideoTracks()[0] || null, 'video');
+      if (!this.audioTrack && !this.videoTrack) {
+        const name = err && err.name;
+        this.error = name === 'NotAllowedError' || name === 'SecurityError' ? 'denied' : name === 'NotFoundError' ? 'none' : 'failed';
+      }
+    }
+    if (this.videoTrack && !this.videoOn) this._stopVideo();
+    this._changed();
+  }
+
+  _constraints(audio, video) {
+    return {
+      audio: audio ? (this.micId ? { deviceId: { exact: this.micId } } : true) : false,
+      video: video
+        ? {
+            ...(this.cameraId ? { deviceId: { exact: this.cameraId } } : {}),
+            width: { ideal: 1280 },
+            height: { ideal: 720 },
+            frameRate: { ideal: 30 },
+          }
+        : false,
+    };
+  }
+
+  _adopt(track, kind) {
+    const old = kind === 'audio' ? this.audioTrack : this.videoTrack;
+    if (old && old !== track) {
+      this.stream.removeTrack(old);
+      old.stop();
+    }
+    if (kind === 'audio') {
+      this.audioTrack = track;
+      if (track) {
+        track.enabled = this.audioOn;
+        this.micId = track.getSettings().deviceId || this.micId;
+      }
+    } else {
+      this.videoTrack = track;
+      if (track) this.cameraId = track.getSettings().deviceId || this.cameraId;
+    }
+    if (track) this.stream.addTrack(track);
+  }
+
+  async devices() {
+    if (!navigator.mediaDevices || !navigator.mediaDevices.enumerateDevices) return { cameras: [], mics: [] };
+    const list = await navigator.mediaDevices.enumerateDevices();
+    return {
+      cameras: list.filter((d) => d.kind === 'videoinput' && d.deviceId),
+      mics: list.filter((d) => d.kind === 'audioinput' && d.deviceId),
+    };
+  }
+
+  async useCamera(deviceId) {
+    this.cameraId = deviceId;
+    if (!this.videoOn) {
+      this._changed();
+      return this.videoTrack;
+    }
+    const stream = await navigator.mediaDevices.getUserMedia(this._constraints(false, true));
+    this._adopt(stream.getVideoTracks()[0], 'video');
+    this._changed();
+    return this.videoTrack;
+  }
+
+  async useMic(deviceId) {
+    this.micId = deviceId;
+    const stream = await navigator.mediaDevices.getUserMedia(this._constraints(true, false));
+    this._adopt(stream.getAudioTracks()[0], 'audio');
+    this._changed();
+    return this.audioTrack;
+  }
+
+  setAudioOn(on) {
+    this.audioOn = on;
+    if (this.audioTrack) this.audioTrack.enabled = on;
+    this._changed();
+  }
+
+  // Camera off really releases the camera (its light goes out); on opens it again.
+  async setVideoOn(on) {
+    this.videoOn = on;
+    if (!on) {
+      this._stopVideo();
+    } else if (!this.videoTrack && LocalMedia.supported()) {
+      try {
+        const stream = await navigator.mediaDevices.getUserMedia(this._constraints(false, true));
+        this._adopt(stream.getVideoTracks()[0], 'video');
+      } catch {
+        this.videoOn = false;
+      }
+    }
+    this._changed();
+    return this.videoTrack;
+  }
+
+  _stopVideo() {
+    if (this.videoTrack) {
+      this.stream.removeTrack(this.videoTrack);
+      this.videoTrack.stop();
+      this.videoTrack = null;
+    }
+  }
+
+  // Whether this browser could send video at all (a camera was found and allowed once).
+  hasCamera() {
+    return !!this.cameraId;
+  }
+
+  hasMic() {
+    return !!this.audioTrack;
+  }
+
+  stop() {
+    for (const tr of this.stream.getTracks()) tr.stop();
+    this.stream = new MediaStream();
+    this.audioTrack = null;
+    this.videoTrack = null;
+  }
+}
+
+// Microphone level 0..1 through a WebAudio analyser; calls onLevel ~15 times a second.
+export class LevelMeter {
+  constructor(onLevel) {
+    this.onLevel = onLevel;
+    this.source = null;
+    this.analyser = null;
+    this.timer = null;
+    this.track = null;
+  }
+
+  attach(track) {
+    if (track === this.track) return;
+    this.detach();
+    this.track = track;
+    if (!track) return;
+    const ctx = audioContext();
+    if (!ctx) return;
+    if (ctx.state === 'suspended') ctx.resume().catch(() => {});
+    this.source = ctx.createMediaStreamSource(new MediaStream([track]));
+    this.analyser = ctx.createAnalyser();
+    this.analyser.fftSize = 512;
+    this.source.connect(this.analyser);
+    const data = new Float32Array(this.analyser.fftSize);
+    let smooth = 0;
+    this.timer = setInterval(() => {
+      if (!this.analyser) return;
+      this.analyser.getFloatTimeDomainData(data);
+      let sum = 0;
+      for (let i = 0; i < data.length; i += 1) sum += data[i] * data[i];
+      const rms = Math.sqrt(sum / data.length);
+      // Roughly -60 dBFS .. 0 dBFS -> 0 .. 1
+      const db = 20 * Math.log10(rms + 1e-8);
+      const level = Math.min(1, Math.max(0, (db + 60) / 60));
+      smooth = Math.max(level, smooth * 0.8);
+      this.onLevel(track.enabled ? smooth : 0);
+    }, 66);
+  }
+
+  detach() {
+    clearInterval(this.timer);
+    this.timer = null;
+    if (this.source) this.source.disconnect();
+    this.source = null;
+    this.analyser = null;
+    this.track = null;
+    this.onLevel(0);
+  }
+}
+
+// A video track that shows nothing, to reserve the video m-line when the
+// camera is off at the start (the sender's track is dropped right after).
+function blankVideoTrack() {
+  const canvas = document.createElement('canvas');
+  canvas.width = 640;
+  canvas.height = 360;
+  const g = canvas.getContext('2d');
+  g.fillStyle = '#000';
+  g.fillRect(0, 0, canvas.width, canvas.height);
+  return canvas.captureStream(1).getVideoTracks()[0];
+}
+
+// ---------------------------------------------------------------------------
+// The session's media
+
+export class MediaSession {
+  // counsel: Counsel; local: LocalMedia; selfId: own participant id; e2ee: room flag;
+  // simulcast: offer the camera in three layers (default)
+  // ui: { onTracks(pid, { audio, video }), onChat(from, text), onChatState(state), onError(key) }
+  constructor(counsel, local, { selfId, e2ee, ui, simulcast = true }) {
+    this.counsel = counsel;
+    this.simulcast = simulcast;
+    this.local = local;
+    this.selfId = selfId;
+    this.e2ee = e2ee;
+    this.ui = ui;
+    this.midOwner = new Map(); // mid -> { id, kind }
+    this.live = new Map(); // mid -> MediaStreamTrack (reported on)
+    this.placed = new Map(); // pid -> { audio, video }
+    this.videoSender = null;
+    this.audioSender = null;
+    this.published = false;
+    this.chatOpen = false;
+    this.offers = Promise.resolve();
+    this.off = [
+      counsel.on('remotetrack', ({ track, mid, on }) => this._remoteTrack(track, mid, on)),
+      counsel.on('dataopen', () => {
+        this.chatOpen = true;
+        this.ui.onChatState('open');
+      }),
+      counsel.on('data', ({ data }) => this._data(data)),
+      counsel.on('webrtc', ({ up }) => {
+        if (!up && this.published) this.ui.onChatState('closed');
+      }),
+    ];
+  }
+
+  // Whether media can flow in this room with this page.
+  possible() {
+    return !this.e2ee || E2EE.available;
+  }
+
+  async publish() {
+    if (!this.possible()) {
+      this.ui.onChatState('unavailable');
+      this.ui.onError('session.e2eeUnsupported');
+      return;
+    }
+    this.ui.onChatState('connecting');
+    const tracks = [];
+    let blank = null;
+    if (this.local.audioTrack) tracks.push({ type: 'audio', capture: this.local.audioTrack, recv: false });
+    let video = this.local.videoTrack;
+    if (!video && this.local.hasCamera()) {
+      blank = blankVideoTrack();
+      video = blank;
+    }
+    if (video) tracks.push({ type: 'video', capture: video, simulcast: this.simulcast, recv: false });
+    tracks.push({ type: 'data' });
+    if (this.e2ee) E2EE.addTransforms(tracks, { selfId: this.selfId });
+    try {
+      const offer = await this.counsel.createOffer({ tracks });
+      const pc = this.counsel.peerConnection();
+      if (pc) {
+        for (const tr of pc.getTransceivers()) {
+          const track = tr.sender && tr.sender.track;
+          if (!track) continue;
+          if (track === video) this.videoSender = tr.sender;
+          if (track === this.local.audioTrack) this.audioSender = tr.sender;
+        }
+      }
+      if (blank && this.videoSender) {
+        await this.videoSender.replaceTrack(null);
+        blank.stop();
+      }
+      const { msg, jsep } = await this.counsel.request({ request: 'publish' }, offer);
+      this._streams(msg.streams);
+      if (jsep) await this.counsel.handleRemoteJsep(jsep);
+      this.published = true;
+    } catch (err) {
+      console.error('publish failed', err);
+      this.ui.onChatState('unavailable');
+      this.ui.onError('session.mediaFailed');
+    }
+  }
+
+  // A plugin message for the media side; returns true if it was one.
+  handleEvent(msg, jsep) {
+    if (msg.counsel !== 'media') return false;
+    this._streams(msg.streams);
+    if (jsep && jsep.type === 'offer') {
+      // One answer at a time, in the order the offers came.
+      this.offers = this.offers.then(() => this._answer(jsep, msg.streams)).catch(() => {});
+    }
+    return true;
+  }
+
+  async _answer(jsep, streams) {
+    try {
+      // No tracks: the existing senders stay as they are (tests/e2e/README.md,
+      // "janus.js renegotiation notes"); new m-lines are answered recvonly.
+      const options = { jsep };
+      if (this.e2ee) E2EE.addAnswerTransforms(options, { streams, selfId: this.selfId });
+      const answer = await this.counsel.createAnswer(options);
+      await this.counsel.request({ request: 'answer' }, answer);
+    } catch (err) {
+      console.error('answer failed', err);
+      this.ui.onError('session.mediaFailed');
+    }
+  }
+
+  _streams(streams) {
+    if (!Array.isArray(streams)) return;
+    this.midOwner = new Map();
+    for (const s of streams) {
+      if (!s || s.mid === undefined || s.mid === null) continue;
+      if (s.id === this.selfId) continue;
+      this.midOwner.set(String(s.mid), { id: s.id, kind: s.kind });
+    }
+    this._place();
+  }
+
+  _remoteTrack(track, mid, on) {
+    mid = String(mid);
+    if (on) {
+      this.live.set(mid, track);
+    } else if (this.live.get(mid) === track) {
+      this.live.delete(mid);
+    }
+    this._place();
+  }
+
+  // Puts every live remote track into its owner's tile (idempotent).
+  _place() {
+    const next = new Map();
+    for (const [mid, track] of this.live) {
+      const owner = this.midOwner.get(mid);
+      if (!owner || track.readyState === 'ended') continue;
+      const kind = track.kind;
+      if (!next.has(owner.id)) next.set(owner.id, { audio: null, video: null });
+      next.get(owner.id)[kind] = track;
+    }
+    for (const [pid, prev] of this.placed) {
+      if (!next.has(pid) && (prev.audio || prev.video)) this.ui.onTracks(pid, { audio: null, video: null });
+    }
+    for (const [pid, cur] of next) {
+      const prev = this.placed.get(pid);
+      if (!prev || prev.audio !== cur.audio || prev.video !== cur.video) this.ui.onTracks(pid, cur);
+    }
+    this.placed = next;
+  }
+
+  _data(data) {
+    let parsed;
+    try {
+      parsed = JSON.parse(data);
+    } catch {
+      return;
+    }
+    if (!parsed || typeof parsed.text !== 'string') return;
+    this.ui.onChat(parsed.from, parsed.text);
+  }
+
+  async sendChat(text) {
+    if (!this.chatOpen) throw new Error('chat not open');
+    await this.counsel.sendData(text);
+  }
+
+  // Own microphone on/off: the track is disabled (silence) and the plugin told.
+  async setAudio(on) {
+    this.local.setAudioOn(on);
+    if (this.published || this.counsel.handle) await this._configure({ audio_muted: !on });
+  }
+
+  // Own camera off: the sender stops and the camera is released; on: a new capture.
+  async setVideo(on) {
+    const track = await this.local.setVideoOn(on);
+    if (this.videoSender) await this.videoSender.replaceTrack(on ? track : null).catch(() => {});
+    await this._configure({ video_muted: !(on && track) });
+    return !!(on && track);
+  }
+
+  async _configure(body) {
+    try {
+      await this.counsel.request({ request: 'configure', ...body });
+    } catch (err) {
+      console.warn('configure failed', err && err.code);
+    }
+  }
+
+  close() {
+    for (const off of this.off) off();
+    this.off = [];
+  }
+}

@@ -1,0 +1,779 @@
+// Being in a room: joining, the waiting screen (clients), the session
+// (tiles, own toggles, chat) and the moderator console (lobby with admit /
+// deny / message, mute, remove, lock, incident, end).
+
+import { bind, duration, errorText, formatTime, onLangChange, t } from './i18n.js';
+import {
+  $,
+  announce,
+  chime,
+  confirmDialog,
+  fieldError,
+  formError,
+  h,
+  icon,
+  setToggle,
+  showScreen,
+  toast,
+} from './ui.js';
+import { Counsel } from './counsel.js';
+import { MediaSession } from './media.js';
+import { Tiles } from './tiles.js';
+import { endKindForCode, setLeaveGuard, showEnd } from './app.js';
+import { showPractitioner } from './practitioner.js';
+import { showPrejoin } from './prejoin.js';
+
+let app = null;
+let room = null; // the current room state (one at a time)
+
+export function initRoom(appState) {
+  app = appState;
+  onLangChange(() => {
+    if (!room) return;
+    if (!$('screen-waiting').hidden) renderWaitingPreview();
+    renderSessionBar();
+    renderControls();
+    renderLobby();
+    room.tiles.refresh();
+    renderChatState();
+  });
+  $('btn-mic').addEventListener('click', () => room && toggleMic());
+  $('btn-cam').addEventListener('click', () => room && toggleCam());
+  $('btn-chat').addEventListener('click', () => {
+    $('chat-panel').scrollIntoView({ behavior: 'smooth', block: 'start' });
+    const input = $('chat-input');
+    if (!input.disabled) input.focus({ preventScroll: true });
+    else {
+      $('chat-title').setAttribute('tabindex', '-1');
+      $('chat-title').focus({ preventScroll: true });
+    }
+  });
+  $('btn-leave').addEventListener('click', () => room && (room.moderator ? endSession() : leaveSession()));
+  $('btn-lock').addEventListener('click', () => room && toggleLock());
+  $('btn-incident').addEventListener('click', () => room && reportIncident());
+  $('waiting-leave').addEventListener('click', () => room && leaveSession({ confirm: false }));
+  // In the waiting room nothing is sent; the toggles only decide how the session starts.
+  $('waiting-mic').addEventListener('click', () => app.local.setAudioOn(!app.local.audioOn));
+  $('waiting-cam').addEventListener('click', async () => {
+    $('waiting-cam').disabled = true;
+    await app.local.setVideoOn(!app.local.videoOn);
+    $('waiting-cam').disabled = false;
+  });
+  app.local.onChange(() => {
+    if (!$('screen-waiting').hidden) renderWaitingPreview();
+  });
+  $('chat-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    if (room) sendChat();
+  });
+  setInterval(tick, 1000);
+  setupMessageDialog();
+}
+
+// ---------------------------------------------------------------------------
+// Joining
+
+export async function enterRoom({ display, password }) {
+  const entry = app.entry;
+  const moderator = entry.role === 'moderator';
+  let counsel;
+  try {
+    counsel = await Counsel.connect(app.config.janus, { debug: app.debug, iceServers: app.config.iceServers });
+  } catch {
+    formError('prejoin-error', t('error.connection'));
+    return;
+  }
+  const body = { request: 'join', room: entry.room, display };
+  if (password) body.password = password;
+  else body.token = entry.token;
+
+  room = {
+    counsel,
+    moderator,
+    selfId: null,
+    title: '',
+    e2ee: false,
+    expiresAt: null,
+    locked: false,
+    participants: [],
+    lobby: [],
+    lobbySeen: new Map(), // id -> display, for arrival cues
+    media: null,
+    tiles: null,
+    chatState: 'connecting',
+    unread: 0,
+    ended: false,
+  };
+  const current = room;
+  counsel.on('event', ({ msg, jsep }) => current === room && onEvent(msg, jsep));
+  counsel.on('lost', () => current === room && onLost());
+
+  let answer;
+  try {
+    answer = (await counsel.request(body)).msg;
+  } catch (err) {
+    finish();
+    // A password that is wrong (482) or cannot be one (481): say so at the field.
+    if (err && (err.code === 482 || err.code === 481) && password) {
+      fieldError('room-password', 'room-password-error', t('end.passwordWrong.text'));
+      $('room-password').focus();
+      return;
+    }
+    const kind = endKindForCode(err && err.code, { password: !!password, moderator });
+    showEnd(kind, { actions: retryActions(kind), text: kind === 'error' ? errorText(err && err.code) : null });
+    return;
+  }
+  if (answer.notice) app.notice = answer.notice;
+  room.selfId = answer.id;
+  if (answer.counsel === 'joined') {
+    room.title = answer.title || '';
+    room.locked = !!answer.locked;
+    room.e2ee = !!answer.e2ee;
+    room.expiresAt = answer.expires_at || null;
+    room.lobby = answer.lobby || [];
+    for (const p of room.lobby) room.lobbySeen.set(p.id, p.display);
+    startSession(answer.participants || []);
+  } else if (answer.counsel === 'waiting') {
+    showWaiting();
+  } else {
+    finish();
+    showEnd('error', { textKey: 'error.unknown' });
+  }
+}
+
+function retryActions(kind) {
+  const again = { key: 'end.retry', primary: true, onClick: () => showPrejoin() };
+  if (['tooMany', 'locked', 'inUse', 'unreachable', 'timeout', 'denied', 'lost', 'full', 'error', 'passwordWrong', 'left'].includes(kind)) {
+    return [{ ...again, key: kind === 'left' || kind === 'lost' ? 'end.rejoin' : 'end.retry' }];
+  }
+  if (kind === 'seatTaken') return [again];
+  return [];
+}
+
+// Leaves the room state: closes the connection, releases camera and microphone.
+function finish() {
+  if (!room) return;
+  const r = room;
+  room = null;
+  r.ended = true;
+  if (r.media) r.media.close();
+  r.counsel.close();
+  $('tiles').replaceChildren();
+  const empty = document.querySelector('.tiles-empty');
+  if (empty) empty.remove();
+  $('chat-log').replaceChildren();
+  $('lobby-list').replaceChildren();
+  document.title = t('app.title');
+  for (const d of document.querySelectorAll('dialog[open]')) d.close('cancel');
+}
+
+function releaseDevices() {
+  if (app.local) app.local.stop();
+}
+
+// ---------------------------------------------------------------------------
+// Events from the plugin
+
+function onEvent(msg, jsep) {
+  if (room.media && room.media.handleEvent(msg, jsep)) return;
+  switch (msg.counsel) {
+    case 'message':
+      showModeratorMessage(msg.text);
+      break;
+    case 'admitted':
+      room.e2ee = !!msg.e2ee;
+      room.expiresAt = msg.expires_at || null;
+      if (msg.id) room.selfId = msg.id;
+      startSession(msg.participants || []);
+      break;
+    case 'participants':
+      updateParticipants(msg.participants || []);
+      break;
+    case 'lobby':
+      if (room.moderator) updateLobby(msg.waiting || []);
+      break;
+    case 'muted':
+      onMutedByModerator(msg.muted || {});
+      break;
+    case 'denied':
+      terminal('denied');
+      break;
+    case 'removed':
+      terminal('removed');
+      break;
+    case 'timeout':
+      terminal('timeout');
+      break;
+    case 'ended':
+      terminal(room.moderator ? 'endedModerator' : msg.reason === 'expired' ? 'endedExpired' : 'ended');
+      break;
+    default:
+      break;
+  }
+}
+
+function terminal(kind) {
+  const moderator = room && room.moderator;
+  finish();
+  releaseDevices();
+  const over = kind === 'ended' || kind === 'endedExpired' || kind === 'endedModerator';
+  let actions;
+  if (over && moderator) {
+    // The moderator access died with the room.
+    app.entry = null;
+    setLeaveGuard(false);
+    actions = [{ key: 'end.newSession', primary: true, onClick: () => showPractitioner() }];
+  } else if (over || kind === 'removed') {
+    actions = []; // the link is dead: nothing to try again
+  } else {
+    actions = retryActions(kind);
+  }
+  showEnd(kind, { actions });
+}
+
+function onLost() {
+  const moderator = room && room.moderator;
+  finish();
+  const actions = [{ key: 'end.rejoin', primary: true, onClick: () => showPrejoin() }];
+  showEnd('lost', { actions });
+  if (moderator) setLeaveGuard(true);
+}
+
+// ---------------------------------------------------------------------------
+// Waiting screen
+
+function showWaiting() {
+  $('waiting-message').hidden = true;
+  $('waiting-message-text').textContent = '';
+  if (app.notice) {
+    delete $('waiting-notice').dataset.i18n;
+    $('waiting-notice').textContent = app.notice;
+  } else {
+    bind($('waiting-notice'), 'prejoin.defaultNotice');
+  }
+  showScreen('screen-waiting');
+  renderWaitingPreview();
+}
+
+function renderWaitingPreview() {
+  const vt = app.local.videoTrack;
+  const video = $('waiting-video');
+  if (vt) {
+    if (!video.srcObject || video.srcObject.getVideoTracks()[0] !== vt) {
+      video.srcObject = new MediaStream([vt]);
+      video.play().catch(() => {});
+    }
+  } else {
+    video.srcObject = null;
+  }
+  video.hidden = !vt;
+  $('waiting-video-off').hidden = !!vt;
+  $('waiting-preview').setAttribute('aria-hidden', 'true');
+  setToggle($('waiting-mic'), {
+    on: app.local.audioOn && !!app.local.audioTrack,
+    iconOn: 'mic',
+    iconOff: 'mic-off',
+    label: t('toggle.micLabel'),
+    labelOn: t('toggle.micOn'),
+    labelOff: t('toggle.micOff'),
+  });
+  $('waiting-mic').disabled = !app.local.audioTrack;
+  setToggle($('waiting-cam'), {
+    on: app.local.videoOn && !!vt,
+    iconOn: 'cam',
+    iconOff: 'cam-off',
+    label: t('toggle.camLabel'),
+    labelOn: t('toggle.camOn'),
+    labelOff: t('toggle.camOff'),
+  });
+  $('waiting-cam').disabled = !app.local.hasCamera();
+}
+
+function showModeratorMessage(text) {
+  if (typeof text !== 'string' || !text) return;
+  $('waiting-message-text').textContent = text;
+  $('waiting-message').hidden = false;
+  chime({ tones: [587], volume: 0.08 });
+}
+
+// ---------------------------------------------------------------------------
+// Session
+
+function startSession(participants) {
+  const r = room;
+  r.participants = participants;
+  r.tiles = new Tiles($('tiles'), {
+    moderator: r.moderator,
+    selfId: r.selfId,
+    onMute: (p, kind, muted) => muteParticipant(p, kind, muted),
+    onKick: (p) => kickParticipant(p),
+  });
+  $('moderator-tools').hidden = !r.moderator;
+  $('lobby-panel').hidden = !r.moderator;
+  $('screen-session').dataset.role = r.moderator ? 'moderator' : 'client';
+  $('session-banner').hidden = true;
+  $('chat-log').replaceChildren();
+  r.unread = 0;
+  renderSessionBar();
+  renderControls();
+  renderLobby();
+  r.tiles.setParticipants(participants);
+  r.tiles.setLocal({ stream: app.local.stream, audioOn: app.local.audioOn, videoOn: app.local.videoOn });
+  r.chatState = 'connecting';
+  renderChatState();
+  showScreen('screen-session');
+
+  r.media = new MediaSession(r.counsel, app.local, {
+    selfId: r.selfId,
+    e2ee: r.e2ee,
+    simulcast: app.simulcast,
+    ui: {
+      onTracks: (pid, tracks) => r === room && r.tiles.setTracks(pid, tracks),
+      onChat: (from, text) => r === room && receiveChat(from, text),
+      onChatState: (state) => {
+        if (r !== room) return;
+        r.chatState = state;
+        renderChatState();
+      },
+      onError: (key) => r === room && banner(key),
+    },
+  });
+  r.media.publish().then(async () => {
+    if (r !== room) return;
+    // Own toggles chosen before entering: tell the plugin.
+    if (!app.local.audioOn || !app.local.videoTrack) {
+      const body = { request: 'configure' };
+      if (!app.local.audioOn) body.audio_muted = true;
+      if (!app.local.videoTrack) body.video_muted = true;
+      await r.counsel.request(body).catch(() => {});
+    }
+  });
+}
+
+function banner(key) {
+  const el = $('session-banner');
+  bind(el, key);
+  el.hidden = false;
+}
+
+function renderSessionBar() {
+  const r = room;
+  if (!r) return;
+  const title = $('session-title-text');
+  if (r.moderator && r.title) {
+    delete title.dataset.i18n;
+    title.textContent = r.title;
+  } else {
+    bind(title, r.moderator ? 'session.untitled' : 'session.client');
+  }
+  const prot = $('session-protection');
+  prot.replaceChildren(icon(r.e2ee ? 'lock' : 'shield'), h('span', { i18n: [r.e2ee ? 'session.e2ee' : 'session.transport'] }));
+  prot.className = `badge ${r.e2ee ? 'badge-ok' : 'badge-neutral'}`;
+  const lockBtn = $('btn-lock');
+  lockBtn.replaceChildren(icon(r.locked ? 'unlock' : 'lock'), h('span', { i18n: [r.locked ? 'session.unlock' : 'session.lock'] }));
+  const badge = $('locked-badge');
+  badge.hidden = !r.locked;
+  badge.replaceChildren(icon('lock'), h('span', { i18n: [r.locked ? 'session.locked' : 'session.unlocked'] }));
+  tick();
+}
+
+function renderControls() {
+  const r = room;
+  if (!r) return;
+  const me = r.participants.find((p) => p.id === r.selfId);
+  const modMuted = (me && me.muted) || { audio: false, video: false };
+  setToggle($('btn-mic'), {
+    on: app.local.audioOn && !!app.local.audioTrack && !modMuted.audio,
+    iconOn: 'mic',
+    iconOff: 'mic-off',
+    label: t('toggle.micLabel'),
+    labelOn: t('toggle.micOn'),
+    labelOff: modMuted.audio ? t('toggle.mutedByModerator') : t('toggle.micOff'),
+  });
+  $('btn-mic').disabled = !app.local.audioTrack;
+  setToggle($('btn-cam'), {
+    on: app.local.videoOn && !!app.local.videoTrack && !modMuted.video,
+    iconOn: 'cam',
+    iconOff: 'cam-off',
+    label: t('toggle.camLabel'),
+    labelOn: t('toggle.camOn'),
+    labelOff: modMuted.video ? t('toggle.mutedByModerator') : t('toggle.camOff'),
+  });
+  $('btn-cam').disabled = !app.local.hasCamera();
+  const chatBtn = $('btn-chat');
+  chatBtn.replaceChildren(icon('chat'), h('span', { class: 'toggle-text', i18n: ['toggle.chat'] }));
+  if (r.unread) chatBtn.append(h('span', { class: 'unread', text: String(r.unread) }));
+  const leave = $('btn-leave');
+  leave.replaceChildren(icon(r.moderator ? 'end' : 'leave'), h('span', { i18n: [r.moderator ? 'session.end' : 'session.leave'] }));
+  bind($('controls'), null, { 'aria-label': 'session.controls' });
+}
+
+function tick() {
+  const r = room;
+  if (!r) return;
+  const remainingEl = $('session-remaining');
+  if (r.expiresAt && !$('screen-session').hidden) {
+    const left = r.expiresAt - Date.now() / 1000;
+    remainingEl.textContent = t(left < 300 ? 'session.endsSoon' : 'session.remaining', { time: duration(left) });
+    remainingEl.classList.toggle('soon', left < 300);
+  } else {
+    remainingEl.textContent = '';
+  }
+  if (r.moderator) {
+    for (const li of $('lobby-list').children) {
+      const since = Number(li.dataset.since);
+      const el = li.querySelector('.lobby-time');
+      if (el && since) el.textContent = t('lobby.waitingFor', { time: duration(Date.now() / 1000 - since) });
+    }
+  }
+}
+
+function updateParticipants(list) {
+  const r = room;
+  const before = new Map(r.participants.map((p) => [p.id, p.display]));
+  const after = new Map(list.map((p) => [p.id, p.display]));
+  r.participants = list;
+  if (r.tiles) r.tiles.setParticipants(list);
+  renderControls();
+  for (const [id, name] of after) if (!before.has(id) && id !== r.selfId) announce(t('session.joinedAnnounce', { name }));
+  for (const [id, name] of before) if (!after.has(id) && id !== r.selfId) announce(t('session.leftAnnounce', { name }));
+}
+
+function onMutedByModerator(muted) {
+  const r = room;
+  const me = r.participants.find((p) => p.id === r.selfId);
+  const prev = (me && me.muted) || { audio: false, video: false };
+  if (me) me.muted = { audio: !!muted.audio, video: !!muted.video };
+  if (!!muted.audio !== !!prev.audio) toast(t(muted.audio ? 'session.mutedAudio' : 'session.unmutedAudio'));
+  if (!!muted.video !== !!prev.video) toast(t(muted.video ? 'session.mutedVideo' : 'session.unmutedVideo'));
+  renderControls();
+  if (r.tiles) r.tiles.setParticipants(r.participants);
+}
+
+async function toggleMic() {
+  const r = room;
+  const on = !app.local.audioOn;
+  await r.media.setAudio(on);
+  renderControls();
+  r.tiles.setLocal({ stream: app.local.stream, audioOn: app.local.audioOn, videoOn: app.local.videoOn });
+}
+
+async function toggleCam() {
+  const r = room;
+  const btn = $('btn-cam');
+  btn.disabled = true;
+  try {
+    await r.media.setVideo(!app.local.videoOn);
+  } finally {
+    btn.disabled = false;
+  }
+  if (r !== room) return;
+  renderControls();
+  r.tiles.setLocal({ stream: app.local.stream, audioOn: app.local.audioOn, videoOn: app.local.videoOn });
+}
+
+async function leaveSession({ confirm = true } = {}) {
+  if (confirm) {
+    const ok = await confirmDialog({
+      title: t('session.leaveConfirmTitle'),
+      text: t('session.leaveConfirmText'),
+      confirm: t('session.leaveConfirm'),
+    });
+    if (!ok || !room) return;
+  }
+  try {
+    await room.counsel.request({ request: 'leave' });
+  } catch {
+    // leaving anyway
+  }
+  if (!room) return;
+  finish();
+  releaseDevices();
+  showEnd('left', { actions: retryActions('left') });
+}
+
+async function endSession() {
+  const ok = await confirmDialog({
+    title: t('session.endConfirmTitle'),
+    text: t('session.endConfirmText'),
+    confirm: t('session.endConfirm'),
+  });
+  if (!ok || !room) return;
+  try {
+    await room.counsel.request({ request: 'end' });
+    if (room) terminal('endedModerator');
+  } catch (err) {
+    if (room) toast(errorText(err && err.code));
+  }
+}
+
+async function toggleLock() {
+  const r = room;
+  try {
+    const { msg } = await r.counsel.request({ request: r.locked ? 'unlock' : 'lock' });
+    r.locked = !!msg.locked;
+    renderSessionBar();
+    announce(t(r.locked ? 'session.locked' : 'session.unlocked'));
+  } catch (err) {
+    toast(errorText(err && err.code));
+  }
+}
+
+async function reportIncident() {
+  const dlg = $('dlg-incident');
+  const opener = document.activeElement;
+  dlg.returnValue = '';
+  dlg.showModal();
+  $('incident-category').focus();
+  await new Promise((resolve) => dlg.addEventListener('close', resolve, { once: true }));
+  if (opener && opener.isConnected) opener.focus();
+  if (dlg.returnValue !== 'ok' || !room) return;
+  try {
+    await room.counsel.request({ request: 'incident', category: $('incident-category').value });
+    toast(t('session.incidentSent'));
+  } catch (err) {
+    toast(errorText(err && err.code));
+  }
+}
+
+async function muteParticipant(p, kind, muted) {
+  try {
+    await room.counsel.request({ request: 'mute', id: p.id, [kind]: muted });
+  } catch (err) {
+    toast(errorText(err && err.code));
+  }
+}
+
+async function kickParticipant(p) {
+  const ok = await confirmDialog({
+    title: t('tile.removeConfirmTitle', { name: p.display }),
+    text: t('tile.removeConfirmText'),
+    confirm: t('tile.removeConfirm'),
+  });
+  if (!ok || !room) return;
+  try {
+    await room.counsel.request({ request: 'kick', id: p.id });
+  } catch (err) {
+    toast(errorText(err && err.code));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Lobby (moderator)
+
+function updateLobby(waiting) {
+  const r = room;
+  const arrived = waiting.filter((p) => !r.lobbySeen.has(p.id));
+  const gone = [...r.lobbySeen.keys()].filter((id) => !waiting.some((p) => p.id === id));
+  r.lobby = waiting;
+  for (const id of gone) r.lobbySeen.delete(id);
+  for (const p of arrived) r.lobbySeen.set(p.id, p.display);
+  renderLobby();
+  if (arrived.length) {
+    chime();
+    const panel = $('lobby-panel');
+    panel.classList.remove('arrival');
+    void panel.offsetWidth; // restart the animation
+    panel.classList.add('arrival');
+    announce(arrived.length === 1 ? t('lobby.arrived', { name: arrived[0].display }) : t('lobby.arrivedMany', { n: waiting.length }));
+  }
+}
+
+function renderLobby() {
+  const r = room;
+  if (!r || !r.moderator) return;
+  const list = $('lobby-list');
+  const focusedId = document.activeElement && document.activeElement.closest && document.activeElement.closest('#lobby-list li');
+  const focusKey = focusedId ? `${focusedId.dataset.pid}:${document.activeElement.dataset.act}` : null;
+  list.replaceChildren(
+    ...r.lobby.map((p) =>
+      h(
+        'li',
+        { class: 'lobby-item', dataset: { pid: String(p.id), since: String(p.since || 0) } },
+        h('div', { class: 'lobby-who' }, h('span', { class: 'lobby-name', text: p.display }), h('span', { class: 'lobby-time' })),
+        h(
+          'div',
+          { class: 'lobby-actions' },
+          lobbyButton('admit', 'primary small', 'check', 'lobby.admit', p, () => admit(p)),
+          lobbyButton('deny', 'secondary small', 'close', 'lobby.deny', p, () => deny(p)),
+          lobbyButton('message', 'secondary small', 'chat', 'lobby.message', p, () => messageTo(p)),
+        ),
+      ),
+    ),
+  );
+  $('lobby-count').textContent = String(r.lobby.length);
+  $('lobby-empty').hidden = r.lobby.length > 0;
+  $('lobby-panel').classList.toggle('has-waiting', r.lobby.length > 0);
+  document.title = r.lobby.length ? t('lobby.titleCount', { n: r.lobby.length, title: t('app.title') }) : t('app.title');
+  tick();
+  if (focusKey) {
+    const [pid, act] = focusKey.split(':');
+    const again = list.querySelector(`li[data-pid="${pid}"] button[data-act="${act}"]`);
+    if (again) again.focus();
+    else if (list.querySelector('button')) list.querySelector('button').focus();
+    else {
+      $('lobby-title').setAttribute('tabindex', '-1');
+      $('lobby-title').focus();
+    }
+  }
+}
+
+function lobbyButton(act, cls, iconName, key, p, onClick) {
+  // The accessible name is the visible text followed by the person's name.
+  return h(
+    'button',
+    { type: 'button', class: cls, dataset: { act }, onclick: onClick, 'aria-label': `${t(key)}: ${p.display}` },
+    icon(iconName),
+    h('span', { text: t(key) }),
+  );
+}
+
+async function admit(p) {
+  try {
+    await room.counsel.request({ request: 'admit', id: p.id });
+  } catch (err) {
+    toast(err && err.code === 481 ? t('error.notInLobby') : errorText(err && err.code));
+  }
+}
+
+async function deny(p) {
+  const ok = await confirmDialog({
+    title: t('lobby.denyConfirmTitle', { name: p.display }),
+    text: t('lobby.denyConfirmText'),
+    confirm: t('lobby.denyConfirm'),
+  });
+  if (!ok || !room) return;
+  try {
+    await room.counsel.request({ request: 'deny', id: p.id });
+  } catch (err) {
+    toast(err && err.code === 481 ? t('error.notInLobby') : errorText(err && err.code));
+  }
+}
+
+let messageTarget = null;
+
+function setupMessageDialog() {
+  const dlg = $('dlg-message');
+  for (const chip of dlg.querySelectorAll('[data-quick]')) {
+    chip.dataset.i18n = chip.dataset.quick;
+    chip.addEventListener('click', () => {
+      $('dlg-message-text').value = t(chip.dataset.quick);
+      $('dlg-message-text').focus();
+    });
+  }
+  $('dlg-message-form').addEventListener('submit', (e) => {
+    const submitter = e.submitter;
+    if (!submitter || submitter.value !== 'ok') return;
+    const text = $('dlg-message-text').value.trim();
+    if (!text || text.length > 500 || /[\u0000-\u0008\u000b-\u001f\u007f]/.test(text)) {
+      e.preventDefault();
+      fieldError('dlg-message-text', 'dlg-message-error', t('lobby.messageMissing'));
+      $('dlg-message-text').focus();
+    }
+  });
+}
+
+async function messageTo(p) {
+  const dlg = $('dlg-message');
+  messageTarget = p;
+  bind($('dlg-message-title'), 'lobby.messageTitle', null, { name: p.display });
+  $('dlg-message-text').value = '';
+  fieldError('dlg-message-text', 'dlg-message-error', null);
+  const opener = document.activeElement;
+  dlg.returnValue = '';
+  dlg.showModal();
+  $('dlg-message-text').focus();
+  await new Promise((resolve) => dlg.addEventListener('close', resolve, { once: true }));
+  if (opener && opener.isConnected) opener.focus();
+  if (dlg.returnValue !== 'ok' || !room) return;
+  const text = $('dlg-message-text').value.trim();
+  try {
+    await room.counsel.request({ request: 'message', id: messageTarget.id, text });
+    toast(t('lobby.messageSent', { name: messageTarget.display }));
+  } catch (err) {
+    toast(err && err.code === 481 ? t('error.notInLobby') : errorText(err && err.code));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Chat
+
+function renderChatState() {
+  const r = room;
+  if (!r) return;
+  const open = r.chatState === 'open';
+  $('chat-input').disabled = !open;
+  $('chat-send').disabled = !open;
+  bind($('chat-input'), null, { placeholder: 'chat.placeholder' });
+  const el = $('chat-state');
+  if (open) {
+    el.textContent = '';
+    delete el.dataset.i18n;
+  } else {
+    bind(el, r.chatState === 'connecting' ? 'chat.connecting' : 'chat.unavailable');
+  }
+}
+
+function nameOf(id) {
+  const r = room;
+  const p = r.participants.find((x) => x.id === id);
+  return p ? p.display : t('chat.unknown');
+}
+
+function appendChat(name, text, self) {
+  const time = new Date();
+  const li = h(
+    'li',
+    { class: `chat-item${self ? ' self' : ''}` },
+    h('span', { class: 'chat-from', text: `${name}: ` }),
+    h('span', { class: 'chat-text', text }),
+    h('time', { class: 'chat-time', datetime: time.toISOString(), text: formatTime(time) }),
+  );
+  const log = $('chat-log');
+  const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+  log.append(li);
+  if (atBottom || self) log.scrollTop = log.scrollHeight;
+}
+
+function receiveChat(from, text) {
+  const r = room;
+  appendChat(nameOf(from), text, false);
+  const chatVisible = isVisible($('chat-panel'));
+  if (!chatVisible || document.activeElement !== $('chat-input')) {
+    r.unread += 1;
+    renderControls();
+  }
+}
+
+function isVisible(el) {
+  const rect = el.getBoundingClientRect();
+  return rect.bottom > 0 && rect.top < window.innerHeight;
+}
+
+async function sendChat() {
+  const r = room;
+  const input = $('chat-input');
+  const text = input.value.trim();
+  if (!text) return;
+  if (new TextEncoder().encode(text).length > 4000) {
+    toast(t('chat.tooLong'));
+    return;
+  }
+  try {
+    await r.media.sendChat(text);
+    appendChat(t('common.you'), text, true);
+    input.value = '';
+    r.unread = 0;
+    renderControls();
+  } catch {
+    toast(t('chat.failed'));
+  }
+}
+
+document.addEventListener('focusin', (e) => {
+  if (room && e.target === $('chat-input') && room.unread) {
+    room.unread = 0;
+    renderControls();
+  }
+});
+

@@ -1,0 +1,184 @@
+#!/usr/bin/env node
+// The web page's static server: node:http, no dependencies, no build step.
+//
+//   node web/serve.js [--host 127.0.0.1] [--port 8080] [--janus ws://127.0.0.1:8188]
+//
+// Serves web/ (index.html, css/, js/), /janus.js and /adapter.js from Debian's
+// libjs-janus-gateway and libjs-webrtc-adapter (never copied into the repo),
+// and /config.json ({"janus": <Janus WebSocket URL>, "iceServers": [...]}) for the page. Every
+// answer carries a strict Content-Security-Policy (everything from this origin,
+// the one WebSocket to Janus, nothing else), Referrer-Policy: no-referrer and
+// friends. Personal links keep the room id and token in the URL #fragment,
+// which browsers never send, so this server never sees them; it logs nothing
+// per request anyway.
+//
+// Environment (overridden by the flags): COUNSEL_WEB_HOST, COUNSEL_WEB_PORT,
+// COUNSEL_JANUS_WS, JANUS_JS, ADAPTER_JS; COUNSEL_ICE_SERVERS: a JSON array of
+// RTCIceServer objects for the browsers (default none: no STUN server of a
+// third party is ever asked; give your own STUN/TURN server when Janus is
+// behind NAT). Port 0 picks a free one. The line
+// "listening on http://HOST:PORT/" on stdout tells a caller where it is.
+'use strict';
+
+const fs = require('node:fs');
+const http = require('node:http');
+const path = require('node:path');
+
+const ROOT = __dirname;
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+};
+// Files below web/ that are not part of the page.
+const PRIVATE = new Set(['/serve.js']);
+
+function parseArgs(argv) {
+  const out = {
+    host: process.env.COUNSEL_WEB_HOST || '127.0.0.1',
+    port: Number(process.env.COUNSEL_WEB_PORT || 8080),
+    janus: process.env.COUNSEL_JANUS_WS || 'ws://127.0.0.1:8188',
+    janusJs: process.env.JANUS_JS || '/usr/share/javascript/janus-gateway/janus.js',
+    adapterJs: process.env.ADAPTER_JS || '/usr/share/javascript/webrtc-adapter/adapter.js',
+    iceServers: process.env.COUNSEL_ICE_SERVERS || '[]',
+  };
+  for (let i = 2; i < argv.length; i += 1) {
+    const flag = argv[i];
+    const value = argv[i + 1];
+    if (flag === '--help' || flag === '-h') {
+      process.stdout.write('usage: node web/serve.js [--host 127.0.0.1] [--port 8080] [--janus ws://127.0.0.1:8188]\n');
+      process.exit(0);
+    }
+    if (value === undefined) throw new Error(`missing value for ${flag}`);
+    if (flag === '--host') out.host = value;
+    else if (flag === '--port') out.port = Number(value);
+    else if (flag === '--janus') out.janus = value;
+    else throw new Error(`unknown option ${flag}`);
+    i += 1;
+  }
+  if (!Number.isInteger(out.port) || out.port < 0 || out.port > 65535) throw new Error('--port must be 0-65535');
+  let janus;
+  try {
+    janus = new URL(out.janus);
+  } catch {
+    throw new Error(`--janus is not a URL: ${out.janus}`);
+  }
+  if (janus.protocol !== 'ws:' && janus.protocol !== 'wss:') throw new Error('--janus must be a ws:// or wss:// URL');
+  if (janus.username || janus.password || janus.search || janus.hash) throw new Error('--janus must be a plain ws://host:port/ URL');
+  out.janusOrigin = `${janus.protocol}//${janus.host}`;
+  try {
+    out.iceServers = JSON.parse(out.iceServers);
+  } catch {
+    throw new Error('COUNSEL_ICE_SERVERS is not JSON');
+  }
+  if (!Array.isArray(out.iceServers)) throw new Error('COUNSEL_ICE_SERVERS must be a JSON array');
+  out.janus = janus.toString();
+  return out;
+}
+
+// The security headers of every answer.
+function securityHeaders(janusOrigin) {
+  const csp = [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob: mediastream:",
+    `connect-src 'self' ${janusOrigin}`,
+    "worker-src 'self'",
+    "font-src 'none'",
+    "object-src 'none'",
+    "frame-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ];
+  return {
+    'Content-Security-Policy': csp.join('; '),
+    'Referrer-Policy': 'no-referrer',
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    'Permissions-Policy': 'camera=(self), microphone=(self), display-capture=(self), geolocation=(), payment=(), usb=(), interest-cohort=()',
+    'Cache-Control': 'no-store',
+  };
+}
+
+function createServer(options) {
+  const headers = securityHeaders(options.janusOrigin);
+  const config = Buffer.from(`${JSON.stringify({ janus: options.janus, iceServers: options.iceServers || [] })}\n`);
+  const files = { '/janus.js': options.janusJs, '/adapter.js': options.adapterJs };
+
+  return http.createServer((req, res) => {
+    const send = (status, body, type) => {
+      res.writeHead(status, { ...headers, 'Content-Type': type || 'text/plain; charset=utf-8', 'Content-Length': body.length });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    };
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      return send(405, Buffer.from('method not allowed\n'));
+    }
+    let urlPath;
+    try {
+      urlPath = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
+    } catch {
+      return send(400, Buffer.from('bad request\n'));
+    }
+    if (urlPath.includes('\0') || urlPath.includes('\\')) return send(400, Buffer.from('bad request\n'));
+    if (urlPath === '/config.json') return send(200, config, TYPES['.json']);
+    if (urlPath === '/favicon.ico') return send(204, Buffer.alloc(0));
+    if (urlPath.endsWith('/')) urlPath += 'index.html';
+    let file = files[urlPath];
+    if (!file) {
+      // Only the page's own kinds of files (not serve.js, README.md, dotfiles).
+      if (PRIVATE.has(urlPath) || !TYPES[path.extname(urlPath)] || urlPath.split('/').some((part) => part.startsWith('.'))) {
+        return send(404, Buffer.from('not found\n'));
+      }
+      file = path.resolve(ROOT, `.${urlPath}`);
+      if (!file.startsWith(ROOT + path.sep)) return send(404, Buffer.from('not found\n'));
+    }
+    fs.readFile(file, (err, data) => {
+      if (err) return send(404, Buffer.from('not found\n'));
+      return send(200, data, TYPES[path.extname(file)] || 'text/javascript; charset=utf-8');
+    });
+    return undefined;
+  });
+}
+
+function main() {
+  let options;
+  try {
+    options = parseArgs(process.argv);
+  } catch (err) {
+    process.stderr.write(`serve.js: ${err.message}\n`);
+    process.exit(2);
+  }
+  for (const f of [options.janusJs, options.adapterJs]) {
+    if (!fs.existsSync(f)) {
+      process.stderr.write(`serve.js: ${f} is missing (install libjs-janus-gateway and libjs-webrtc-adapter)\n`);
+      process.exit(2);
+    }
+  }
+  const server = createServer(options);
+  server.on('error', (err) => {
+    process.stderr.write(`serve.js: ${err.message}\n`);
+    process.exit(1);
+  });
+  server.listen(options.port, options.host, () => {
+    const { port } = server.address();
+    const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+    process.stdout.write(`listening on http://${host}:${port}/\n`);
+  });
+  const stop = () => server.close(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+if (require.main === module) main();
+
+module.exports = { createServer, parseArgs, securityHeaders };
