@@ -19,8 +19,9 @@ class RoomThread {
 public:
     using Job = std::function<void(CounselService&)>;
 
-    // Starts the thread; the service is built and used on it only.
-    RoomThread(Config config, Gateway& gateway, RoomLedger& ledger, const Clock& clock);
+    // Starts the thread; the service is built and used on it only. `media` (may
+    // be null: no media layer) must outlive the thread; it is called on it only.
+    RoomThread(Config config, Gateway& gateway, RoomLedger& ledger, const Clock& clock, MediaPort* media = nullptr);
     ~RoomThread();
     RoomThread(const RoomThread&) = delete;
     RoomThread& operator=(const RoomThread&) = delete;

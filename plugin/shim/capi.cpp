@@ -15,6 +15,7 @@
 #include "core/config.hpp"
 #include "core/gateway.hpp"
 #include "core/room_thread.hpp"
+#include "media/media_sessions.hpp"
 #include "store/sqlite_room_ledger.hpp"
 
 namespace {
@@ -44,6 +45,8 @@ struct Plugin {
     SystemClock clock;
     std::unique_ptr<ShimGateway> gateway;
     std::unique_ptr<SqliteRoomLedger> ledger;
+    // Declared before the thread: the room thread calls it until it stops.
+    std::unique_ptr<media::MediaLayer> media;
     std::unique_ptr<RoomThread> thread;
 };
 
@@ -125,7 +128,12 @@ extern "C" int counsel_start(const counsel_settings* settings, const counsel_gat
         if (int swept = fresh->ledger->tombstoned_at_open())
             fresh->gateway->log(Gateway::Level::Warn, "[counsel] " + std::to_string(swept) +
                                                           " room(s) left live by an unclean stop are now tombstoned");
-        fresh->thread = std::make_unique<RoomThread>(std::move(config), *fresh->gateway, *fresh->ledger, fresh->clock);
+        fresh->media = std::make_unique<media::MediaLayer>(*fresh->gateway);
+        fresh->thread = std::make_unique<RoomThread>(std::move(config), *fresh->gateway, *fresh->ledger, fresh->clock,
+                                                     fresh->media.get());
+        fresh->media->set_poster([thread = fresh->thread.get()](std::function<void()> job) {
+            thread->post([job = std::move(job)](CounselService&) { job(); });
+        });
         plugin = std::move(fresh);
         return 0;
     } catch (const std::exception& e) {
@@ -144,6 +152,8 @@ extern "C" void counsel_stop(void) {
             old = std::move(plugin);
         }
         if (old && old->thread) old->thread->stop();
+        // After the room thread: queued media events are delivered, the RTP path forwards nothing more.
+        if (old && old->media) old->media->stop();
     } catch (...) {
     }
 }
@@ -167,9 +177,17 @@ extern "C" void counsel_handle_message(uint64_t handle, const char* transaction,
     });
 }
 
-extern "C" void counsel_media_up(uint64_t) {}
+extern "C" void counsel_media_up(uint64_t handle) {
+    with_plugin([&](Plugin& p) {
+        p.thread->post([media = p.media.get(), handle](CounselService&) { media->media_up(handle); });
+    });
+}
 
-extern "C" void counsel_media_down(uint64_t) {}
+extern "C" void counsel_media_down(uint64_t handle) {
+    with_plugin([&](Plugin& p) {
+        p.thread->post([media = p.media.get(), handle](CounselService&) { media->media_down(handle); });
+    });
+}
 
 extern "C" json_t* counsel_admin_message(json_t*) {
     try {

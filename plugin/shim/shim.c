@@ -32,6 +32,8 @@
 #include <refcount.h>
 
 #include "counsel_capi.h"
+#include "media/media_capi.h"
+#include "shim_janus.h"
 
 #define COUNSEL_SHIM_API_VERSION_NUMBER 1
 #ifndef COUNSEL_VERSION_STRING
@@ -63,6 +65,7 @@ static void counsel_shim_setup_media(janus_plugin_session *handle);
 static void counsel_shim_incoming_rtp(janus_plugin_session *handle, janus_plugin_rtp *packet);
 static void counsel_shim_incoming_rtcp(janus_plugin_session *handle, janus_plugin_rtcp *packet);
 static void counsel_shim_incoming_data(janus_plugin_session *handle, janus_plugin_data *packet);
+static void counsel_shim_slow_link(janus_plugin_session *handle, int mindex, gboolean video, gboolean uplink);
 static void counsel_shim_hangup_media(janus_plugin_session *handle);
 static void counsel_shim_destroy_session(janus_plugin_session *handle, int *error);
 static json_t *counsel_shim_query_session(janus_plugin_session *handle);
@@ -92,6 +95,7 @@ static janus_plugin janus_counsel_plugin =
 		.incoming_rtp = counsel_shim_incoming_rtp,
 		.incoming_rtcp = counsel_shim_incoming_rtcp,
 		.incoming_data = counsel_shim_incoming_data,
+		.slow_link = counsel_shim_slow_link,
 		.hangup_media = counsel_shim_hangup_media,
 		.destroy_session = counsel_shim_destroy_session,
 		.query_session = counsel_shim_query_session,
@@ -679,19 +683,66 @@ static void counsel_shim_hangup_media(janus_plugin_session *handle) {
 	janus_refcount_decrease(&h->ref);
 }
 
-/* Media comes with the media layer. Janus calls these on the handle's loop
- * thread, the same thread that later calls destroy_session for it. */
+/* ---------------------------------------------------------------------- */
+/* Media                                                                  */
+
+/* Janus calls these on the handle's loop thread, the same thread that later
+ * calls destroy_session for it: while they run, handle->plugin_handle (and
+ * the registry entry it points to) stays valid without taking handles_mutex,
+ * so the per-packet path takes no lock. The media layer does the rest. */
+static counsel_shim_handle *counsel_shim_media_handle(janus_plugin_session *handle) {
+	if(handle == NULL || g_atomic_int_get(&handle->stopped) || !counsel_shim_ready())
+		return NULL;
+	return (counsel_shim_handle *)g_atomic_pointer_get(&handle->plugin_handle);
+}
+
 static void counsel_shim_incoming_rtp(janus_plugin_session *handle, janus_plugin_rtp *packet) {
-	(void)handle;
-	(void)packet;
+	counsel_shim_handle *h = counsel_shim_media_handle(handle);
+	if(h != NULL && packet != NULL)
+		counsel_media_incoming_rtp(h->id, packet);
 }
 
 static void counsel_shim_incoming_rtcp(janus_plugin_session *handle, janus_plugin_rtcp *packet) {
-	(void)handle;
-	(void)packet;
+	counsel_shim_handle *h = counsel_shim_media_handle(handle);
+	if(h != NULL && packet != NULL)
+		counsel_media_incoming_rtcp(h->id, packet);
 }
 
 static void counsel_shim_incoming_data(janus_plugin_session *handle, janus_plugin_data *packet) {
-	(void)handle;
-	(void)packet;
+	counsel_shim_handle *h = counsel_shim_media_handle(handle);
+	if(h != NULL && packet != NULL)
+		counsel_media_incoming_data(h->id, packet);
+}
+
+static void counsel_shim_slow_link(janus_plugin_session *handle, int mindex, gboolean video, gboolean uplink) {
+	counsel_shim_handle *h = counsel_shim_media_handle(handle);
+	if(h != NULL)
+		counsel_media_slow_link(h->id, mindex, video ? 1 : 0, uplink ? 1 : 0);
+}
+
+/* ---------------------------------------------------------------------- */
+/* What the media layer borrows (shim_janus.h)                            */
+
+const janus_callbacks *counsel_shim_callbacks(void) {
+	return (const janus_callbacks *)g_atomic_pointer_get(&gateway);
+}
+
+janus_plugin *counsel_shim_plugin(void) {
+	return &janus_counsel_plugin;
+}
+
+janus_plugin_session *counsel_shim_session_acquire(uint64_t id) {
+	janus_plugin_session *session = NULL;
+	counsel_shim_handle *h = counsel_shim_lookup_id(id);
+	if(h == NULL)
+		return NULL;
+	session = h->handle;
+	janus_refcount_increase(&session->ref);
+	janus_refcount_decrease(&h->ref);
+	return session;
+}
+
+void counsel_shim_session_release(janus_plugin_session *session) {
+	if(session != NULL)
+		janus_refcount_decrease(&session->ref);
 }

@@ -35,7 +35,8 @@ export class E2EESession {
   //   selfId     own participant id (from `joined` / `waiting`)
   //   role       'moderator' | 'participant'
   //   send(text) sends a text over the plugin's data channel (Promise or value)
-  //   onChange(state)  called whenever state() changes (key, code, acks, ...)
+  //   onChange(state)  called when the key, the code or the rotation state (acks) changes;
+  //             counters are read with state() when needed
   //   mode       'script' | 'encoded' (default: the best this browser has)
   //   graceMs    how long an old key still decrypts after a rotation (10000)
   //   switchDelayMs  how long after a new key arrives this page starts sending with it (500)

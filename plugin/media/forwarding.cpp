@@ -1,0 +1,54 @@
+#include "media/forwarding.hpp"
+
+namespace counsel::media {
+namespace {
+
+// The snapshot the RTP path reads. A function-local static: it outlives the
+// plugin's start/stop (Janus does not unload plugins), so a packet that races
+// a stop still finds a valid (empty) snapshot.
+std::atomic<std::shared_ptr<const Snapshot>>& current() {
+    static std::atomic<std::shared_ptr<const Snapshot>> snapshot;
+    return snapshot;
+}
+
+}  // namespace
+
+Endpoint::~Endpoint() {
+    if (session) counsel_shim_session_release(session);
+}
+
+SourceState::SourceState(int mindex, bool video, janus_videocodec vcodec)
+    : mindex(mindex), video(video), vcodec(vcodec) {}
+
+SourceState::~SourceState() {
+    janus_rtp_simulcasting_cleanup(nullptr, nullptr, rids, nullptr);
+}
+
+Leg::Leg(std::shared_ptr<Endpoint> receiver, std::uint32_t receiver_epoch, int mindex, int pt, bool video)
+    : receiver(std::move(receiver)), receiver_epoch(receiver_epoch), mindex(mindex), pt(pt), video(video) {
+    janus_rtp_switching_context_reset(&context);
+    janus_rtp_simulcasting_context_reset(&sim);
+    janus_vp8_simulcast_context_reset(&vp8);
+}
+
+std::shared_ptr<const Snapshot> load_snapshot() { return current().load(std::memory_order_acquire); }
+
+void store_snapshot(std::shared_ptr<const Snapshot> snapshot) {
+    // The old snapshot is released here or, if a packet still holds it, on that
+    // packet's thread (releasing its Janus handle references there).
+    current().store(std::move(snapshot), std::memory_order_release);
+}
+
+void request_keyframe(const Endpoint& source, SourceState& stream, std::int64_t now_us, std::int64_t gap_us,
+                      bool keep) {
+    std::int64_t last = stream.last_pli_us.load(std::memory_order_relaxed);
+    if (now_us - last < gap_us || !stream.last_pli_us.compare_exchange_strong(last, now_us, std::memory_order_relaxed)) {
+        if (keep) stream.pli_pending.store(true, std::memory_order_relaxed);
+        return;
+    }
+    stream.pli_pending.store(false, std::memory_order_relaxed);
+    const janus_callbacks* api = janus_api();
+    if (api && source.session) api->send_pli_stream(source.session, stream.mindex);
+}
+
+}  // namespace counsel::media

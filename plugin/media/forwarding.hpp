@@ -1,0 +1,149 @@
+// What the RTP path reads: an immutable snapshot that the room thread builds
+// after every change of the forwarding table or of a negotiation, and swaps
+// in atomically. A packet costs one atomic load of the snapshot, a hash
+// lookup of its handle and one relay per receiver; nothing here takes a lock
+// the room thread holds, and nothing allocates per packet.
+//
+// Objects that must outlive one snapshot (the Janus handle reference, the
+// per-receiver rewriting contexts, simulcast SSRCs learnt from rids) live
+// behind shared_ptrs that consecutive snapshots share. Who mutates what:
+//   Endpoint   receiver-side fields: the handle's own loop thread (its RTCP and
+//              slow_link), published to senders through atomics
+//   SourceState, Leg: the source handle's loop thread only (its incoming_rtp)
+//              except SourceState::last_pli_us (atomic, any thread)
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include "core/gateway.hpp"
+#include "media/janus.hpp"
+#include "media/simulcast_policy.hpp"
+
+namespace counsel::media {
+
+// One admitted person's Janus handle. Holds a reference on the
+// janus_plugin_session for as long as any snapshot or queued job holds it.
+class Endpoint {
+public:
+    // Takes over a reference from counsel_shim_session_acquire.
+    Endpoint(HandleId id, janus_plugin_session* session) : id(id), session(session) {}
+    ~Endpoint();
+    Endpoint(const Endpoint&) = delete;
+    Endpoint& operator=(const Endpoint&) = delete;
+
+    const HandleId id;
+    janus_plugin_session* const session;
+    // Cleared when the person leaves their room: queued events are not delivered.
+    std::atomic<bool> live{true};
+
+    // As a receiver: the simulcast layer its downlink allows (written on its
+    // own loop thread, read by the senders' threads).
+    std::atomic<int> target_layer{2};
+    // Video bytes forwarded to it (senders add), for comparing with its REMB.
+    std::atomic<std::uint64_t> video_bytes_out{0};
+
+    // Downlink policy, touched by this handle's RTCP and slow_link callbacks.
+    std::mutex policy_mutex;
+    SimulcastPolicy policy;
+    std::uint64_t rate_mark_bytes = 0;
+    std::int64_t rate_mark_us = 0;
+    std::uint64_t forwarded_bps = 0;
+
+    // Chat errors to this sender are paced (one per second at most).
+    std::atomic<std::int64_t> last_chat_error_us{0};
+};
+
+// One published stream: what outlives a snapshot.
+struct SourceState {
+    SourceState(int mindex, bool video, janus_videocodec vcodec);
+    ~SourceState();
+    SourceState(const SourceState&) = delete;
+    SourceState& operator=(const SourceState&) = delete;
+
+    const int mindex;
+    const bool video;
+    const janus_videocodec vcodec;
+    // Simulcast: SSRCs per layer (learnt from rids when rid-based), rids, and the rid extension id.
+    bool simulcast = false;
+    std::uint32_t ssrcs[3] = {0, 0, 0};
+    char* rids[3] = {nullptr, nullptr, nullptr};
+    int rid_ext_id = -1;  // (only the source's thread reads or learns these: no mutex)
+    // Keyframe requests to this stream are paced (any thread); one that falls
+    // into the pause is kept and sent by the source's thread when it ends.
+    std::atomic<std::int64_t> last_pli_us{0};
+    std::atomic<bool> pli_pending{false};
+    // The source's thread: whether the last packet was dropped by a mute (a PLI on resumption).
+    bool was_muted = false;
+};
+
+// One receiver of one stream: rewriting contexts, the source's thread only.
+struct Leg {
+    Leg(std::shared_ptr<Endpoint> receiver, std::uint32_t receiver_epoch, int mindex, int pt, bool video);
+
+    const std::shared_ptr<Endpoint> receiver;
+    const std::uint32_t receiver_epoch;  // the receiver's PeerConnection generation
+    const int mindex;                    // m-line index in the receiver's PeerConnection
+    const int pt;                        // payload type there
+    const bool video;
+    janus_rtp_switching_context context;
+    janus_rtp_simulcasting_context sim;
+    janus_vp8_simulcast_context vp8;
+    bool started = false;
+};
+
+struct StreamView {
+    std::shared_ptr<SourceState> state;
+    std::vector<std::shared_ptr<Leg>> legs;
+};
+
+// An m-line of this handle that carries someone else's stream.
+struct ReceiveView {
+    std::shared_ptr<Endpoint> source;  // null: not a receive slot
+    std::shared_ptr<SourceState> state;
+};
+
+struct HandleView {
+    std::shared_ptr<Endpoint> self;
+    std::uint64_t participant = 0;
+    bool muted_audio = false;
+    bool muted_video = false;
+    std::vector<StreamView> streams;    // own published streams
+    std::vector<ReceiveView> receive;   // by this handle's m-line index
+    std::vector<std::shared_ptr<Endpoint>> chat_peers;  // other admitted people with a data channel
+    bool has_data = false;
+
+    const StreamView* stream(int mindex) const {
+        for (const StreamView& s : streams)
+            if (s.state->mindex == mindex) return &s;
+        return nullptr;
+    }
+};
+
+struct Snapshot {
+    std::unordered_map<HandleId, HandleView> handles;
+    std::uint64_t version = 0;
+};
+
+std::shared_ptr<const Snapshot> load_snapshot();
+void store_snapshot(std::shared_ptr<const Snapshot> snapshot);
+
+// Janus's callbacks, or null before the plugin is initialised.
+inline const janus_callbacks* janus_api() { return counsel_shim_callbacks(); }
+
+// A keyframe request to one stream: sent at once unless one went out less
+// than `gap_us` ago; then, if `keep`, it is sent when the gap is over (see
+// keyframe_due), else dropped.
+constexpr std::int64_t kKeyframeGapUs = 300'000;
+void request_keyframe(const Endpoint& source, SourceState& stream, std::int64_t now_us,
+                      std::int64_t gap_us = kKeyframeGapUs, bool keep = true);
+// The source's thread, per video packet: sends a request that waited for the gap.
+inline void keyframe_due(const Endpoint& source, SourceState& stream, std::int64_t now_us) {
+    if (stream.pli_pending.load(std::memory_order_relaxed)) request_keyframe(source, stream, now_us);
+}
+
+}  // namespace counsel::media

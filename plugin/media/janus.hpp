@@ -1,0 +1,19 @@
+// Janus's C headers for the media layer (RTP/RTCP helpers, SDP utilities,
+// plugin types) and the shim's lending interface. GLib and Jansson first: the
+// Janus headers include each other by bare name and expect them.
+#pragma once
+
+#include <glib.h>
+#include <jansson.h>
+
+extern "C" {
+#include <debug.h>
+#include <plugins/plugin.h>
+#include <refcount.h>
+#include <rtcp.h>
+#include <rtp.h>
+#include <sdp-utils.h>
+#include <utils.h>
+}
+
+#include "shim/shim_janus.h"

@@ -1,0 +1,57 @@
+// One person's negotiation with the plugin: the m-lines both sides agreed on,
+// at most one plugin offer in flight, and the latest wish (which streams this
+// person should receive). Changes that arrive while an offer is in flight are
+// not lost and not offered one by one: the next offer, made once the answer
+// is in, covers whatever the wish is by then. Pure: no Janus, no SDP.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "media/slot_plan.hpp"
+
+namespace counsel::media {
+
+class Negotiation {
+public:
+    // The person's own offer was answered: these are their m-lines now (their
+    // own streams, and for a later publish, the receive slots kept as they were).
+    void published(std::vector<Slot> slots);
+    // Their PeerConnection is up (plugin offers wait for it) or gone (everything is forgotten).
+    void set_connected(bool up);
+    // What they should receive now; replaces the previous wish.
+    void want(std::vector<Wanted> wanted);
+
+    // The plan to offer now, if one is due: published, connected, nothing in
+    // flight, and the wish differs from what is agreed. The plan is then in
+    // flight until answered() or offer_failed().
+    std::optional<std::vector<Slot>> next_offer();
+    // Codecs chosen for the plan in flight (the media layer fills them in before sending).
+    std::vector<Slot>* pending() { return pending_ ? &*pending_ : nullptr; }
+
+    // The answer to the offer in flight: `accepted[i]` tells whether m-line i was
+    // accepted (port != 0). Rejected m-lines are dead from now on. Returns false
+    // (and changes nothing) if no offer was in flight.
+    bool answered(const std::vector<bool>& accepted);
+    // The offer could not be delivered: forget it (the next change offers again).
+    void offer_failed();
+
+    bool offer_in_flight() const { return pending_.has_value(); }
+    std::size_t pending_size() const { return pending_ ? pending_->size() : 0; }
+    bool is_published() const { return published_; }
+    bool connected() const { return connected_; }
+    // The m-lines both sides agreed on (the RTP path forwards to these only).
+    const std::vector<Slot>& agreed() const { return agreed_; }
+    std::uint64_t offers_made() const { return offers_; }
+
+private:
+    std::vector<Slot> agreed_;
+    std::optional<std::vector<Slot>> pending_;
+    std::vector<Wanted> wanted_;
+    bool published_ = false;
+    bool connected_ = false;
+    std::uint64_t offers_ = 0;
+};
+
+}  // namespace counsel::media

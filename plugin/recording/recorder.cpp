@@ -1,0 +1,530 @@
+#include "recording/recorder.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+
+#include "transports/private_fs.hpp"
+
+namespace counsel::recording {
+namespace fsx = counsel::transports;
+
+namespace {
+
+constexpr std::int64_t kUsPerDay = 24LL * 3600 * 1'000'000;
+
+std::string two_digits(int n) {
+    std::string s = std::to_string(n);
+    return s.size() < 2 ? "0" + s : s;
+}
+
+std::string secs(std::int64_t us) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(us) / 1e6);
+    return buf;
+}
+
+}  // namespace
+
+Recorder::Recorder(RecorderSettings settings, TrackSinkFactory& sinks, Gateway& gateway, NowUs now)
+    : settings_(std::move(settings)),
+      sinks_(sinks),
+      gateway_(gateway),
+      now_(now ? std::move(now) : NowUs(fsx::now_unix_us)),
+      links_(settings_.rec_dir) {
+    if (settings_.webdav) uploader_ = std::make_unique<transports::WebdavUploader>(*settings_.webdav);
+}
+
+Recorder::~Recorder() { stop(); }
+
+// ---------------------------------------------------------------------------
+// Start and stop
+
+bool Recorder::start(std::string& reason) {
+    if (!fsx::make_private_dir(settings_.rec_dir, reason)) {
+        reason = "rec_dir: " + reason;
+        return false;
+    }
+    if (!links_.open(reason)) {
+        reason = "rec_dir/_links: " + reason;
+        return false;
+    }
+    std::size_t deleted = 0, recovered = 0, kept = 0;
+    for (const std::string& name : fsx::list_dir(settings_.rec_dir)) {
+        const std::string path = settings_.rec_dir + "/" + name;
+        const bool dir = fsx::is_dir(path);
+        std::optional<SessionState> state;
+        bool has_recording = false;
+        if (dir && room_folder_name(name)) {
+            state = read_state(name);
+            has_recording = fsx::file_size(path + "/" + kRecordingFile) > 0;
+        }
+        const Verdict verdict = classify(name, dir, state, has_recording);
+        switch (verdict.action) {
+            case Recovery::Ignore: break;
+            case Recovery::Delete:
+                fsx::remove_tree(path);
+                ++deleted;
+                if (room_folder_name(name)) links_.forget(name);
+                break;
+            case Recovery::Keep:
+                // A finished recording; remove what a crash may have left beside it.
+                for (const std::string& f : fsx::list_dir(path))
+                    if (is_intermediate(f) || f == kConsentFile) ::unlink((path + "/" + f).c_str());
+                ++kept;
+                if (uploader_ && !state->uploaded) {
+                    std::lock_guard lock(mutex_);
+                    queued_.insert(name);
+                    jobs_.push_back([this, name] {
+                        upload_job(name);
+                        std::lock_guard l(mutex_);
+                        queued_.erase(name);
+                    });
+                }
+                break;
+            case Recovery::Finalize: {
+                if (state->state == FolderState::Recording || state->state == FolderState::Paused) {
+                    state->recovered = true;  // the session did not end: Janus stopped during it
+                    state->state = FolderState::Finalizing;
+                    write_state(*state);
+                }
+                std::lock_guard lock(mutex_);
+                queued_.insert(name);
+                jobs_.push_back([this, name] { finalize_job(name); });
+                ++recovered;
+                break;
+            }
+        }
+    }
+    links_.sweep(now_() / 1'000'000);
+    {
+        std::lock_guard lock(mutex_);
+        stats_.deleted_at_start += deleted;
+        stats_.recovered += recovered;
+        next_sweep_us_ = now_() + settings_.sweep_every_s * 1'000'000;
+        stopping_ = false;
+        cancel_ = false;
+    }
+    if (deleted || recovered || kept)
+        log(Gateway::Level::Info, "recordings at start: " + std::to_string(recovered) + " to finalize, " +
+                                      std::to_string(kept) + " finished, " + std::to_string(deleted) + " deleted");
+    jobs_.push_back([this] { sweep_job(); });
+    worker_ = std::thread([this] { run_worker(); });
+    return true;
+}
+
+void Recorder::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_ && !worker_.joinable()) return;
+        stopping_ = true;
+        cancel_ = true;
+        for (auto& [ref, live] : live_)
+            if (live.span_open) close_span(live, now_());
+    }
+    wake_.notify_all();
+    if (worker_.joinable()) worker_.join();
+    std::lock_guard lock(mutex_);
+    jobs_.clear();
+    busy_ = false;
+    idle_.notify_all();
+}
+
+// ---------------------------------------------------------------------------
+// Room thread
+
+void Recorder::start_span(const std::string& ref, const std::vector<MediaMember>& members) {
+    if (!transports::CapabilityStore::valid_room_ref(ref)) return;
+    std::lock_guard lock(mutex_);
+    Live& live = live_[ref];
+    const std::int64_t now = now_();
+    if (!live.created_us) live.created_us = now;
+    live.state.room = ref;
+    if (live.span_open) close_span(live, now);
+    if (!live.folder) {
+        std::string reason;
+        if (!fsx::make_private_dir(room_dir(ref), reason)) {
+            log(Gateway::Level::Error, "room " + ref + ": recording folder cannot be created, nothing is recorded");
+            return;
+        }
+        live.folder = true;
+    }
+    SpanRecord span;
+    span.start_us = now;
+    for (const MediaMember& m : members) span.participants.push_back(m.id);
+    live.state.spans.push_back(std::move(span));
+    live.state.state = FolderState::Recording;
+    live.span_open = true;
+    // The marker first: a folder never holds media without one.
+    if (!write_state(live.state)) {
+        live.span_open = false;
+        live.state.spans.pop_back();
+        log(Gateway::Level::Error, "room " + ref + ": recording marker cannot be written, nothing is recorded");
+        return;
+    }
+    ++stats_.spans_started;
+    log(Gateway::Level::Info, "room " + ref + ": recording span " + std::to_string(live.state.spans.size()) +
+                                  " started (" + std::to_string(members.size()) + " people)");
+}
+
+std::shared_ptr<TrackSink> Recorder::track(const std::string& ref, std::uint64_t participant, int mindex,
+                                           const TrackSpec& spec) {
+    std::lock_guard lock(mutex_);
+    auto it = live_.find(ref);
+    if (it == live_.end() || !it->second.span_open || stopping_) return nullptr;
+    Live& live = it->second;
+    SpanRecord& span = live.state.spans.back();
+    bool member = false;
+    for (std::uint64_t id : span.participants) member = member || id == participant;
+    if (!member) return nullptr;
+    const auto key = std::make_pair(participant, mindex);
+    if (auto s = live.sinks.find(key); s != live.sinks.end()) return s->second;
+    const std::string base = "s" + two_digits(static_cast<int>(live.state.spans.size())) + "-t" +
+                             two_digits(static_cast<int>(span.tracks.size()) + 1) + "-" +
+                             (spec.video ? "video" : "audio");
+    std::string codec = spec.codec;
+    for (char& c : codec) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    // The marker names the file before it exists.
+    span.tracks.push_back(TrackRecord{base + ".mjr", participant, mindex, spec.video, codec});
+    if (!write_state(live.state)) {
+        span.tracks.pop_back();
+        return nullptr;
+    }
+    std::shared_ptr<TrackSink> sink = sinks_.open(room_dir(ref), base, spec);
+    if (!sink) {
+        log(Gateway::Level::Warn, "room " + ref + ": a track file cannot be opened, that track is not recorded");
+        return nullptr;
+    }
+    live.sinks[key] = sink;
+    ++live.tracks;
+    ++stats_.tracks_opened;
+    return sink;
+}
+
+void Recorder::close_span(Live& live, std::int64_t now_us) {
+    for (auto& [key, sink] : live.sinks) sink->close();
+    live.sinks.clear();
+    if (!live.span_open) return;
+    live.span_open = false;
+    live.state.spans.back().end_us = std::max(now_us, live.state.spans.back().start_us);
+    live.state.state = FolderState::Paused;
+    write_state(live.state);
+}
+
+void Recorder::end_span(const std::string& ref) {
+    std::lock_guard lock(mutex_);
+    auto it = live_.find(ref);
+    if (it == live_.end() || !it->second.span_open) return;
+    close_span(it->second, now_());
+    const SpanRecord& span = it->second.state.spans.back();
+    log(Gateway::Level::Info, "room " + ref + ": recording span " + std::to_string(it->second.state.spans.size()) +
+                                  " ended after " + secs(span.end_us - span.start_us) + " s (" +
+                                  std::to_string(span.tracks.size()) + " tracks)");
+}
+
+void Recorder::discard(const std::string& ref) {
+    if (!transports::CapabilityStore::valid_room_ref(ref)) return;
+    std::lock_guard lock(mutex_);
+    if (auto it = live_.find(ref); it != live_.end()) {
+        close_span(it->second, now_());
+        live_.erase(it);
+    }
+    const bool gone = delete_room_folder(ref);
+    links_.forget(ref);
+    ++stats_.discarded;
+    if (gone)
+        log(Gateway::Level::Info, "room " + ref + ": recording discarded, nothing kept");
+    else
+        log(Gateway::Level::Error, "room " + ref + ": recording discarded but its folder could not be deleted");
+}
+
+void Recorder::finalize(const std::string& ref, const Json& metadata) {
+    std::lock_guard lock(mutex_);
+    auto it = live_.find(ref);
+    if (it == live_.end() || !it->second.folder || it->second.state.spans.empty()) {
+        // Nothing was written: no folder, and the links lead nowhere.
+        if (it != live_.end()) live_.erase(it);
+        delete_room_folder(ref);
+        return;
+    }
+    Live& live = it->second;
+    close_span(live, now_());
+    live.state.state = FolderState::Finalizing;
+    if (metadata) fsx::write_private_file(room_dir(ref) + "/" + kConsentFile, metadata.dump() + "\n");
+    write_state(live.state);
+    live_.erase(it);
+    queued_.insert(ref);
+    jobs_.push_back([this, ref] { finalize_job(ref); });
+    wake_.notify_all();
+}
+
+std::string Recorder::grant_download(const std::string& ref) {
+    if (!transports::CapabilityStore::valid_room_ref(ref)) return {};
+    const transports::CapabilityStore::Minted minted = transports::CapabilityStore::mint();
+    std::lock_guard lock(mutex_);
+    Live& live = live_[ref];
+    const std::int64_t now = now_();
+    if (!live.created_us) live.created_us = now;
+    live.state.room = ref;
+    live.state.links.push_back(LinkRecord{minted.digest, now / 1'000'000});
+    // Before any span, the digest stays in memory only: nothing touches the
+    // disk until everyone has consented.
+    if (live.folder && !write_state(live.state)) {
+        live.state.links.pop_back();
+        return {};
+    }
+    return minted.path;
+}
+
+bool Recorder::recording(const std::string& ref) const {
+    std::lock_guard lock(mutex_);
+    auto it = live_.find(ref);
+    return it != live_.end() && it->second.span_open;
+}
+
+// ---------------------------------------------------------------------------
+// Disk
+
+bool Recorder::write_state(const SessionState& state) {
+    return fsx::write_private_file(room_dir(state.room) + "/" + kStateFile, render_state(state));
+}
+
+std::optional<SessionState> Recorder::read_state(const std::string& ref) const {
+    auto text = fsx::read_small_file(room_dir(ref) + "/" + kStateFile);
+    if (!text) return std::nullopt;
+    return parse_state(*text);
+}
+
+bool Recorder::delete_room_folder(const std::string& ref) {
+    const std::string dir = room_dir(ref);
+    if (!fsx::exists(dir)) return true;
+    // Renamed first: a crash half-way leaves a .trash-* folder, which the next
+    // start deletes, never a room folder with part of a vetoed recording.
+    static std::atomic<unsigned> serial{0};
+    const std::string trash = settings_.rec_dir + "/" + kTrashPrefix + ref + "-" + std::to_string(::getpid()) + "-" +
+                              std::to_string(serial++);
+    const std::string& target = ::rename(dir.c_str(), trash.c_str()) == 0 ? trash : dir;
+    fsx::sync_path(settings_.rec_dir);
+    fsx::remove_tree(target);
+    fsx::sync_path(settings_.rec_dir);
+    return !fsx::exists(dir) && !fsx::exists(trash);
+}
+
+bool Recorder::publish_links(const SessionState& state) {
+    const std::int64_t expires = state.finalized_at_us / 1'000'000 + settings_.retention_days * 24 * 3600;
+    bool ok = true;
+    for (const LinkRecord& l : state.links) ok = links_.publish(l.digest, state.room, l.granted_at_s, expires) && ok;
+    return ok;
+}
+
+// ---------------------------------------------------------------------------
+// Worker
+
+void Recorder::enqueue(Job job) {
+    {
+        std::lock_guard lock(mutex_);
+        jobs_.push_back(std::move(job));
+    }
+    wake_.notify_all();
+}
+
+void Recorder::run_worker() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        if (stopping_) break;
+        if (jobs_.empty()) {
+            busy_ = false;
+            idle_.notify_all();
+            const std::int64_t wait_us = std::max<std::int64_t>(0, next_sweep_us_ - now_());
+            wake_.wait_for(lock, std::chrono::microseconds(std::min<std::int64_t>(wait_us, 60'000'000)));
+            if (stopping_) break;
+            if (jobs_.empty() && now_() >= next_sweep_us_) jobs_.push_back([this] { sweep_job(); });
+            continue;
+        }
+        Job job = std::move(jobs_.front());
+        jobs_.pop_front();
+        busy_ = true;
+        lock.unlock();
+        try {
+            job();
+        } catch (...) {
+            log(Gateway::Level::Error, "recording worker: a job failed");
+        }
+        lock.lock();
+    }
+    busy_ = false;
+    idle_.notify_all();
+}
+
+bool Recorder::wait_idle(int timeout_ms) {
+    std::unique_lock lock(mutex_);
+    wake_.notify_all();
+    return idle_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+                          [this] { return (jobs_.empty() && !busy_) || stopping_; });
+}
+
+void Recorder::sweep_now() {
+    enqueue([this] { sweep_job(); });
+}
+
+RecorderStats Recorder::stats() const {
+    std::lock_guard lock(mutex_);
+    return stats_;
+}
+
+void Recorder::finalize_job(const std::string& ref) {
+    const std::string dir = room_dir(ref);
+    auto done = [this, &ref] {
+        std::lock_guard lock(mutex_);
+        queued_.erase(ref);
+    };
+    std::optional<SessionState> state = read_state(ref);
+    if (!state) {
+        log(Gateway::Level::Error, "room " + ref + ": recording marker unreadable, the recording is deleted");
+        delete_room_folder(ref);
+        return done();
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    const FinalizeOutcome outcome = render_session(dir, *state, settings_.tools, &cancel_);
+    const std::int64_t took_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+    if (cancel_) return done();  // stopping: the next start finalizes it again
+    if (!outcome.ok) {
+        {
+            std::lock_guard lock(mutex_);
+            ++stats_.finalize_failed;
+        }
+        log(Gateway::Level::Error, "room " + ref + ": recording could not be finalized (" + outcome.why +
+                                       "); kept for " + std::to_string(settings_.retention_days) +
+                                       " days, retried at the next start");
+        return done();
+    }
+
+    // The consent metadata beside the MP4: ids and times, no names.
+    Json core_metadata;
+    if (auto text = fsx::read_small_file(dir + "/" + kConsentFile)) {
+        json_error_t error;
+        core_metadata = Json::adopt(json_loadb(text->data(), text->size(), 0, &error));
+    }
+    const std::int64_t finalized_at = now_();
+    Json spans = Json::array();
+    std::int64_t at = 0;
+    for (const SpanRecord& s : outcome.spans) {
+        Json people = Json::array();
+        for (std::uint64_t id : s.participants) people.append(Json::adopt(json_integer(static_cast<json_int_t>(id))));
+        spans.append(Json::object()
+                         .set("start_ms", s.start_us / 1000)
+                         .set("end_ms", s.end_us / 1000)
+                         .set("at_ms_in_file", at / 1000)
+                         .set("participants", std::move(people)));
+        at += s.end_us - s.start_us;
+    }
+    Json metadata = Json::object()
+                        .set("room", ref)
+                        .set("file", kRecordingFile)
+                        .set("video", "h264")
+                        .set("audio", "aac")
+                        .set("duration_ms", outcome.duration_us / 1000)
+                        .set("finalized_at_ms", finalized_at / 1000)
+                        .set("recovered_after_crash", state->recovered)
+                        .set("spans", std::move(spans));
+    if (core_metadata && json_is_array(core_metadata.field("consent_log")))
+        metadata.set("consent_log", Json::borrow(core_metadata.field("consent_log")));
+    fsx::write_private_file(dir + "/" + kMetadataFile, metadata.dump() + "\n");
+
+    state->state = FolderState::Done;
+    state->spans = outcome.spans;
+    state->finalized_at_us = finalized_at;
+    write_state(*state);
+    for (const std::string& f : fsx::list_dir(dir))
+        if (is_intermediate(f) || f == kConsentFile) ::unlink((dir + "/" + f).c_str());
+    fsx::sync_path(dir);
+    publish_links(*state);
+    {
+        std::lock_guard lock(mutex_);
+        ++stats_.finalized;
+        stats_.last_finalize_ms = took_ms;
+        stats_.last_recording_ms = outcome.duration_us / 1000;
+    }
+    char speed[32];
+    std::snprintf(speed, sizeof speed, "%.1f", took_ms > 0 ? outcome.duration_us / 1000.0 / took_ms : 0.0);
+    log(Gateway::Level::Info, "room " + ref + ": recording finalized" + (state->recovered ? " after a crash" : "") +
+                                  ": " + std::to_string(outcome.spans.size()) + " span(s), " +
+                                  secs(outcome.duration_us) + " s, " + std::to_string(outcome.tracks_used) +
+                                  " tracks, " + std::to_string(state->links.size()) + " link(s), in " +
+                                  secs(took_ms * 1000) + " s (" + speed + "x real time)");
+    if (uploader_) upload_job(ref);
+    done();
+}
+
+void Recorder::upload_job(const std::string& ref) {
+    if (!uploader_) return;
+    std::optional<SessionState> state = read_state(ref);
+    if (!state || state->state != FolderState::Done || state->uploaded) return;
+    const std::string dir = room_dir(ref);
+    std::string reason;
+    auto cancelled = [this] { return cancel_.load(); };
+    const bool ok = uploader_->put(dir + "/" + kRecordingFile, "counsel-" + ref + ".mp4", cancelled, reason) &&
+                    uploader_->put(dir + "/" + kMetadataFile, "counsel-" + ref + ".json", cancelled, reason);
+    std::lock_guard lock(mutex_);
+    if (ok) {
+        state->uploaded = true;
+        write_state(*state);
+        ++stats_.uploaded;
+        log(Gateway::Level::Info, "room " + ref + ": recording uploaded to the WebDAV target");
+    } else {
+        ++stats_.upload_failed;
+        log(Gateway::Level::Warn, "room " + ref + ": WebDAV upload failed (" + reason + "), retried within the hour");
+    }
+}
+
+void Recorder::sweep_job() {
+    const std::int64_t now = now_();
+    const std::int64_t retention_us = settings_.retention_days * kUsPerDay;
+    std::size_t expired = 0;
+    std::vector<std::string> uploads;
+    for (const std::string& name : fsx::list_dir(settings_.rec_dir)) {
+        const std::string path = settings_.rec_dir + "/" + name;
+        if (name.rfind(kTrashPrefix, 0) == 0) {
+            fsx::remove_tree(path);
+            continue;
+        }
+        if (!room_folder_name(name)) continue;
+        {
+            std::lock_guard lock(mutex_);
+            if (live_.count(name) || queued_.count(name)) continue;
+        }
+        std::optional<SessionState> state = read_state(name);
+        const bool finished = state && state->state == FolderState::Done;
+        const std::int64_t since = finished ? state->finalized_at_us : fsx::mtime_us(path + "/" + kStateFile);
+        if (since + retention_us <= now) {
+            // Retention over (or a recording that could never be finalized).
+            std::lock_guard lock(mutex_);
+            delete_room_folder(name);
+            links_.forget(name);
+            ++expired;
+        } else if (finished && uploader_ && !state->uploaded) {
+            uploads.push_back(name);
+        }
+    }
+    links_.sweep(now / 1'000'000);
+    {
+        std::lock_guard lock(mutex_);
+        stats_.expired += expired;
+        next_sweep_us_ = now + settings_.sweep_every_s * 1'000'000;
+        // Rooms that handed out links but never recorded and never ended with a discard.
+        for (auto it = live_.begin(); it != live_.end();) {
+            if (!it->second.folder && it->second.created_us + settings_.pending_link_grace_s * 1'000'000 <= now)
+                it = live_.erase(it);
+            else
+                ++it;
+        }
+    }
+    if (expired) log(Gateway::Level::Info, std::to_string(expired) + " recording(s) past retention deleted");
+    for (const std::string& ref : uploads) {
+        if (cancel_) break;
+        upload_job(ref);
+    }
+}
+
+}  // namespace counsel::recording

@@ -1,0 +1,175 @@
+// Who gets what, end to end through the core: the forwarding tables the core
+// publishes to its MediaPort (through the gateway fake and a recording port)
+// turned into each person's wish by the media layer (plugin/media/wishes).
+// Lobby members neither receive nor are received; a kicked person's streams
+// leave everyone's wish and their negotiation state is released; mutes are
+// flags in the table, not renegotiations.
+#include <sodium.h>
+
+#include <algorithm>
+#include <memory>
+#include <stdexcept>
+
+#include "core/counsel_service.hpp"
+#include "media/wishes.hpp"
+#include "support/scenario.hpp"
+
+using namespace counsel;
+using namespace counsel::media;
+using namespace counsel::testing;
+
+namespace {
+
+class RecordingMediaPort final : public MediaPort {
+public:
+    void publish(std::shared_ptr<const ForwardingTable> table) override { tables.push_back(std::move(table)); }
+    void negotiate(HandleId handle, const std::string&, const std::string& request, const Json&, const Json&,
+                   const MediaRoom&) override {
+        negotiated.push_back({handle, request});
+    }
+    void release(HandleId handle) override { released.push_back(handle); }
+    std::vector<std::shared_ptr<const ForwardingTable>> tables;
+    std::vector<std::pair<HandleId, std::string>> negotiated;
+    std::vector<HandleId> released;
+};
+
+struct World {
+    RecordingGateway gateway;
+    ManualClock clock;
+    MemoryLedger ledger;
+    RecordingMediaPort port;
+    CounselService service{test_config(), gateway, ledger, clock, &port};
+    int txn = 0;
+
+    Json request(HandleId handle, const std::string& text, Json jsep = Json()) {
+        json_error_t err;
+        Json body = Json::adopt(json_loads(text.c_str(), 0, &err));
+        if (!body) throw std::runtime_error("bad test JSON");
+        const std::string t = "w" + std::to_string(++txn);
+        service.handle(handle, t, body, jsep);
+        for (auto it = gateway.pushed.rbegin(); it != gateway.pushed.rend(); ++it)
+            if (it->handle == handle && it->transaction == t) return it->event;
+        return Json();
+    }
+    const ForwardingTable& table() const { return *port.tables.back(); }
+    // The wish of `handle` under the latest table, everyone in `sending` having a PeerConnection up.
+    std::vector<Wanted> wish(HandleId handle, const std::vector<HandleId>& sending) const {
+        std::map<HandleId, Published> published;
+        for (HandleId h : sending) {
+            Published p;
+            p.epoch = 1;
+            p.streams = {{0, Kind::Audio, {"opus", 111, ""}}, {1, Kind::Video, {"vp8", 96, ""}}};
+            published.emplace(h, p);
+        }
+        auto it = table().rooms_by_handle.find(handle);
+        if (it == table().rooms_by_handle.end()) return {};
+        return wanted_streams(*it->second, handle, published, [](Kind, const SlotCodec&) { return true; });
+    }
+};
+
+Json offer_jsep() { return Json::object().set("type", "offer").set("sdp", "v=0\r\n"); }
+
+std::vector<HandleId> sources(const std::vector<Wanted>& wish) {
+    std::vector<HandleId> out;
+    for (const Wanted& w : wish)
+        if (out.empty() || out.back() != w.source.handle) out.push_back(w.source.handle);
+    return out;
+}
+
+const MediaMember* member(const ForwardingTable& table, HandleId handle) {
+    auto it = table.rooms_by_handle.find(handle);
+    if (it == table.rooms_by_handle.end()) return nullptr;
+    for (const MediaMember& m : it->second->members)
+        if (m.handle == handle) return &m;
+    return nullptr;
+}
+
+void who_gets_what_through_admission_mute_and_kick(void**) {
+    World w;
+    const Json created = w.request(kPractitioner, "{\"request\":\"create\",\"practitioner_key\":\"" +
+                                                      std::string(kPractitionerKey) +
+                                                      "\",\"invitees\":[{\"label\":\"A\"},{\"label\":\"B\"}],\"e2ee\":false}");
+    const std::string room = created.string_at("room").value_or("");
+    const std::string mod_token = created.string_at("moderator_token").value_or("");
+    const std::string a_token = json_string_value(json_object_get(json_array_get(created.field("invites"), 0), "token"));
+    const std::string b_token = json_string_value(json_object_get(json_array_get(created.field("invites"), 1), "token"));
+    auto join = [&](HandleId h, const std::string& token, const char* name) {
+        return w.request(h, "{\"request\":\"join\",\"room\":\"" + room + "\",\"token\":\"" + token +
+                                "\",\"display\":\"" + name + "\"}");
+    };
+    const Json mod = join(kModerator, mod_token, "M");
+    const Json a = join(kGuestA, a_token, "A");
+    const Json b = join(kGuestB, b_token, "B");
+    assert_string_equal(mod.string_at("counsel")->c_str(), "joined");
+    assert_string_equal(a.string_at("counsel")->c_str(), "waiting");
+    assert_string_equal(b.string_at("counsel")->c_str(), "waiting");
+    const std::uint64_t mod_id = static_cast<std::uint64_t>(*mod.integer_at("id"));
+    const std::uint64_t a_id = static_cast<std::uint64_t>(*a.integer_at("id"));
+    const std::uint64_t b_id = static_cast<std::uint64_t>(*b.integer_at("id"));
+    // Everyone pretends to have a PeerConnection up, the lobby member too.
+    const std::vector<HandleId> everyone = {kModerator, kGuestA, kGuestB};
+
+    // Only the moderator is admitted: nobody to receive, and the lobby is not in the table.
+    assert_non_null(member(w.table(), kModerator));
+    assert_null(member(w.table(), kGuestA));
+    assert_int_equal(w.wish(kModerator, everyone).size(), 0);
+    assert_int_equal(w.wish(kGuestA, everyone).size(), 0);
+    // A lobby member asking for media: 487 from the core, the media layer never hears of it.
+    assert_int_equal(error_code(w.request(kGuestB, "{\"request\":\"publish\"}", offer_jsep())), 487);
+    assert_int_equal(w.port.negotiated.size(), 0);
+
+    // A is admitted: the moderator and A receive each other's two streams; B (lobby) nothing, and nobody B's.
+    assert_string_equal(w.request(kModerator, "{\"request\":\"admit\",\"id\":" + std::to_string(a_id) + "}")
+                            .string_at("counsel")->c_str(), "ok");
+    std::vector<Wanted> m_wish = w.wish(kModerator, everyone);
+    assert_int_equal(m_wish.size(), 2);
+    assert_true(sources(m_wish) == std::vector<HandleId>{kGuestA});
+    assert_true(m_wish[0].participant == a_id && m_wish[0].kind == Kind::Audio && m_wish[1].kind == Kind::Video);
+    std::vector<Wanted> a_wish = w.wish(kGuestA, everyone);
+    assert_true(sources(a_wish) == std::vector<HandleId>{kModerator});
+    assert_true(a_wish[0].participant == mod_id);
+    assert_int_equal(w.wish(kGuestB, everyone).size(), 0);
+    // A's publish reaches the media layer.
+    assert_null(w.request(kGuestA, "{\"request\":\"publish\"}", offer_jsep()).get());
+    assert_int_equal(w.port.negotiated.size(), 1);
+    assert_true(w.port.negotiated[0] == (std::pair<HandleId, std::string>{kGuestA, "publish"}));
+
+    // B is admitted too: three people, each receives the other two, in order of arrival.
+    w.request(kModerator, "{\"request\":\"admit\",\"id\":" + std::to_string(b_id) + "}");
+    assert_true(sources(w.wish(kModerator, everyone)) == (std::vector<HandleId>{kGuestA, kGuestB}));
+    assert_true(sources(w.wish(kGuestA, everyone)) == (std::vector<HandleId>{kModerator, kGuestB}));
+    assert_true(sources(w.wish(kGuestB, everyone)) == (std::vector<HandleId>{kModerator, kGuestA}));
+    // Someone without a PeerConnection is not received (but still receives once they have one).
+    assert_true(sources(w.wish(kModerator, {kModerator, kGuestB})) == std::vector<HandleId>{kGuestB});
+
+    // The moderator mutes A's audio: a flag in the table, the wishes do not change.
+    assert_string_equal(w.request(kModerator, "{\"request\":\"mute\",\"id\":" + std::to_string(a_id) +
+                                                   ",\"audio\":true}").string_at("counsel")->c_str(), "ok");
+    assert_true(member(w.table(), kGuestA)->muted_audio);
+    assert_false(member(w.table(), kGuestA)->muted_video);
+    assert_int_equal(w.wish(kModerator, everyone).size(), 4);
+
+    // Kick A: released at once, out of the table, out of every wish.
+    w.request(kModerator, "{\"request\":\"kick\",\"id\":" + std::to_string(a_id) + "}");
+    assert_true(std::count(w.port.released.begin(), w.port.released.end(), kGuestA) == 1);
+    assert_null(member(w.table(), kGuestA));
+    assert_true(sources(w.wish(kModerator, everyone)) == std::vector<HandleId>{kGuestB});
+    assert_true(sources(w.wish(kGuestB, everyone)) == std::vector<HandleId>{kModerator});
+    assert_int_equal(w.wish(kGuestA, everyone).size(), 0);
+
+    // The end: nobody is left in any table.
+    w.request(kModerator, "{\"request\":\"end\"}");
+    assert_int_equal(w.table().rooms_by_handle.size(), 0);
+    assert_true(std::count(w.port.released.begin(), w.port.released.end(), kModerator) == 1);
+    assert_true(std::count(w.port.released.begin(), w.port.released.end(), kGuestB) == 1);
+}
+
+}  // namespace
+
+int main() {
+    if (sodium_init() < 0) return 1;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(who_gets_what_through_admission_mute_and_kick),
+    };
+    return cmocka_run_group_tests(tests, nullptr, nullptr);
+}
