@@ -11,8 +11,9 @@ constexpr auto kTickEvery = std::chrono::milliseconds(250);
 
 }  // namespace
 
-RoomThread::RoomThread(Config config, Gateway& gateway, RoomLedger& ledger, const Clock& clock, MediaPort* media)
-    : service_(std::move(config), gateway, ledger, clock, media), gateway_(gateway), thread_([this] { run(); }) {}
+RoomThread::RoomThread(Config config, Gateway& gateway, RoomLedger& ledger, const Clock& clock, MediaPort* media,
+                       RecordingPort* recorder)
+    : service_(std::move(config), gateway, ledger, clock, media, recorder), gateway_(gateway), thread_([this] { run(); }) {}
 
 RoomThread::~RoomThread() { stop(); }
 

@@ -21,7 +21,9 @@ public:
 
     // Starts the thread; the service is built and used on it only. `media` (may
     // be null: no media layer) must outlive the thread; it is called on it only.
-    RoomThread(Config config, Gateway& gateway, RoomLedger& ledger, const Clock& clock, MediaPort* media = nullptr);
+    // `recorder` (may be null: recording rooms answer `record` with 487) likewise.
+    RoomThread(Config config, Gateway& gateway, RoomLedger& ledger, const Clock& clock, MediaPort* media = nullptr,
+               RecordingPort* recorder = nullptr);
     ~RoomThread();
     RoomThread(const RoomThread&) = delete;
     RoomThread& operator=(const RoomThread&) = delete;

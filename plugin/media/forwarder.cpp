@@ -34,6 +34,23 @@ void learn_layer(SourceState& src, char* buf, int len) {
         if (src.rids[i] && std::strcmp(src.rids[i], rid) == 0) src.ssrcs[i] = ssrc;
 }
 
+// A packet of a stream being recorded, to the recorder's sink. Before the
+// receivers: the sink only reads the packet (Janus's recorder rewrites the
+// header and puts it back).
+void record_one(RecordingLeg& rec, SourceState& src, const janus_plugin_rtp* packet, std::int64_t now_us,
+                const Endpoint& source) {
+    if (src.video && rec.sink->wants_keyframe(now_us)) request_keyframe(source, src, now_us);
+    if (src.video && src.simulcast) {
+        // One layer only: a file of interleaved layers cannot be decoded.
+        const gboolean take = janus_rtp_simulcasting_context_process_rtp(
+            &rec.sim, packet->buffer, packet->length, src.ssrcs, src.rid_ext_id > 0 ? src.rids : nullptr, src.vcodec,
+            &rec.context, nullptr);
+        if (rec.sim.need_pli) request_keyframe(source, src, now_us);
+        if (!take) return;
+    }
+    rec.sink->write(packet->buffer, static_cast<unsigned>(packet->length));
+}
+
 void relay_one(const janus_callbacks* api, Leg& leg, SourceState& src, const janus_plugin_rtp* packet,
                char* payload, int plen, std::int64_t now_us, const Endpoint& source) {
     char* buf = packet->buffer;
@@ -105,6 +122,8 @@ void forward_rtp(HandleId handle, janus_plugin_rtp* packet) {
         if (src.video) request_keyframe(*view.self, src, now_us);  // decoding resumes on a keyframe
     }
     if (src.simulcast) learn_layer(src, packet->buffer, packet->length);
+    // Recorded only while the room records (the snapshot has a sink then) and never when muted (above).
+    if (stream->rec) record_one(*stream->rec, src, packet, now_us, *view.self);
     if (stream->legs.empty()) return;
     if (src.video) keyframe_due(*view.self, src, now_us);
 

@@ -31,6 +31,14 @@ Leg::Leg(std::shared_ptr<Endpoint> receiver, std::uint32_t receiver_epoch, int m
     janus_vp8_simulcast_context_reset(&vp8);
 }
 
+RecordingLeg::RecordingLeg(std::shared_ptr<recording::TrackSink> sink, int rid_ext_id) : sink(std::move(sink)) {
+    janus_rtp_switching_context_reset(&context);
+    janus_rtp_simulcasting_context_reset(&sim);
+    sim.rid_ext_id = rid_ext_id;
+    sim.substream_target = 2;  // the best layer; a lower one while it does not arrive
+    sim.templayer_target = 2;
+}
+
 std::shared_ptr<const Snapshot> load_snapshot() { return current().load(std::memory_order_acquire); }
 
 void store_snapshot(std::shared_ptr<const Snapshot> snapshot) {

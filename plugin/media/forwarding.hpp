@@ -23,6 +23,7 @@
 #include "core/gateway.hpp"
 #include "media/janus.hpp"
 #include "media/simulcast_policy.hpp"
+#include "recording/recording_tap.hpp"
 
 namespace counsel::media {
 
@@ -96,9 +97,20 @@ struct Leg {
     bool started = false;
 };
 
+// A stream being recorded (its room records right now, its sender consented):
+// the recorder's sink, and for a simulcast stream the choice of the one layer
+// that goes into the file (the best that arrives). The source's thread only.
+struct RecordingLeg {
+    explicit RecordingLeg(std::shared_ptr<recording::TrackSink> sink, int rid_ext_id);
+    const std::shared_ptr<recording::TrackSink> sink;
+    janus_rtp_switching_context context;
+    janus_rtp_simulcasting_context sim;
+};
+
 struct StreamView {
     std::shared_ptr<SourceState> state;
     std::vector<std::shared_ptr<Leg>> legs;
+    std::shared_ptr<RecordingLeg> rec;  // null: not recorded
 };
 
 // An m-line of this handle that carries someone else's stream.

@@ -125,7 +125,7 @@ void MediaLayer::on_publish(Session& s, const std::string& transaction, const Js
         // New sources: receivers get new slots (and fresh rewriting contexts).
         ++s.epoch;
         s.streams.clear();
-        for (const OwnStream& o : answer.streams) s.streams.push_back(Stream{o, source_state(o), {}});
+        for (const OwnStream& o : answer.streams) s.streams.push_back(Stream{o, source_state(o), {}, nullptr});
     }
     if (!update) s.nego = Negotiation{};  // a new PeerConnection: up once Janus says so
     s.codecs = std::move(answer.codecs);
@@ -321,6 +321,16 @@ void MediaLayer::rebuild_snapshot() {
                 }
             }
             stream.legs = std::move(kept);
+            // While everyone in the room consents, the recorder gets this stream too.
+            std::shared_ptr<recording::TrackSink> sink;
+            if (tap_ && room->recording && (stream.info.kind == Kind::Audio || stream.info.kind == Kind::Video))
+                sink = tap_->track(room->ref, s.participant, stream.info.mindex,
+                                   recording::TrackSpec{stream.info.kind == Kind::Video, stream.info.codec.name,
+                                                        stream.info.codec.fmtp});
+            if (!sink) stream.rec.reset();
+            else if (!stream.rec || stream.rec->sink != sink)
+                stream.rec = std::make_shared<RecordingLeg>(std::move(sink), stream.state->rid_ext_id);
+            sv.rec = stream.rec;
             view.streams.push_back(std::move(sv));
         }
 

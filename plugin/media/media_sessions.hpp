@@ -25,6 +25,7 @@
 #include "media/event_sender.hpp"
 #include "media/negotiation.hpp"
 #include "media/sdp_negotiator.hpp"
+#include "recording/recording_tap.hpp"
 #include "media/wishes.hpp"
 
 namespace counsel::media {
@@ -32,6 +33,7 @@ namespace counsel::media {
 class Endpoint;
 struct SourceState;
 struct Leg;
+struct RecordingLeg;
 
 class MediaLayer final : public MediaPort {
 public:
@@ -44,6 +46,10 @@ public:
     MediaLayer& operator=(const MediaLayer&) = delete;
 
     void set_poster(Poster post) { post_ = std::move(post); }
+    // The recorder (may stay unset: nothing is recorded). Asked for a sink per
+    // published stream of each person in a room whose MediaRoom.recording is
+    // true, whenever the snapshot is rebuilt; must outlive this layer.
+    void set_recording_tap(recording::RecordingTap* tap) { tap_ = tap; }
     // Delivers queued events, empties the forwarding snapshot. Call after the room thread stopped.
     void stop();
 
@@ -62,6 +68,7 @@ private:
         OwnStream info;
         std::shared_ptr<SourceState> state;
         std::map<HandleId, std::shared_ptr<Leg>> legs;  // by receiver
+        std::shared_ptr<RecordingLeg> rec;               // while recorded
     };
     struct Session {
         HandleId handle = 0;
@@ -93,6 +100,7 @@ private:
 
     Gateway& gateway_;
     Poster post_;
+    recording::RecordingTap* tap_ = nullptr;
     EventSender sender_;
     std::shared_ptr<const ForwardingTable> table_;
     std::map<HandleId, Session> sessions_;

@@ -189,7 +189,8 @@ std::string filter_graph(const Tools& tools, const std::vector<SpanPlan>& spans,
             add(mix_inputs + pad);
         else
             add(mix_inputs + "amix=inputs=" + std::to_string(span.audio.size()) +
-                ":duration=longest:dropout_transition=0:normalize=0," + pad);
+                ":duration=longest:dropout_transition=0:normalize=0,"
+                "alimiter=limit=0.9:level=0:latency=1," + pad);
         joined += "[" + p + "v][" + p + "a]";
     }
     if (spans.size() == 1)

@@ -7,7 +7,8 @@
 //   ffprobe       each video: its first picture size (for the tile) and every track's length
 //   ffmpeg        one run: per span a black canvas of the span's length with the tiles
 //                 overlaid at their start offset (overlay), the audio tracks delayed to their
-//                 offset, gaps filled with silence (aresample async) and mixed (amix); the
+//                 offset, gaps filled with silence (aresample async), summed at full level
+//                 (amix) under a limiter against clipping when people talk at once; the
 //                 spans joined (concat); H.264 (libx264, yuv420p, High) + AAC-LC, faststart
 //
 // Why H.264 + AAC in MP4: the picture is composed, so video must be encoded

@@ -96,6 +96,16 @@ private:
 
 }  // namespace
 
+bool MjrSinkFactory::usable(const std::string& rec_dir, std::string& reason) {
+    const std::string probe = rec_dir + "/0000000000000000/s01-t01-audio.mjr";
+    if (janus_is_folder_protected(probe.c_str())) {
+        reason = "rec_dir is inside one of Janus's protected_folders (janus.jcfg, general; Debian's default list "
+                 "holds /var): remove that entry or choose another rec_dir";
+        return false;
+    }
+    return true;
+}
+
 std::shared_ptr<TrackSink> MjrSinkFactory::open(const std::string& dir, const std::string& base_name,
                                                 const TrackSpec& spec) {
     janus_recorder* recorder = janus_recorder_create_full(dir.c_str(), spec.codec.c_str(),

@@ -9,6 +9,11 @@ namespace counsel::recording {
 
 class MjrSinkFactory final : public TrackSinkFactory {
 public:
+    // Whether Janus lets its recorder write below `rec_dir`: it refuses any
+    // path inside janus.jcfg's `protected_folders` (Debian's default list
+    // holds /var). False with a reason for the log if not.
+    static bool usable(const std::string& rec_dir, std::string& reason);
+
     std::shared_ptr<TrackSink> open(const std::string& dir, const std::string& base_name,
                                     const TrackSpec& spec) override;
 };

@@ -4,10 +4,12 @@
 #include "counsel_capi.h"
 
 #include <sodium.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 
@@ -16,6 +18,8 @@
 #include "core/gateway.hpp"
 #include "core/room_thread.hpp"
 #include "media/media_sessions.hpp"
+#include "recording/mjr_sink.hpp"
+#include "recording/recorder.hpp"
 #include "store/sqlite_room_ledger.hpp"
 
 namespace {
@@ -45,6 +49,10 @@ struct Plugin {
     SystemClock clock;
     std::unique_ptr<ShimGateway> gateway;
     std::unique_ptr<SqliteRoomLedger> ledger;
+    // Declared before the media layer and the thread: both call it until they stop.
+    // Null when recording is off (rooms then answer `record` with 487).
+    std::unique_ptr<recording::MjrSinkFactory> sinks;
+    std::unique_ptr<recording::Recorder> recorder;
     // Declared before the thread: the room thread calls it until it stops.
     std::unique_ptr<media::MediaLayer> media;
     std::unique_ptr<RoomThread> thread;
@@ -83,6 +91,65 @@ Config config_from(const counsel_settings& s) {
     return c;
 }
 
+// The recorder's settings, or nullopt with `problem` set (an invalid value:
+// the plugin does not start, as with any other invalid option).
+constexpr std::int64_t kDefaultRetentionDays = 7;
+constexpr std::int64_t kMaxRetentionDays = 3650;
+
+std::optional<recording::RecorderSettings> recorder_settings_from(const counsel_settings& s, const Config& config,
+                                                                  std::string& problem) {
+    recording::RecorderSettings out;
+    out.rec_dir = config.rec_dir;
+    out.retention_days = kDefaultRetentionDays;
+    if (s.rec_retention_days != COUNSEL_UNSET && s.rec_retention_days != 0) {
+        if (s.rec_retention_days < 1 || s.rec_retention_days > kMaxRetentionDays) {
+            problem = "rec_retention_days must be 1 .. " + std::to_string(kMaxRetentionDays);
+            return std::nullopt;
+        }
+        out.retention_days = s.rec_retention_days;
+    }
+    if (!out.rec_dir.empty() && out.rec_dir[0] != '/') {
+        problem = "rec_dir must be an absolute path";
+        return std::nullopt;
+    }
+    if (s.rec_webdav_url && *s.rec_webdav_url) {
+        transports::WebdavTarget target;
+        target.url = s.rec_webdav_url;
+        if (!transports::WebdavUploader::valid_url(target.url, problem)) return std::nullopt;
+        target.user = s.rec_webdav_user ? s.rec_webdav_user : "";
+        target.password = s.rec_webdav_password ? s.rec_webdav_password : "";
+        if (target.user.empty() != target.password.empty()) {
+            problem = "rec_webdav_user and rec_webdav_password go together";
+            return std::nullopt;
+        }
+        out.webdav = std::move(target);
+    }
+    return out;
+}
+
+// Starts the recorder, or explains (for the log) why this server records nothing.
+std::unique_ptr<recording::Recorder> start_recorder(const recording::RecorderSettings& settings,
+                                                    recording::TrackSinkFactory& sinks, Gateway& gateway) {
+    std::string why;
+    for (const std::string* tool : {&settings.tools.pp_rec, &settings.tools.ffmpeg, &settings.tools.ffprobe}) {
+        if (::access(tool->c_str(), X_OK) != 0) {
+            gateway.log(Gateway::Level::Error, "[counsel] recording is off: " + *tool +
+                                                   " is missing (apt-get install janus-tools ffmpeg)");
+            return nullptr;
+        }
+    }
+    if (!recording::MjrSinkFactory::usable(settings.rec_dir, why)) {
+        gateway.log(Gateway::Level::Error, "[counsel] recording is off: " + why);
+        return nullptr;
+    }
+    auto recorder = std::make_unique<recording::Recorder>(settings, sinks, gateway);
+    if (!recorder->start(why)) {
+        gateway.log(Gateway::Level::Error, "[counsel] recording is off: " + why);
+        return nullptr;
+    }
+    return recorder;
+}
+
 // Runs `fn` on the plugin if it is started; swallows every exception.
 template <typename Fn>
 void with_plugin(Fn&& fn) {
@@ -112,6 +179,12 @@ extern "C" int counsel_start(const counsel_settings* settings, const counsel_gat
             write_error(error, error_len, "invalid configuration: " + *problem);
             return -1;
         }
+        std::string rec_problem;
+        auto recorder_settings = recorder_settings_from(*settings, config, rec_problem);
+        if (!recorder_settings) {
+            write_error(error, error_len, "invalid configuration: " + rec_problem);
+            return -1;
+        }
         std::unique_lock lock(plugin_mutex);
         if (plugin) {
             write_error(error, error_len, "the core is already started");
@@ -128,9 +201,14 @@ extern "C" int counsel_start(const counsel_settings* settings, const counsel_gat
         if (int swept = fresh->ledger->tombstoned_at_open())
             fresh->gateway->log(Gateway::Level::Warn, "[counsel] " + std::to_string(swept) +
                                                           " room(s) left live by an unclean stop are now tombstoned");
+        // Recording: leftovers of a crash are classified (and queued for
+        // finalization) before any room can exist.
+        fresh->sinks = std::make_unique<recording::MjrSinkFactory>();
+        fresh->recorder = start_recorder(*recorder_settings, *fresh->sinks, *fresh->gateway);
         fresh->media = std::make_unique<media::MediaLayer>(*fresh->gateway);
+        if (fresh->recorder) fresh->media->set_recording_tap(fresh->recorder.get());
         fresh->thread = std::make_unique<RoomThread>(std::move(config), *fresh->gateway, *fresh->ledger, fresh->clock,
-                                                     fresh->media.get());
+                                                     fresh->media.get(), fresh->recorder.get());
         fresh->media->set_poster([thread = fresh->thread.get()](std::function<void()> job) {
             thread->post([job = std::move(job)](CounselService&) { job(); });
         });
@@ -154,6 +232,8 @@ extern "C" void counsel_stop(void) {
         if (old && old->thread) old->thread->stop();
         // After the room thread: queued media events are delivered, the RTP path forwards nothing more.
         if (old && old->media) old->media->stop();
+        // Last: finalizations the end of the rooms queued are taken up again at the next start.
+        if (old && old->recorder) old->recorder->stop();
     } catch (...) {
     }
 }
@@ -206,6 +286,28 @@ extern "C" json_t* counsel_admin_message(json_t*) {
                         .set("rooms_ended", st.rooms_ended);
                 },
                 kAdminTimeoutMs);
+            if (answered) {
+                // Counts only; "recording": null when this server does not record.
+                if (!p.recorder) {
+                    out->set("recording", Json::adopt(json_null()));
+                } else {
+                    const recording::RecorderStats r = p.recorder->stats();
+                    out->set("recording", Json::object()
+                                              .set("spans_started", r.spans_started)
+                                              .set("tracks_opened", r.tracks_opened)
+                                              .set("discarded", r.discarded)
+                                              .set("finalized", r.finalized)
+                                              .set("finalize_failed", r.finalize_failed)
+                                              .set("recovered", r.recovered)
+                                              .set("deleted_at_start", r.deleted_at_start)
+                                              .set("expired", r.expired)
+                                              .set("uploaded", r.uploaded)
+                                              .set("upload_failed", r.upload_failed)
+                                              .set("last_finalize_ms", r.last_finalize_ms)
+                                              .set("last_recording_ms", r.last_recording_ms)
+                                              .set("links", static_cast<std::int64_t>(p.recorder->links().count())));
+                }
+            }
         });
         if (!answered)
             return json_pack("{s:s, s:i, s:s}", "counsel", "error", "error_code", 499, "error", "the core did not answer");

@@ -58,6 +58,11 @@ typedef struct counsel_settings {
 	int64_t max_advance_s;
 	const counsel_practitioner *practitioners;
 	size_t practitioners_count;
+	/* Recording (README, "Recording"). */
+	int64_t rec_retention_days;       /* days a finished recording and its links live */
+	const char *rec_webdav_url;       /* NULL/empty: no upload; else a WebDAV collection URL */
+	const char *rec_webdav_user;      /* HTTP basic authentication for it */
+	const char *rec_webdav_password;  /* never logged */
 } counsel_settings;
 
 /* Starts the core (room thread, durable store). Returns 0 on success; on

@@ -274,9 +274,11 @@ static const counsel_gateway_ops counsel_ops = {
 /* The `general` options, by type. */
 static const char *const counsel_string_options[] = {
 	"state_db", "rec_dir", "events_url", "notice_text",
+	"rec_webdav_url", "rec_webdav_user", "rec_webdav_password",
 };
 static const char *const counsel_integer_options[] = {
 	"max_duration_s", "lobby_timeout_s", "idle_end_s", "max_participants", "max_advance_s",
+	"rec_retention_days",
 };
 
 static gboolean counsel_known_option(const char *name) {
@@ -417,6 +419,7 @@ static int counsel_config_load(const char *config_path, janus_config **config_ou
 	memset(settings, 0, sizeof(*settings));
 	settings->max_duration_s = settings->lobby_timeout_s = settings->idle_end_s = COUNSEL_UNSET;
 	settings->max_participants = settings->max_advance_s = COUNSEL_UNSET;
+	settings->rec_retention_days = COUNSEL_UNSET;
 
 	char filename[1024];
 	g_snprintf(filename, sizeof(filename), "%s/%s.jcfg", config_path, COUNSEL_PACKAGE);
@@ -477,7 +480,11 @@ static int counsel_config_load(const char *config_path, janus_config **config_ou
 			counsel_config_integer(config, general, "lobby_timeout_s", &settings->lobby_timeout_s) < 0 ||
 			counsel_config_integer(config, general, "idle_end_s", &settings->idle_end_s) < 0 ||
 			counsel_config_integer(config, general, "max_participants", &settings->max_participants) < 0 ||
-			counsel_config_integer(config, general, "max_advance_s", &settings->max_advance_s) < 0)
+			counsel_config_integer(config, general, "max_advance_s", &settings->max_advance_s) < 0 ||
+			counsel_config_integer(config, general, "rec_retention_days", &settings->rec_retention_days) < 0 ||
+			counsel_config_string(config, general, "rec_webdav_url", &settings->rec_webdav_url) < 0 ||
+			counsel_config_string(config, general, "rec_webdav_user", &settings->rec_webdav_user) < 0 ||
+			counsel_config_string(config, general, "rec_webdav_password", &settings->rec_webdav_password) < 0)
 		return -1;
 
 	counsel_practitioner *practitioners = NULL;

@@ -46,7 +46,7 @@ void two_people_side_by_side_with_mixed_audio(void**) {
     assert_true(has(g, "overlay=x=640:y=60:eof_action=pass"));
     // Audio placed at its offset, gaps filled, mixed without halving the levels, cut to the span.
     assert_true(has(g, "[3:a]asetpts=PTS-STARTPTS+0.120000/TB,aresample=48000:async=1:first_pts=0"));
-    assert_true(has(g, "amix=inputs=2:duration=longest:dropout_transition=0:normalize=0"));
+    assert_true(has(g, "amix=inputs=2:duration=longest:dropout_transition=0:normalize=0,alimiter=limit=0.9:level=0"));
     assert_true(has(g, "apad=whole_dur=600.000000,atrim=duration=600.000000"));
     assert_true(has(g, "trim=duration=600.000000"));
     assert_false(has(g, "concat"));
