@@ -1,6 +1,6 @@
 // counsel-rec-lookup: resolves a private download link to its recording.
 //
-//   printf '%s\n' "$CAPABILITY" | counsel-rec-lookup --rec-dir /var/lib/janus/counsel/rec
+//   printf '%s\n' "$CAPABILITY" | counsel-rec-lookup --rec-dir /srv/janus-counsel/rec
 //
 // Reads one capability (the 22 characters after "/rec/", or the whole
 // "/rec/<capability>" path) from stdin — never from the command line, where
@@ -16,7 +16,7 @@
 #include "transports/capability_store.hpp"
 
 int main(int argc, char** argv) {
-    std::string rec_dir = "/var/lib/janus/counsel/rec";
+    std::string rec_dir = "/srv/janus-counsel/rec";
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--rec-dir") && i + 1 < argc) {
             rec_dir = argv[++i];

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The web page's static server: node:http, no dependencies, no build step.
 //
-//   node web/serve.js [--host 127.0.0.1] [--port 8080] [--janus ws://127.0.0.1:8188]
+//   node web/serve.js [--host 127.0.0.1] [--port 8080] [--janus ws://127.0.0.1:8188] [--rec-dir DIR]
 //
 // Serves web/ (index.html, css/, js/), /janus.js and /adapter.js from Debian's
 // libjs-janus-gateway and libjs-webrtc-adapter (never copied into the repo),
@@ -10,10 +10,12 @@
 // the one WebSocket to Janus, nothing else), Referrer-Policy: no-referrer and
 // friends. Personal links keep the room id and token in the URL #fragment,
 // which browsers never send, so this server never sees them; it logs nothing
-// per request anyway.
+// per request anyway. With --rec-dir (the plugin's rec_dir) it also serves the
+// private recording links /rec/<capability> (transports/rec_links.js): every
+// wrong, expired or deleted link is the same 404.
 //
 // Environment (overridden by the flags): COUNSEL_WEB_HOST, COUNSEL_WEB_PORT,
-// COUNSEL_JANUS_WS, JANUS_JS, ADAPTER_JS; COUNSEL_ICE_SERVERS: a JSON array of
+// COUNSEL_JANUS_WS, COUNSEL_REC_DIR, JANUS_JS, ADAPTER_JS; COUNSEL_ICE_SERVERS: a JSON array of
 // RTCIceServer objects for the browsers (default none: no STUN server of a
 // third party is ever asked; give your own STUN/TURN server when Janus is
 // behind NAT). Port 0 picks a free one. The line
@@ -23,6 +25,8 @@
 const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
+
+const recLinks = require('../transports/rec_links.js');
 
 const ROOT = __dirname;
 const TYPES = {
@@ -45,18 +49,20 @@ function parseArgs(argv) {
     janusJs: process.env.JANUS_JS || '/usr/share/javascript/janus-gateway/janus.js',
     adapterJs: process.env.ADAPTER_JS || '/usr/share/javascript/webrtc-adapter/adapter.js',
     iceServers: process.env.COUNSEL_ICE_SERVERS || '[]',
+    recDir: process.env.COUNSEL_REC_DIR || '',
   };
   for (let i = 2; i < argv.length; i += 1) {
     const flag = argv[i];
     const value = argv[i + 1];
     if (flag === '--help' || flag === '-h') {
-      process.stdout.write('usage: node web/serve.js [--host 127.0.0.1] [--port 8080] [--janus ws://127.0.0.1:8188]\n');
+      process.stdout.write('usage: node web/serve.js [--host 127.0.0.1] [--port 8080] [--janus ws://127.0.0.1:8188] [--rec-dir DIR]\n');
       process.exit(0);
     }
     if (value === undefined) throw new Error(`missing value for ${flag}`);
     if (flag === '--host') out.host = value;
     else if (flag === '--port') out.port = Number(value);
     else if (flag === '--janus') out.janus = value;
+    else if (flag === '--rec-dir') out.recDir = value;
     else throw new Error(`unknown option ${flag}`);
     i += 1;
   }
@@ -76,6 +82,7 @@ function parseArgs(argv) {
     throw new Error('COUNSEL_ICE_SERVERS is not JSON');
   }
   if (!Array.isArray(out.iceServers)) throw new Error('COUNSEL_ICE_SERVERS must be a JSON array');
+  if (out.recDir) out.recDir = path.resolve(out.recDir);
   out.janus = janus.toString();
   return out;
 }
@@ -119,6 +126,8 @@ function createServer(options) {
       res.writeHead(status, { ...headers, 'Content-Type': type || 'text/plain; charset=utf-8', 'Content-Length': body.length });
       res.end(req.method === 'HEAD' ? undefined : body);
     };
+    // Recording links first: they answer every method and failure themselves.
+    if (req.url.startsWith('/rec/')) return recLinks.serve(req, res, { recDir: options.recDir, headers });
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
       return send(405, Buffer.from('method not allowed\n'));

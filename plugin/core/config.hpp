@@ -15,7 +15,7 @@ struct PractitionerEntry {
 
 struct Config {
     std::string state_db = "/var/lib/janus/counsel/state.db";
-    std::string rec_dir = "/var/lib/janus/counsel/rec";
+    std::string rec_dir = "/srv/janus-counsel/rec";
     std::string events_url;
     std::string notice_text =
         "Bitte beachten Sie: Ton- und Videoaufzeichnungen sowie Screenshots dieser Sitzung sind nicht gestattet. "

@@ -48,7 +48,8 @@ void CounselService::on_consent(const Context& ctx, const ConsentRequest& req) {
         return fail(ctx, error(ErrorCode::NotAllowed, "nobody is asking for your consent"));
     Json answer = Json::object().set("counsel", "ok").set("request", "consent").set("recording", req.yes);
     // The person's own private link to the finished recording.
-    if (req.yes && recorder_) answer.set("download", recorder_->grant_download(room.ref()));
+    if (req.yes && recorder_)
+        answer.set("download", recorder_->grant_download(room.ref())).set("retention_days", recorder_->retention_days());
     reply(ctx, std::move(answer));
     consent_changed(room, before, was_writing, {});
 }

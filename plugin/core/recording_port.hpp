@@ -26,6 +26,8 @@ public:
     virtual void finalize(const std::string& room_ref, const Json& metadata) = 0;
     // A private download link (a >= 128-bit capability path) for one consenting person.
     virtual std::string grant_download(const std::string& room_ref) = 0;
+    // How many days a finished recording stays downloadable (told to each person who consents).
+    virtual std::int64_t retention_days() const = 0;
 };
 
 }  // namespace counsel

@@ -43,7 +43,7 @@
 namespace counsel::recording {
 
 struct RecorderSettings {
-    std::string rec_dir = "/var/lib/janus/counsel/rec";
+    std::string rec_dir = "/srv/janus-counsel/rec";
     std::int64_t retention_days = 7;
     Tools tools;
     std::optional<transports::WebdavTarget> webdav;
@@ -94,6 +94,7 @@ public:
     void discard(const std::string& room_ref) override;
     void finalize(const std::string& room_ref, const Json& metadata) override;
     std::string grant_download(const std::string& room_ref) override;
+    std::int64_t retention_days() const override { return settings_.retention_days; }
 
     // RecordingTap, on the room thread.
     std::shared_ptr<TrackSink> track(const std::string& room_ref, std::uint64_t participant, int mindex,

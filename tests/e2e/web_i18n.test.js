@@ -15,19 +15,23 @@ const { REPO } = require('./harness/janus');
 
 const WEB = path.join(REPO, 'web');
 
+// i18n.js and the text files it imports (i18n_<feature>.js): ES modules
+// without other imports. Loaded from a copy in a folder that says "module".
+const isTextTable = (f) => /^i18n(_\w+)?\.js$/.test(f);
+
 async function loadI18n() {
-  // i18n.js is an ES module without imports: load a copy as .mjs.
-  const tmp = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'counsel-i18n-')), 'i18n.mjs');
-  fs.copyFileSync(path.join(WEB, 'js', 'i18n.js'), tmp);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'counsel-i18n-'));
+  fs.writeFileSync(path.join(dir, 'package.json'), '{"type":"module"}\n');
+  for (const f of fs.readdirSync(path.join(WEB, 'js')).filter(isTextTable)) fs.copyFileSync(path.join(WEB, 'js', f), path.join(dir, f));
   try {
-    return await import(tmp);
+    return await import(path.join(dir, 'i18n.js'));
   } finally {
-    fs.rmSync(path.dirname(tmp), { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
 function sources() {
-  const files = [path.join(WEB, 'index.html'), ...fs.readdirSync(path.join(WEB, 'js')).filter((f) => f.endsWith('.js') && f !== 'i18n.js').map((f) => path.join(WEB, 'js', f))];
+  const files = [path.join(WEB, 'index.html'), ...fs.readdirSync(path.join(WEB, 'js')).filter((f) => f.endsWith('.js') && !isTextTable(f)).map((f) => path.join(WEB, 'js', f))];
   const out = files.map((f) => ({ file: path.relative(REPO, f), text: fs.readFileSync(f, 'utf8') }));
   // i18n.js's own functions (after the tables) use keys too.
   const own = fs.readFileSync(path.join(WEB, 'js', 'i18n.js'), 'utf8');

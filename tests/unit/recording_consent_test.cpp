@@ -67,6 +67,7 @@ void nothing_is_written_before_everyone_said_yes(void**) {
     Json yes = consent(r.h, kGuestA, true);
     expect_kind(yes, "ok");
     assert_true(contains(str(yes, "download"), "/rec/"));
+    assert_int_equal(json_integer_value(yes.field("retention_days")), 7);
     assert_false(called(r.h.recorder, "start"));
     expect_kind(consent(r.h, kModerator, true), "ok");
     assert_true(called(r.h.recorder, "start"));

@@ -2,6 +2,9 @@
 // page holds user-visible text: markup names keys with data-i18n (text),
 // data-i18n-attr ("aria-label:key;placeholder:key") and data-i18n-args (JSON
 // parameters), and applyI18n() fills them in, again after every switch.
+// Larger features keep their texts in a file of their own (i18n_<feature>.js).
+
+import { recordingTexts } from './i18n_recording.js';
 
 const de = {
   'app.title': 'Vertrauliche Videositzung',
@@ -534,6 +537,8 @@ const en = {
   'time.seconds': '{s} s',
 };
 
+Object.assign(de, recordingTexts.de);
+Object.assign(en, recordingTexts.en);
 export const LANGUAGES = { de, en };
 let current = 'de';
 const listeners = new Set();

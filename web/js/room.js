@@ -1,6 +1,7 @@
 // Being in a room: joining, the waiting screen (clients), the session
 // (tiles, own toggles, chat) and the moderator console (lobby with admit /
-// deny / message, mute, remove, lock, incident, end).
+// deny / message, mute, remove, lock, incident, end); recording controls in
+// rooms created "with consent" come from recording.js.
 
 import { bind, duration, errorText, formatTime, onLangChange, t } from './i18n.js';
 import {
@@ -18,6 +19,7 @@ import {
 } from './ui.js';
 import { Counsel } from './counsel.js';
 import { MediaSession } from './media.js';
+import { RecordingControls, clearDownload, showDownload } from './recording.js';
 import { Tiles } from './tiles.js';
 import { endKindForCode, setLeaveGuard, showEnd } from './app.js';
 import { showPractitioner } from './practitioner.js';
@@ -76,6 +78,7 @@ export function initRoom(appState) {
 export async function enterRoom({ display, password }) {
   const entry = app.entry;
   const moderator = entry.role === 'moderator';
+  clearDownload();
   let counsel;
   try {
     counsel = await Counsel.connect(app.config.janus, { debug: app.debug, iceServers: app.config.iceServers });
@@ -93,6 +96,8 @@ export async function enterRoom({ display, password }) {
     selfId: null,
     title: '',
     e2ee: false,
+    recordingMode: false, // created with recording "with_consent"
+    recording: null, // RecordingControls while in the session
     expiresAt: null,
     locked: false,
     participants: [],
@@ -129,6 +134,7 @@ export async function enterRoom({ display, password }) {
     room.title = answer.title || '';
     room.locked = !!answer.locked;
     room.e2ee = !!answer.e2ee;
+    room.recordingMode = answer.recording === 'with_consent';
     room.expiresAt = answer.expires_at || null;
     room.lobby = answer.lobby || [];
     for (const p of room.lobby) room.lobbySeen.set(p.id, p.display);
@@ -156,6 +162,9 @@ function finish() {
   const r = room;
   room = null;
   r.ended = true;
+  // The person's own recording link outlives the room on the end screen.
+  showDownload(r.recording ? r.recording.downloadOffer() : null);
+  if (r.recording) r.recording.close();
   if (r.media) r.media.close();
   r.counsel.close();
   $('tiles').replaceChildren();
@@ -176,12 +185,14 @@ function releaseDevices() {
 
 function onEvent(msg, jsep) {
   if (room.media && room.media.handleEvent(msg, jsep)) return;
+  if (room.recording && room.recording.handleEvent(msg)) return;
   switch (msg.counsel) {
     case 'message':
       showModeratorMessage(msg.text);
       break;
     case 'admitted':
       room.e2ee = !!msg.e2ee;
+      room.recordingMode = msg.recording === 'with_consent';
       room.expiresAt = msg.expires_at || null;
       if (msg.id) room.selfId = msg.id;
       startSession(msg.participants || []);
@@ -321,6 +332,7 @@ function startSession(participants) {
   r.tiles.setLocal({ stream: app.local.stream, audioOn: app.local.audioOn, videoOn: app.local.videoOn });
   r.chatState = 'connecting';
   renderChatState();
+  if (r.recordingMode && !r.recording) r.recording = new RecordingControls(r.counsel, { moderator: r.moderator });
   showScreen('screen-session');
 
   r.media = new MediaSession(r.counsel, app.local, {

@@ -29,6 +29,7 @@ export function h(tag, attrs, ...children) {
 // Icons: 24x24 stroke paths (drawn for this page), decorative (aria-hidden).
 const ICONS = {
   shield: 'M12 3l7 3v5c0 4.5-3 8.3-7 10-4-1.7-7-5.5-7-10V6l7-3z M9 12l2 2 4-4',
+  rec: 'M12 6.5a5.5 5.5 0 1 0 0 11 5.5 5.5 0 0 0 0-11z',
   mic: 'M12 3a3 3 0 0 1 3 3v6a3 3 0 0 1-6 0V6a3 3 0 0 1 3-3z M5 11a7 7 0 0 0 14 0 M12 18v3 M8 21h8',
   'mic-off': 'M15 9.5V6a3 3 0 0 0-5.7-1.3 M9 9v3a3 3 0 0 0 4.9 2.3 M5 11a7 7 0 0 0 11.4 5.4 M19 11a7 7 0 0 1-.7 3 M12 18v3 M8 21h8 M3 3l18 18',
   cam: 'M3 7h12v10H3z M15 10l6-3v10l-6-3',

@@ -23,9 +23,12 @@ const SERVE_JS = path.join(REPO, 'web', 'serve.js');
 const OUTPUT = path.resolve(__dirname, '..', 'test-output');
 
 // web/serve.js on HOST_IP:<free port>, talking to `janusWs`.
-async function startWebServer(janusWs) {
+// recDir: the plugin's rec_dir, for the /rec/<capability> links (optional).
+async function startWebServer(janusWs, { recDir } = {}) {
   const port = await freePort(HOST_IP);
-  const child = spawn(process.execPath, [SERVE_JS, '--host', HOST_IP, '--port', String(port), '--janus', janusWs], {
+  const args = [SERVE_JS, '--host', HOST_IP, '--port', String(port), '--janus', janusWs];
+  if (recDir) args.push('--rec-dir', recDir);
+  const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -60,7 +63,7 @@ class WebEnv {
     const env = new WebEnv(options);
     try {
       env.janus = await JanusServer.start({ plugins: ['counsel'], ...(options.janus || {}) });
-      env.web = await startWebServer(env.janus.wsUrl);
+      env.web = await startWebServer(env.janus.wsUrl, { recDir: env.janus.recDir });
       env.browser = await Browser.launch({ origins: [env.web.origin], ...(options.browser || {}) });
     } catch (err) {
       await env.stop();

@@ -53,7 +53,8 @@ async function endKind(tp, { timeout = 20000 } = {}) {
 }
 
 // The practitioner fills in the form and creates a session; returns { links: {label: url}, password? }.
-async function createSession(p, { key, labels, title, password = false, shots = null }) {
+// recording: true picks "only with everyone's consent" (which turns E2EE off).
+async function createSession(p, { key, labels, title, password = false, recording = false, shots = null }) {
   const page = p.page;
   await waitScreen(p, 'screen-practitioner');
   await page.getByLabel('Praxisschlüssel').fill(key);
@@ -63,6 +64,7 @@ async function createSession(p, { key, labels, title, password = false, shots = 
     await page.getByLabel(`Bezeichnung von Person ${i + 1}`).fill(label);
   }
   if (password) await page.getByLabel('Zusätzlich ein Raumpasswort erzeugen').check();
+  if (recording) await page.getByLabel('Nur mit Zustimmung aller Beteiligten').check();
   if (shots) await shot(p, shots);
   await page.getByRole('button', { name: 'Sitzung erstellen' }).click();
   await waitScreen(p, 'screen-links');

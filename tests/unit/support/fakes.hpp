@@ -80,6 +80,7 @@ public:
         calls.push_back("grant " + room);
         return "/rec/capability-" + std::to_string(calls.size());
     }
+    std::int64_t retention_days() const override { return 7; }
     std::vector<std::string> calls;
     Json finalized_metadata;
 };
