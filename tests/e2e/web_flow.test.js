@@ -64,7 +64,8 @@ test('web: create, lobby, message, admit, deny, remove, end; every link then sho
       assert.equal(u.origin, env.web.origin);
       assert.equal(u.pathname, '/');
       assert.equal(u.search, '', 'nothing in the query');
-      assert.match(u.hash, /^#room=[A-Za-z0-9_-]{22}&token=[A-Za-z0-9_-]{22}$/, 'room and token in the #fragment only');
+      // Room, token and (E2EE is on by default) the room key: in the #fragment only.
+      assert.match(u.hash, /^#room=[A-Za-z0-9_-]{22}&token=[A-Za-z0-9_-]{22}&k=[A-Za-z0-9_-]{43}$/, 'room, token and key in the #fragment only');
     }
     assert.notEqual(links.Mutter, links.Klassenlehrerin);
     // The moderator's link is nowhere on the page (memory only).

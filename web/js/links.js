@@ -4,7 +4,8 @@
 //   https://host/#room=<room id>&token=<personal token>     personal link
 //   https://host/#room=<room id>                              room address (+ password told separately)
 //
-// The E2EE work adds the room key to the same fragment (see e2ee.js).
+// In e2ee rooms the room key travels in the same fragment: k=<key> (and
+// kid=<n> after a rotation), see web/e2ee/README.md; never the server.
 
 import { E2EE } from './e2ee.js';
 

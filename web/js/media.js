@@ -8,9 +8,12 @@
 // kind}]} with a JSEP offer; the page answers it keeping its own tracks and
 // sends {request:"answer"}. Remote tracks are placed by mid -> participant id.
 // Chat rides the data channel: plain text out, {"from":id,"text":...} in.
+// In e2ee rooms every frame and chat line goes through the room's E2EE
+// session (web/e2ee): transforms prepared before each createOffer/createAnswer,
+// the JSEP sealed (never marked e2ee while a sender would send in clear).
 
 import { audioContext } from './ui.js';
-import { E2EE } from './e2ee.js';
+import { restoreRidExtensions } from './sdp_rid.js';
 
 // ---------------------------------------------------------------------------
 // Local devices
@@ -246,10 +249,13 @@ function blankVideoTrack() {
 
 export class MediaSession {
   // counsel: Counsel; local: LocalMedia; selfId: own participant id; e2ee: room flag;
+  // crypto: the room's E2EESession (e2ee rooms; null when this page cannot encrypt);
   // simulcast: offer the camera in three layers (default)
-  // ui: { onTracks(pid, { audio, video }), onChat(from, text), onChatState(state), onError(key) }
-  constructor(counsel, local, { selfId, e2ee, ui, simulcast = true }) {
+  // ui: { onTracks(pid, { audio, video }), onChat(from, text), onChatUnreadable(from),
+  //       onChatState(state), onError(key) }
+  constructor(counsel, local, { selfId, e2ee, crypto = null, ui, simulcast = true }) {
     this.counsel = counsel;
+    this.crypto = e2ee ? crypto : null;
     this.simulcast = simulcast;
     this.local = local;
     this.selfId = selfId;
@@ -268,17 +274,21 @@ export class MediaSession {
       counsel.on('dataopen', () => {
         this.chatOpen = true;
         this.ui.onChatState('open');
+        if (this.crypto) this.crypto.channelOpen().catch((err) => console.error('e2ee channel', err));
       }),
-      counsel.on('data', ({ data }) => this._data(data)),
+      counsel.on('data', ({ data }) => {
+        this._data(data).catch((err) => console.error('data', err));
+      }),
       counsel.on('webrtc', ({ up }) => {
         if (!up && this.published) this.ui.onChatState('closed');
+        if (!up && this.crypto) this.crypto.channelClosed();
       }),
     ];
   }
 
   // Whether media can flow in this room with this page.
   possible() {
-    return !this.e2ee || E2EE.available;
+    return !this.e2ee || !!this.crypto;
   }
 
   async publish() {
@@ -298,10 +308,12 @@ export class MediaSession {
     }
     if (video) tracks.push({ type: 'video', capture: video, simulcast: this.simulcast, recv: false });
     tracks.push({ type: 'data' });
-    if (this.e2ee) E2EE.addTransforms(tracks, { selfId: this.selfId });
     try {
-      const offer = await this.counsel.createOffer({ tracks });
+      let options = { tracks };
+      if (this.crypto) options = this.crypto.prepare(options, this.counsel.handle);
+      const offer = await this.counsel.createOffer(options);
       const pc = this.counsel.peerConnection();
+      if (this.crypto) this.crypto.seal(offer, pc); // throws rather than send in clear
       if (pc) {
         for (const tr of pc.getTransceivers()) {
           const track = tr.sender && tr.sender.track;
@@ -340,9 +352,15 @@ export class MediaSession {
     try {
       // No tracks: the existing senders stay as they are (tests/e2e/README.md,
       // "janus.js renegotiation notes"); new m-lines are answered recvonly.
-      const options = { jsep };
-      if (this.e2ee) E2EE.addAnswerTransforms(options, { streams, selfId: this.selfId });
+      const pc = this.counsel.peerConnection();
+      const local = pc && pc.localDescription ? pc.localDescription.sdp : '';
+      let options = { jsep: { ...jsep, sdp: restoreRidExtensions(jsep.sdp, local) } };
+      if (this.crypto) {
+        this.crypto.setStreams(streams); // whose key opens which mid, before the offer applies
+        options = this.crypto.prepare(options, this.counsel.handle);
+      }
       const answer = await this.counsel.createAnswer(options);
+      if (this.crypto) this.crypto.seal(answer, this.counsel.peerConnection());
       await this.counsel.request({ request: 'answer' }, answer);
     } catch (err) {
       console.error('answer failed', err);
@@ -352,6 +370,7 @@ export class MediaSession {
 
   _streams(streams) {
     if (!Array.isArray(streams)) return;
+    if (this.crypto) this.crypto.setStreams(streams);
     this.midOwner = new Map();
     for (const s of streams) {
       if (!s || s.mid === undefined || s.mid === null) continue;
@@ -391,7 +410,7 @@ export class MediaSession {
     this.placed = next;
   }
 
-  _data(data) {
+  async _data(data) {
     let parsed;
     try {
       parsed = JSON.parse(data);
@@ -399,12 +418,19 @@ export class MediaSession {
       return;
     }
     if (!parsed || typeof parsed.text !== 'string') return;
-    this.ui.onChat(parsed.from, parsed.text);
+    if (!this.crypto) {
+      this.ui.onChat(parsed.from, parsed.text);
+      return;
+    }
+    // Chat lines and key-rotation messages; anything that does not open is not shown.
+    const r = await this.crypto.handleData(parsed.from, parsed.text);
+    if (r.type === 'chat') this.ui.onChat(r.from, r.text);
+    else if (r.type === 'rejected' && this.ui.onChatUnreadable) this.ui.onChatUnreadable(r.from);
   }
 
   async sendChat(text) {
     if (!this.chatOpen) throw new Error('chat not open');
-    await this.counsel.sendData(text);
+    await this.counsel.sendData(this.crypto ? await this.crypto.encryptChat(text) : text);
   }
 
   // Own microphone on/off: the track is disabled (silence) and the plugin told.

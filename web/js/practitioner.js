@@ -194,11 +194,15 @@ async function create() {
   submit.setAttribute('aria-busy', 'true');
   let counsel = null;
   try {
+    // The room key is made here and only ever leaves this tab inside the links' #fragment.
+    let roomKey = null;
+    if (body.e2ee) roomKey = await E2EE.createRoomKey();
+    else E2EE.forgetCreatedKey();
     counsel = await Counsel.connect(app.config.janus, { debug: app.debug, iceServers: app.config.iceServers });
     const { msg } = await counsel.request(body);
     if (msg.counsel !== 'created') throw new Error('unexpected answer');
     lastCreated = { ...msg, title: body.title || '' };
-    app.entry = { role: 'moderator', room: msg.room, token: msg.moderator_token, created: lastCreated };
+    app.entry = { role: 'moderator', room: msg.room, token: msg.moderator_token, created: lastCreated, e2eeKey: msg.e2ee ? roomKey : null };
     setLeaveGuard(true);
     renderLinks(lastCreated);
     showScreen('screen-links');

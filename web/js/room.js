@@ -20,6 +20,7 @@ import {
 import { Counsel } from './counsel.js';
 import { MediaSession } from './media.js';
 import { RecordingControls, clearDownload, showDownload } from './recording.js';
+import { keyUsable, rotateAfterRemoval, startRoomE2ee } from './room_e2ee.js';
 import { Tiles } from './tiles.js';
 import { endKindForCode, setLeaveGuard, showEnd } from './app.js';
 import { showPractitioner } from './practitioner.js';
@@ -98,6 +99,8 @@ export async function enterRoom({ display, password }) {
     e2ee: false,
     recordingMode: false, // created with recording "with_consent"
     recording: null, // RecordingControls while in the session
+    crypto: null, // the E2EE session in e2ee rooms
+    e2eeCode: null, // the short code everyone compares aloud
     expiresAt: null,
     locked: false,
     participants: [],
@@ -166,6 +169,7 @@ function finish() {
   showDownload(r.recording ? r.recording.downloadOffer() : null);
   if (r.recording) r.recording.close();
   if (r.media) r.media.close();
+  if (r.crypto) r.crypto.close();
   r.counsel.close();
   $('tiles').replaceChildren();
   const empty = document.querySelector('.tiles-empty');
@@ -334,14 +338,54 @@ function startSession(participants) {
   renderChatState();
   if (r.recordingMode && !r.recording) r.recording = new RecordingControls(r.counsel, { moderator: r.moderator });
   showScreen('screen-session');
+  startMedia(r).catch((err) => {
+    console.error('media start failed', err);
+    if (r === room) banner('session.mediaFailed');
+  });
+}
 
+// The session's media (and, in e2ee rooms, its encryption first).
+async function startMedia(r) {
+  if (r.e2ee && !keyUsable(app.entry && app.entry.e2eeKey)) {
+    // An e2ee room entered without its key: nothing could be read or sent.
+    await r.counsel.request({ request: 'leave' }).catch(() => {});
+    if (r !== room) return;
+    finish();
+    releaseDevices();
+    showEnd('invalid', { actions: [] });
+    return;
+  }
+  if (r.e2ee) {
+    r.crypto = await startRoomE2ee({
+      counsel: r.counsel,
+      key: app.entry.e2eeKey,
+      selfId: r.selfId,
+      moderator: r.moderator,
+      onChange: (s) => {
+        if (r !== room || r.e2eeCode === s.code) return;
+        r.e2eeCode = s.code;
+        renderSessionBar();
+      },
+    });
+    if (r !== room) {
+      if (r.crypto) r.crypto.close();
+      return;
+    }
+    if (r.crypto) {
+      r.e2eeCode = r.crypto.state().code;
+      r.crypto.setParticipants(r.participants);
+      renderSessionBar();
+    }
+  }
   r.media = new MediaSession(r.counsel, app.local, {
     selfId: r.selfId,
     e2ee: r.e2ee,
+    crypto: r.crypto,
     simulcast: app.simulcast,
     ui: {
       onTracks: (pid, tracks) => r === room && r.tiles.setTracks(pid, tracks),
       onChat: (from, text) => r === room && receiveChat(from, text),
+      onChatUnreadable: () => r === room && toast(t('chat.unreadable')),
       onChatState: (state) => {
         if (r !== room) return;
         r.chatState = state;
@@ -380,6 +424,10 @@ function renderSessionBar() {
   }
   const prot = $('session-protection');
   prot.replaceChildren(icon(r.e2ee ? 'lock' : 'shield'), h('span', { i18n: [r.e2ee ? 'session.e2ee' : 'session.transport'] }));
+  if (r.e2ee && r.e2eeCode) {
+    prot.append(h('span', { id: 'e2ee-code', class: 'e2ee-code', i18n: ['session.e2eeCode', { code: r.e2eeCode }] }));
+    bind(prot, null, { title: ['session.e2eeCodeHelp'] });
+  }
   prot.className = `badge ${r.e2ee ? 'badge-ok' : 'badge-neutral'}`;
   const lockBtn = $('btn-lock');
   lockBtn.replaceChildren(icon(r.locked ? 'unlock' : 'lock'), h('span', { i18n: [r.locked ? 'session.unlock' : 'session.lock'] }));
@@ -446,6 +494,7 @@ function updateParticipants(list) {
   const after = new Map(list.map((p) => [p.id, p.display]));
   r.participants = list;
   if (r.tiles) r.tiles.setParticipants(list);
+  if (r.crypto) r.crypto.setParticipants(list);
   renderControls();
   for (const [id, name] of after) if (!before.has(id) && id !== r.selfId) announce(t('session.joinedAnnounce', { name }));
   for (const [id, name] of before) if (!after.has(id) && id !== r.selfId) announce(t('session.leftAnnounce', { name }));
@@ -565,6 +614,7 @@ async function kickParticipant(p) {
   if (!ok || !room) return;
   try {
     await room.counsel.request({ request: 'kick', id: p.id });
+    rotateAfterRemoval(room.crypto, p.id);
   } catch (err) {
     toast(errorText(err && err.code));
   }

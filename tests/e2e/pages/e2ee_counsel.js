@@ -18,6 +18,7 @@
 // + offer -> {counsel:"published", streams} + answer; {counsel:"media",
 // streams} + offer -> answer + {request:"answer"}.
 import { E2EE } from '/web/e2ee/index.js';
+import { restoreRidExtensions } from '/web/js/sdp_rid.js';
 
 const page = window.e2ePage;
 const { params, state, setPhase, fail, event } = page;
@@ -51,28 +52,6 @@ let streams = [];
 let participants = [];
 let offers = Promise.resolve();
 
-// Janus 1.1.2 drops the rid extensions from plugin offers but keeps
-// a=simulcast (see pages/counsel_media.js): put them back.
-const RID_URIS = ['urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id', 'urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id'];
-function restoreRidExtensions(offerSdp) {
-  const pc = handle && handle.webrtcStuff && handle.webrtcStuff.pc;
-  const local = pc && pc.localDescription ? pc.localDescription.sdp : '';
-  const ids = {};
-  for (const line of local.split('\r\n')) {
-    const m = line.match(/^a=extmap:(\d+)(?:\/\w+)? (\S+)/);
-    if (m && RID_URIS.includes(m[2])) ids[m[2]] = m[1];
-  }
-  return offerSdp
-    .split(/\r\n(?=m=)/)
-    .map((section) => {
-      if (!/\r\na=simulcast:/.test(section)) return section;
-      let add = '';
-      for (const uri of RID_URIS) if (ids[uri] && !section.includes(uri)) add += `\r\na=extmap:${ids[uri]} ${uri}`;
-      return add ? section.replace(/(\r\na=mid:[^\r\n]*)/, `$1${add}`) : section;
-    })
-    .join('\r\n');
-}
-
 function setStreams(list) {
   if (!Array.isArray(list)) return;
   streams = list;
@@ -90,7 +69,9 @@ function setParticipants(list) {
 }
 
 async function answerOffer(jsep) {
-  const options = { jsep: { ...jsep, sdp: restoreRidExtensions(jsep.sdp) } };
+  const pc = handle.webrtcStuff && handle.webrtcStuff.pc;
+  const local = pc && pc.localDescription ? pc.localDescription.sdp : '';
+  const options = { jsep: { ...jsep, sdp: restoreRidExtensions(jsep.sdp, local) } };
   session.prepare(options, handle);
   const answer = await page.createAnswer(handle, options);
   session.seal(answer, handle.webrtcStuff.pc);

@@ -1,0 +1,128 @@
+'use strict';
+// End-to-end encryption through the real web page (issues 4 and 6): the
+// practitioner's form has E2EE on by default and puts the key only into the
+// links' #fragment; the moderator and two clients with the right key decode
+// each other's video, read each other's chat and show the same lock code; a
+// page with a wrong key is admitted and decodes nothing while the others go
+// on; after the moderator removes it, the key is rotated and the rest keep
+// decoding under the new key; a link without its key gets "link incomplete".
+// Janus's log never holds the key.
+//
+//   cd tests/e2e && ./run-in-netns.sh node --test web_e2ee.test.js     (~1 min)
+
+const assert = require('node:assert/strict');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const { test } = require('node:test');
+
+const { COUNSEL_PLUGIN, COUNSEL_KEYGEN } = require('./harness');
+const { runWeb } = require('./web_support/env');
+const { waitScreen, endKind, createSession, enterAsModerator, openLinkAndJoin, waitLobby, waitTiles, confirm } = require('./web_support/flow');
+
+const built = fs.existsSync(COUNSEL_PLUGIN) && fs.existsSync(COUNSEL_KEYGEN);
+const skip = !built && `not built: ${COUNSEL_PLUGIN}`;
+
+const fragmentOf = (link) => new URLSearchParams(new URL(link).hash.slice(1));
+function withFragment(link, edit) {
+  const url = new URL(link);
+  const p = new URLSearchParams(url.hash.slice(1));
+  edit(p);
+  url.hash = p.toString();
+  return url.toString();
+}
+
+async function code(tp) {
+  await tp.page.locator('#e2ee-code').waitFor({ timeout: 15000 });
+  return (await tp.page.locator('#e2ee-code').innerText()).trim();
+}
+
+// Decoded video frames and received video packets over `ms`.
+async function video(tp, ms = 3000) {
+  const { byKind } = await tp.flowByKind(ms);
+  return byKind.video || { framesDecoded: 0, packetsReceived: 0 };
+}
+
+async function admit(mod, tp, name) {
+  await waitLobby(mod, [name]);
+  await mod.page.getByRole('button', { name: `Einlassen: ${name}` }).click();
+  await waitScreen(tp, 'screen-session');
+}
+
+async function chatArrives(from, to, text) {
+  await from.page.locator('#chat-input:not([disabled])').waitFor({ timeout: 15000 });
+  await to.page.locator('#chat-input:not([disabled])').waitFor({ timeout: 15000 });
+  await from.page.getByLabel('Nachricht an alle im Raum').fill(text);
+  await from.page.getByRole('button', { name: 'Senden' }).click();
+  await to.page.locator('#chat-log .chat-item').filter({ hasText: text }).waitFor({ timeout: 10000 });
+}
+
+test('e2ee by default: the right key decodes, a wrong key decodes nothing, removal rotates the key', { skip }, (t) =>
+  runWeb(t, { timeoutMs: 240000 }, async (env) => {
+    const mod = await env.open('', { name: 'moderator' });
+    await waitScreen(mod, 'screen-practitioner');
+    assert.equal(await mod.page.getByLabel('Ende-zu-Ende-Verschlüsselung').isChecked(), true, 'E2EE is on by default');
+    const { links } = await createSession(mod, { key: env.practitionerKey, labels: ['Anna', 'Dritte', 'Ohne'] });
+    const key = fragmentOf(links.Anna).get('k');
+    assert.match(key || '', /^[A-Za-z0-9_-]{43}$/, 'the room key rides in the fragment');
+    assert.equal(fragmentOf(links.Dritte).get('k'), key, 'one room key in every link');
+    await enterAsModerator(mod, 'Dr. Berger');
+
+    const anna = await openLinkAndJoin(env, links.Anna, 'Anna', { pageName: 'client-anna' });
+    await admit(mod, anna, 'Anna');
+    await waitTiles(mod, 2);
+    const modCode = await code(mod);
+    assert.match(modCode, /^Code \S+/);
+    assert.equal(await code(anna), modCode, 'the same code on both pages');
+    await anna.waitForMedia({ kinds: ['video', 'audio'], timeoutMs: 20000 });
+    await mod.waitForMedia({ kinds: ['video', 'audio'], timeoutMs: 20000 });
+    const [a1, m1] = [await video(anna), await video(mod)];
+    t.diagnostic(`right key, 3 s: client ${a1.framesDecoded} frames, moderator ${m1.framesDecoded} frames`);
+    assert.ok(a1.framesDecoded >= 20 && m1.framesDecoded >= 20, 'both decode each other');
+    await chatArrives(anna, mod, 'Verschlüsselt: Guten Tag');
+    await chatArrives(mod, anna, 'Verschlüsselt: Willkommen');
+
+    // A page whose link carries another key: admitted, receives packets, decodes nothing.
+    const wrong = crypto.randomBytes(32).toString('base64url');
+    const eve = await openLinkAndJoin(env, withFragment(links.Dritte, (p) => p.set('k', wrong)), 'Eva', { pageName: 'client-wrong-key' });
+    await admit(mod, eve, 'Eva');
+    await waitTiles(mod, 3);
+    assert.notEqual(await code(eve), modCode, 'a wrong key shows another code');
+    await eve.waitForMedia({ kinds: ['video'], timeoutMs: 20000 }).catch(() => {});
+    const e1 = await video(eve);
+    const [a2, m2] = [await video(anna), await video(mod)];
+    t.diagnostic(`wrong key, 3 s: ${JSON.stringify(e1)}; the others: ${a2.framesDecoded}, ${m2.framesDecoded}`);
+    assert.ok(e1.packetsReceived > 50, 'the wrong-key page gets the media');
+    assert.equal(e1.framesDecoded, 0, 'and decodes none of it');
+    assert.ok(a2.framesDecoded >= 20 && m2.framesDecoded >= 20, 'the others keep decoding');
+
+    // Removal: a new key for those who stay; they keep decoding and chatting under it.
+    await mod.page.getByRole('button', { name: 'Entfernen: Eva' }).click();
+    await confirm(mod, 'Entfernen');
+    assert.equal(await endKind(eve), 'removed');
+    await mod.page.waitForFunction((old) => document.getElementById('e2ee-code').textContent.trim() !== old, modCode, { timeout: 15000 });
+    const rotated = await code(mod);
+    await anna.page.waitForFunction((want) => document.getElementById('e2ee-code').textContent.trim() === want, rotated, { timeout: 15000 });
+    assert.match(anna.page.url(), /kid=1/, "the client's own address follows the rotation");
+    const [a3, m3] = [await video(anna), await video(mod)];
+    t.diagnostic(`after rotation, 3 s: client ${a3.framesDecoded}, moderator ${m3.framesDecoded}`);
+    assert.ok(a3.framesDecoded >= 20 && m3.framesDecoded >= 20, 'decoding goes on under the new key');
+    await chatArrives(anna, mod, 'Nach dem Schlüsselwechsel');
+
+    // A link without its key: admitted, then told the link is incomplete; nothing sent.
+    const keyless = await openLinkAndJoin(env, withFragment(links.Ohne, (p) => p.delete('k')), 'Otto', { pageName: 'client-no-key' });
+    await waitLobby(mod, ['Otto']);
+    await mod.page.getByRole('button', { name: 'Einlassen: Otto' }).click();
+    assert.equal(await endKind(keyless), 'invalid');
+
+    // The server never saw the key (nor the rotated one in the client's address).
+    const log = env.janus.readLog();
+    assert.ok(!log.includes(key), 'the room key is not in Janus\'s log');
+    assert.ok(!log.includes(wrong));
+    const newKey = new URLSearchParams(new URL(anna.page.url()).hash.slice(1)).get('k');
+    assert.ok(newKey && newKey !== key && !log.includes(newKey));
+
+    await mod.page.getByRole('button', { name: 'Sitzung beenden' }).click();
+    await confirm(mod, 'Sitzung beenden');
+    assert.equal(await endKind(anna), 'ended');
+  }),
+);
