@@ -49,11 +49,10 @@ async function inboundGrowth(tp, ms = 3000) {
   return byKind;
 }
 
-// The page's default is one layer while the plugin's re-offers to simulcast
-// publishers are fixed (see web/js/app.js); ?simulcast=1 is the diagnosis mode.
-for (const simulcast of [false]) {
+// The page's default is simulcast; ?simulcast=0 sends one layer.
+for (const simulcast of [true, false]) {
   const mode = simulcast ? 'simulcast' : 'one layer';
-  const query = simulcast ? '?simulcast=1' : '';
+  const query = simulcast ? '' : '?simulcast=0';
   const prefix = simulcast ? 'media' : 'media-single';
   // The page's address with the query before the personal #fragment.
   const withQuery = (link) => link.replace('/#', `/${query}#`);
@@ -80,6 +79,20 @@ for (const simulcast of [false]) {
       await waitTileVideo(mod, 'Anna');
       await anna.waitForMedia({ kinds: ['video', 'audio'], timeoutMs: 20000 });
       await mod.waitForMedia({ kinds: ['video', 'audio'], timeoutMs: 20000 });
+      if (simulcast) {
+        // The page really sends layers (rids), and the re-offers kept them flowing.
+        const rids = await mod.page.evaluate(async () => {
+          const out = new Set();
+          for (const pc of window.__e2e.pcs) {
+            (await pc.getStats()).forEach((r) => {
+              if (r.type === 'outbound-rtp' && r.kind === 'video' && r.rid && r.packetsSent > 0) out.add(r.rid);
+            });
+          }
+          return [...out];
+        });
+        t.diagnostic(`moderator sends video layers ${rids.join(', ')}`);
+        assert.ok(rids.length >= 2, `simulcast layers sent: ${rids}`);
+      }
       const annaIn = await inboundGrowth(anna);
       const modIn = await inboundGrowth(mod);
       t.diagnostic(`3 s inbound: client ${JSON.stringify(annaIn)}, moderator ${JSON.stringify(modIn)}`);

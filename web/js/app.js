@@ -21,10 +21,9 @@ export const app = {
   notice: null, // the plugin's notice, once a join answer brought it
   // ?debug=1: the page logs plugin messages to the console; ?debug=2: janus.js's own log too.
   debug: Number(new URLSearchParams(location.search).get('debug')) || 0,
-  // One video layer by default: the plugin's renegotiation offers to a simulcast
-  // publisher still lack the page's rid attributes, which Chromium rejects (known
-  // bug, see the session note). ?simulcast=1 turns the three layers on for diagnosis.
-  simulcast: new URLSearchParams(location.search).get('simulcast') === '1',
+  // The camera goes out in three layers (simulcast) so each receiver gets what
+  // its downlink carries; ?simulcast=0 sends one layer (diagnosis, weak senders).
+  simulcast: new URLSearchParams(location.search).get('simulcast') !== '0',
 };
 
 // Keeps the moderator from losing the (memory-only) moderator access by accident.
