@@ -1,5 +1,7 @@
 // libFuzzer target: arbitrary request sequences from several handles against
 // a fresh service with one room whose real credentials the input can name.
+// The room records with consent, so the consent ledger and the recording
+// state machine are reached as well as the lobby.
 //
 // Input: lines. "<h>{json}" sends json from handle h (a digit 1-6); in the
 // JSON, $R, $M, $A, $B and $P stand for the room id, the moderator token, two
@@ -44,7 +46,7 @@ void replace_all(std::string& text, std::string_view from, const std::string& to
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     Harness h(fuzz_config());
-    Json created = h.create(9, {"A", "B"}, ",\"password\":true");
+    Json created = h.create(9, {"A", "B"}, ",\"password\":true,\"recording\":\"with_consent\"");
     json_t* invites = created.field("invites");
     const std::string room = str(created, "room"), moderator = str(created, "moderator_token"),
                       password = str(created, "password");

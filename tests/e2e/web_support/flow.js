@@ -53,8 +53,9 @@ async function endKind(tp, { timeout = 20000 } = {}) {
 }
 
 // The practitioner fills in the form and creates a session; returns { links: {label: url}, password? }.
-// recording: true picks "only with everyone's consent" (which turns E2EE off).
-async function createSession(p, { key, labels, title, password = false, recording = false, shots = null }) {
+// recording: true picks "only with everyone's consent" (which turns E2EE off);
+// e2ee: false unticks end-to-end encryption (on by default).
+async function createSession(p, { key, labels, title, password = false, recording = false, e2ee = true, shots = null }) {
   const page = p.page;
   await waitScreen(p, 'screen-practitioner');
   await page.getByLabel('Praxisschlüssel').fill(key);
@@ -65,6 +66,7 @@ async function createSession(p, { key, labels, title, password = false, recordin
   }
   if (password) await page.getByLabel('Zusätzlich ein Raumpasswort erzeugen').check();
   if (recording) await page.getByLabel('Nur mit Zustimmung aller Beteiligten').check();
+  if (!e2ee && !recording) await page.getByLabel('Ende-zu-Ende-Verschlüsselung').uncheck();
   if (shots) await shot(p, shots);
   await page.getByRole('button', { name: 'Sitzung erstellen' }).click();
   await waitScreen(p, 'screen-links');

@@ -1,0 +1,97 @@
+'use strict';
+// The server forwards only ciphertext (issue 6, "server-side proof"): in a
+// room made by the real page, Janus's own capture of the moderator's handle
+// (Admin API start_pcap: RTP as the server handles it, after SRTP) is cut
+// into VP8 frames and handed to FFmpeg. In an e2ee room FFmpeg fails on the
+// frames (an error per frame); the same capture in a room without E2EE
+// decodes every frame without one error.
+//
+//   cd tests/e2e && ./run-in-netns.sh node --test e2ee_server_proof.test.js     (~1 min)
+
+const assert = require('node:assert/strict');
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { test } = require('node:test');
+
+const { COUNSEL_PLUGIN, COUNSEL_KEYGEN, sleep } = require('./harness');
+const { startCapture, readPcap, vp8PayloadTypes, vp8Streams, writeIvf } = require('./harness/rtp_capture');
+const { runWeb } = require('./web_support/env');
+const { waitScreen, createSession, enterAsModerator, openLinkAndJoin, waitLobby, waitTiles } = require('./web_support/flow');
+
+const built = fs.existsSync(COUNSEL_PLUGIN) && fs.existsSync(COUNSEL_KEYGEN);
+const skip = (!built && `not built: ${COUNSEL_PLUGIN}`) || (!fs.existsSync('/usr/bin/ffmpeg') && 'needs ffmpeg');
+
+// FFmpeg's verdict on an IVF file: pictures decoded and its error lines.
+function decode(file) {
+  const r = spawnSync('ffmpeg', ['-nostdin', '-v', 'error', '-i', file, '-f', 'framecrc', '-'], { encoding: 'utf8' });
+  const pictures = r.stdout.split('\n').filter((l) => l && !l.startsWith('#')).length;
+  const errors = r.stderr.split('\n').filter(Boolean);
+  return { pictures, errors, status: r.status };
+}
+
+// Moderator + admitted client; Janus captures the moderator's handle from
+// before the client is admitted (so the keyframes that start each stream are
+// in it) until 4 s of media. Per VP8 stream: frames and FFmpeg's verdict.
+async function captureRoom(env, t, { e2ee }) {
+  const mod = await env.open('', { name: 'moderator' });
+  const { links } = await createSession(mod, { key: env.practitionerKey, labels: ['Klient'], e2ee });
+  await enterAsModerator(mod, 'Dr. Berger');
+  const handles = await env.janus.allHandleInfo();
+  const moderator = handles.find((h) => h.info && h.info.plugin_specific && h.info.plugin_specific.role === 'moderator');
+  assert.ok(moderator, `the moderator's handle: ${JSON.stringify(handles.map((h) => h.info && h.info.plugin_specific))}`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'counsel-proof-'));
+  try {
+    const cap = await startCapture(env.janus, moderator, dir);
+    const kim = await openLinkAndJoin(env, links.Klient, 'Kim', { pageName: 'client' });
+    await waitLobby(mod, ['Kim']);
+    await mod.page.getByRole('button', { name: 'Einlassen: Kim' }).click();
+    await waitScreen(kim, 'screen-session');
+    await waitTiles(mod, 2);
+    await mod.waitForMedia({ kinds: ['video'], timeoutMs: 20000 });
+    await kim.waitForMedia({ kinds: ['video'], timeoutMs: 20000 });
+    await sleep(4000);
+    await cap.stop();
+    const info = await env.janus.admin({ janus: 'handle_info', session_id: moderator.session_id, handle_id: moderator.handle_id });
+    const packets = readPcap(cap.file);
+    const sdps = info.info.sdps || {};
+    const streams = vp8Streams(packets, vp8PayloadTypes(sdps.local, sdps.remote)).filter((s) => s.frames.length >= 30);
+    const out = streams.map((s, i) => {
+      const file = path.join(dir, `stream-${i}.ivf`);
+      const size = writeIvf(file, s.frames);
+      return { ssrc: s.ssrc, packets: s.packets, frames: s.frames.length, ...size, ...decode(file) };
+    });
+    t.diagnostic(`${e2ee ? 'e2ee' : 'plain'} room: ${packets.length} RTP packets captured; VP8 streams ${JSON.stringify(out.map((o) => ({ ...o, errors: o.errors.length, firstError: o.errors[0] })))}`);
+    return out;
+  } finally {
+    if (process.env.COUNSEL_KEEP_TMP === '1') t.diagnostic(`capture kept in ${dir}`);
+    else fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('without E2EE the captured forwarded video decodes (the check works)', { skip }, (t) =>
+  runWeb(t, { timeoutMs: 120000 }, async (env) => {
+    const streams = await captureRoom(env, t, { e2ee: false });
+    assert.ok(streams.length >= 2, 'both people\'s video in the capture');
+    for (const s of streams) {
+      assert.ok(s.pictures >= s.frames * 0.9, `stream ${s.ssrc}: ${s.pictures} of ${s.frames} frames decode`);
+      assert.deepEqual(s.errors, [], `stream ${s.ssrc}: no decoding errors`);
+    }
+  }),
+);
+
+test('with E2EE the server holds only ciphertext: FFmpeg fails on every frame', { skip }, (t) =>
+  runWeb(t, { timeoutMs: 120000 }, async (env) => {
+    const streams = await captureRoom(env, t, { e2ee: true });
+    assert.ok(streams.length >= 2, 'both people\'s video in the capture');
+    for (const s of streams) {
+      // The VP8 header bytes stay clear (the SFU needs them), so FFmpeg finds
+      // frames, but their content fails: at least one decoding error per frame
+      // on average; what it still outputs is error-concealed noise.
+      assert.ok(s.frames >= 30, 'frames were forwarded');
+      assert.ok(s.errors.length >= s.frames * 0.9, `stream ${s.ssrc}: ${s.errors.length} decoding errors for ${s.frames} frames`);
+      assert.ok(s.pictures <= s.frames * 0.5, `stream ${s.ssrc}: ${s.pictures} of ${s.frames} frames came out`);
+    }
+  }),
+);
