@@ -3,7 +3,7 @@
 // deny / message, mute, remove, lock, incident, end); recording controls in
 // rooms created "with consent" come from recording.js.
 
-import { bind, duration, errorText, formatTime, onLangChange, t } from './i18n.js';
+import { bind, duration, errorText, onLangChange, t } from './i18n.js';
 import {
   $,
   announce,
@@ -19,6 +19,8 @@ import {
 } from './ui.js';
 import { Counsel } from './counsel.js';
 import { MediaSession } from './media.js';
+import { receiveChat, renderChatState, sendChat } from './chat_panel.js';
+import { renderLobby, setupMessageDialog, updateLobby } from './lobby_panel.js';
 import { RecordingControls, clearDownload, showDownload } from './recording.js';
 import { keyUsable, rotateAfterRemoval, startRoomE2ee } from './room_e2ee.js';
 import { Tiles } from './tiles.js';
@@ -36,9 +38,9 @@ export function initRoom(appState) {
     if (!$('screen-waiting').hidden) renderWaitingPreview();
     renderSessionBar();
     renderControls();
-    renderLobby();
+    renderLobby(room, tick);
     room.tiles.refresh();
-    renderChatState();
+    renderChatState(room);
   });
   $('btn-mic').addEventListener('click', () => room && toggleMic());
   $('btn-cam').addEventListener('click', () => room && toggleCam());
@@ -67,7 +69,7 @@ export function initRoom(appState) {
   });
   $('chat-form').addEventListener('submit', (e) => {
     e.preventDefault();
-    if (room) sendChat();
+    if (room) sendChat(room, renderControls);
   });
   setInterval(tick, 1000);
   setupMessageDialog();
@@ -205,7 +207,7 @@ function onEvent(msg, jsep) {
       updateParticipants(msg.participants || []);
       break;
     case 'lobby':
-      if (room.moderator) updateLobby(msg.waiting || []);
+      if (room.moderator) updateLobby(room, msg.waiting || [], tick);
       break;
     case 'muted':
       onMutedByModerator(msg.muted || {});
@@ -331,11 +333,11 @@ function startSession(participants) {
   r.unread = 0;
   renderSessionBar();
   renderControls();
-  renderLobby();
+  renderLobby(r, tick);
   r.tiles.setParticipants(participants);
   r.tiles.setLocal({ stream: app.local.stream, audioOn: app.local.audioOn, videoOn: app.local.videoOn });
   r.chatState = 'connecting';
-  renderChatState();
+  renderChatState(room);
   if (r.recordingMode && !r.recording) r.recording = new RecordingControls(r.counsel, { moderator: r.moderator });
   showScreen('screen-session');
   startMedia(r).catch((err) => {
@@ -384,12 +386,12 @@ async function startMedia(r) {
     simulcast: app.simulcast,
     ui: {
       onTracks: (pid, tracks) => r === room && r.tiles.setTracks(pid, tracks),
-      onChat: (from, text) => r === room && receiveChat(from, text),
+      onChat: (from, text) => r === room && receiveChat(r, from, text, renderControls),
       onChatUnreadable: () => r === room && toast(t('chat.unreadable')),
       onChatState: (state) => {
         if (r !== room) return;
         r.chatState = state;
-        renderChatState();
+        renderChatState(room);
       },
       onError: (key) => r === room && banner(key),
     },
@@ -617,218 +619,6 @@ async function kickParticipant(p) {
     rotateAfterRemoval(room.crypto, p.id);
   } catch (err) {
     toast(errorText(err && err.code));
-  }
-}
-
-// ---------------------------------------------------------------------------
-// Lobby (moderator)
-
-function updateLobby(waiting) {
-  const r = room;
-  const arrived = waiting.filter((p) => !r.lobbySeen.has(p.id));
-  const gone = [...r.lobbySeen.keys()].filter((id) => !waiting.some((p) => p.id === id));
-  r.lobby = waiting;
-  for (const id of gone) r.lobbySeen.delete(id);
-  for (const p of arrived) r.lobbySeen.set(p.id, p.display);
-  renderLobby();
-  if (arrived.length) {
-    chime();
-    const panel = $('lobby-panel');
-    panel.classList.remove('arrival');
-    void panel.offsetWidth; // restart the animation
-    panel.classList.add('arrival');
-    announce(arrived.length === 1 ? t('lobby.arrived', { name: arrived[0].display }) : t('lobby.arrivedMany', { n: waiting.length }));
-  }
-}
-
-function renderLobby() {
-  const r = room;
-  if (!r || !r.moderator) return;
-  const list = $('lobby-list');
-  const focusedId = document.activeElement && document.activeElement.closest && document.activeElement.closest('#lobby-list li');
-  const focusKey = focusedId ? `${focusedId.dataset.pid}:${document.activeElement.dataset.act}` : null;
-  list.replaceChildren(
-    ...r.lobby.map((p) =>
-      h(
-        'li',
-        { class: 'lobby-item', dataset: { pid: String(p.id), since: String(p.since || 0) } },
-        h('div', { class: 'lobby-who' }, h('span', { class: 'lobby-name', text: p.display }), h('span', { class: 'lobby-time' })),
-        h(
-          'div',
-          { class: 'lobby-actions' },
-          lobbyButton('admit', 'primary small', 'check', 'lobby.admit', p, () => admit(p)),
-          lobbyButton('deny', 'secondary small', 'close', 'lobby.deny', p, () => deny(p)),
-          lobbyButton('message', 'secondary small', 'chat', 'lobby.message', p, () => messageTo(p)),
-        ),
-      ),
-    ),
-  );
-  $('lobby-count').textContent = String(r.lobby.length);
-  $('lobby-empty').hidden = r.lobby.length > 0;
-  $('lobby-panel').classList.toggle('has-waiting', r.lobby.length > 0);
-  document.title = r.lobby.length ? t('lobby.titleCount', { n: r.lobby.length, title: t('app.title') }) : t('app.title');
-  tick();
-  if (focusKey) {
-    const [pid, act] = focusKey.split(':');
-    const again = list.querySelector(`li[data-pid="${pid}"] button[data-act="${act}"]`);
-    if (again) again.focus();
-    else if (list.querySelector('button')) list.querySelector('button').focus();
-    else {
-      $('lobby-title').setAttribute('tabindex', '-1');
-      $('lobby-title').focus();
-    }
-  }
-}
-
-function lobbyButton(act, cls, iconName, key, p, onClick) {
-  // The accessible name is the visible text followed by the person's name.
-  return h(
-    'button',
-    { type: 'button', class: cls, dataset: { act }, onclick: onClick, 'aria-label': `${t(key)}: ${p.display}` },
-    icon(iconName),
-    h('span', { text: t(key) }),
-  );
-}
-
-async function admit(p) {
-  try {
-    await room.counsel.request({ request: 'admit', id: p.id });
-  } catch (err) {
-    toast(err && err.code === 481 ? t('error.notInLobby') : errorText(err && err.code));
-  }
-}
-
-async function deny(p) {
-  const ok = await confirmDialog({
-    title: t('lobby.denyConfirmTitle', { name: p.display }),
-    text: t('lobby.denyConfirmText'),
-    confirm: t('lobby.denyConfirm'),
-  });
-  if (!ok || !room) return;
-  try {
-    await room.counsel.request({ request: 'deny', id: p.id });
-  } catch (err) {
-    toast(err && err.code === 481 ? t('error.notInLobby') : errorText(err && err.code));
-  }
-}
-
-let messageTarget = null;
-
-function setupMessageDialog() {
-  const dlg = $('dlg-message');
-  for (const chip of dlg.querySelectorAll('[data-quick]')) {
-    chip.dataset.i18n = chip.dataset.quick;
-    chip.addEventListener('click', () => {
-      $('dlg-message-text').value = t(chip.dataset.quick);
-      $('dlg-message-text').focus();
-    });
-  }
-  $('dlg-message-form').addEventListener('submit', (e) => {
-    const submitter = e.submitter;
-    if (!submitter || submitter.value !== 'ok') return;
-    const text = $('dlg-message-text').value.trim();
-    if (!text || text.length > 500 || /[\u0000-\u0008\u000b-\u001f\u007f]/.test(text)) {
-      e.preventDefault();
-      fieldError('dlg-message-text', 'dlg-message-error', t('lobby.messageMissing'));
-      $('dlg-message-text').focus();
-    }
-  });
-}
-
-async function messageTo(p) {
-  const dlg = $('dlg-message');
-  messageTarget = p;
-  bind($('dlg-message-title'), 'lobby.messageTitle', null, { name: p.display });
-  $('dlg-message-text').value = '';
-  fieldError('dlg-message-text', 'dlg-message-error', null);
-  const opener = document.activeElement;
-  dlg.returnValue = '';
-  dlg.showModal();
-  $('dlg-message-text').focus();
-  await new Promise((resolve) => dlg.addEventListener('close', resolve, { once: true }));
-  if (opener && opener.isConnected) opener.focus();
-  if (dlg.returnValue !== 'ok' || !room) return;
-  const text = $('dlg-message-text').value.trim();
-  try {
-    await room.counsel.request({ request: 'message', id: messageTarget.id, text });
-    toast(t('lobby.messageSent', { name: messageTarget.display }));
-  } catch (err) {
-    toast(err && err.code === 481 ? t('error.notInLobby') : errorText(err && err.code));
-  }
-}
-
-// ---------------------------------------------------------------------------
-// Chat
-
-function renderChatState() {
-  const r = room;
-  if (!r) return;
-  const open = r.chatState === 'open';
-  $('chat-input').disabled = !open;
-  $('chat-send').disabled = !open;
-  bind($('chat-input'), null, { placeholder: 'chat.placeholder' });
-  const el = $('chat-state');
-  if (open) {
-    el.textContent = '';
-    delete el.dataset.i18n;
-  } else {
-    bind(el, r.chatState === 'connecting' ? 'chat.connecting' : 'chat.unavailable');
-  }
-}
-
-function nameOf(id) {
-  const r = room;
-  const p = r.participants.find((x) => x.id === id);
-  return p ? p.display : t('chat.unknown');
-}
-
-function appendChat(name, text, self) {
-  const time = new Date();
-  const li = h(
-    'li',
-    { class: `chat-item${self ? ' self' : ''}` },
-    h('span', { class: 'chat-from', text: `${name}: ` }),
-    h('span', { class: 'chat-text', text }),
-    h('time', { class: 'chat-time', datetime: time.toISOString(), text: formatTime(time) }),
-  );
-  const log = $('chat-log');
-  const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
-  log.append(li);
-  if (atBottom || self) log.scrollTop = log.scrollHeight;
-}
-
-function receiveChat(from, text) {
-  const r = room;
-  appendChat(nameOf(from), text, false);
-  const chatVisible = isVisible($('chat-panel'));
-  if (!chatVisible || document.activeElement !== $('chat-input')) {
-    r.unread += 1;
-    renderControls();
-  }
-}
-
-function isVisible(el) {
-  const rect = el.getBoundingClientRect();
-  return rect.bottom > 0 && rect.top < window.innerHeight;
-}
-
-async function sendChat() {
-  const r = room;
-  const input = $('chat-input');
-  const text = input.value.trim();
-  if (!text) return;
-  if (new TextEncoder().encode(text).length > 4000) {
-    toast(t('chat.tooLong'));
-    return;
-  }
-  try {
-    await r.media.sendChat(text);
-    appendChat(t('common.you'), text, true);
-    input.value = '';
-    r.unread = 0;
-    renderControls();
-  } catch {
-    toast(t('chat.failed'));
   }
 }
 
