@@ -78,6 +78,7 @@ class JanusProcess {
   //   plugin:     extra `general` settings of janus.plugin.counsel.jcfg
   //   admin:      also open the Admin API over WebSockets (default true)
   //   practitioners: extra [{id, key_hash}] entries
+  //   http:       also open Janus's HTTP API on 127.0.0.1 (httpUrl)
   static async start(options = {}) {
     const janus = new JanusProcess(options);
     try {
@@ -118,6 +119,10 @@ class JanusProcess {
     return `ws://127.0.0.1:${this.wsPort}/`;
   }
 
+  get httpUrl() {
+    return `http://127.0.0.1:${this.httpPort}/janus`;
+  }
+
   get adminUrl() {
     return `ws://127.0.0.1:${this.adminPort}/`;
   }
@@ -143,7 +148,7 @@ class JanusProcess {
       `general: {\n${jcfgGroup(general)}\n}\n` +
         'certificates: {\n}\nmedia: {\n}\nnat: {\n\tnice_debug = false\n}\n' +
         'plugins: {\n}\n' +
-        `transports: {\n\tdisable = "${OTHER_TRANSPORTS.join(',')}"\n}\n` +
+        `transports: {\n\tdisable = "${OTHER_TRANSPORTS.filter((t) => !(this.options.http && t === 'libjanus_http.so')).join(',')}"\n}\n` +
         'loggers: {\n}\nevents: {\n\tbroadcast = false\n}\n',
     );
     const admin = this.options.admin !== false;
@@ -156,6 +161,13 @@ class JanusProcess {
             : { admin_ws: false, admin_wss: false },
         )}\n}\n`,
     );
+    if (this.options.http) {
+      fs.writeFileSync(
+        path.join(this.dir, 'janus.transport.http.jcfg'),
+        `general: {\n${jcfgGroup({ json: 'compact', base_path: '/janus', http: true, port: this.httpPort, ip: '127.0.0.1', https: false })}\n}\n` +
+          `admin: {\n${jcfgGroup({ admin_http: false, admin_https: false })}\n}\n`,
+      );
+    }
     const pluginGeneral = {
       state_db: this.stateDb,
       rec_dir: this.recDir,
@@ -173,6 +185,10 @@ class JanusProcess {
     this.wsPort = await freePort();
     this.adminPort = await freePort();
     while (this.adminPort === this.wsPort) this.adminPort = await freePort();
+    if (this.options.http) {
+      this.httpPort = await freePort();
+      while ([this.wsPort, this.adminPort].includes(this.httpPort)) this.httpPort = await freePort();
+    }
     this._writeConfigs();
     const out = fs.openSync(this.stdoutPath, 'a');
     const args = ['--pdeathsig', 'KILL', JANUS_BIN, '-C', path.join(this.dir, 'janus.jcfg'), '-F', this.dir];
