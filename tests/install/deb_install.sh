@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# The .deb on this Debian 12: cpack builds it from a build folder (default
+# build-test, already built), apt-get installs it, Debian's own janus starts
+# with Debian's janus.jcfg (plugins_folder = the installed plugin's folder)
+# and a plugin config made from the installed sample, and its HTTP API must
+# list janus.plugin.counsel; then the package is purged and every file the
+# test made is removed. Root only; refuses to run when the package or a
+# janus.plugin.counsel.jcfg is already installed, or Janus's ports are taken,
+# so it never touches a real installation.
+#
+#   tests/install/deb_install.sh [BUILD_DIR]
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+BUILD="$(cd "${1:-$REPO/build-test}" && pwd)"
+log() { printf '[deb] %s\n' "$*" >&2; }
+die() { printf '[deb] error: %s\n' "$*" >&2; exit 1; }
+
+((EUID == 0)) || die "needs root (apt-get install)"
+dpkg-query -W -f='${Status}' janus-counsel 2>/dev/null | grep -q 'install ok installed' && die "janus-counsel is installed already; not touching it"
+[[ -e /etc/janus/janus.plugin.counsel.jcfg ]] && die "/etc/janus/janus.plugin.counsel.jcfg exists; not touching it"
+command -v dpkg-shlibdeps >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends dpkg-dev >/dev/null
+for port in 8088 8188; do
+	if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then die "port $port is in use (is a Janus running?)"; fi
+done
+
+TMP="$(mktemp -d)"
+JANUS_PID=""
+cleanup() {
+	[[ -n "$JANUS_PID" ]] && kill "$JANUS_PID" 2>/dev/null && wait "$JANUS_PID" 2>/dev/null || true
+	if dpkg-query -W -f='${Status}' janus-counsel 2>/dev/null | grep -q 'installed'; then
+		DEBIAN_FRONTEND=noninteractive apt-get purge -y -q janus-counsel >/dev/null 2>&1 || true
+	fi
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+log "cpack in $BUILD"
+rm -f "$BUILD"/janus-counsel_*.deb
+(cd "$BUILD" && cpack -G DEB >/dev/null)
+DEB="$(ls "$BUILD"/janus-counsel_*.deb)"
+cp "$DEB" "$TMP/"
+log "apt-get install $(basename "$DEB") ($(du -h "$DEB" | cut -f1))"
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$TMP/$(basename "$DEB")" >"$TMP/apt.log" 2>&1 || { cat "$TMP/apt.log"; die "apt-get install failed"; }
+
+PLUGIN=/usr/lib/x86_64-linux-gnu/janus/plugins/libjanus_counsel.so
+for f in "$PLUGIN" /etc/janus/janus.plugin.counsel.jcfg.sample /usr/bin/counsel-keygen /usr/bin/counsel-room /usr/share/janus-counsel/web/index.html; do
+	[[ -e "$f" ]] || die "not installed: $f"
+done
+
+# Debian's config folder as it is, plus a plugin config made from the installed sample.
+cp -a /etc/janus/. "$TMP/etc/" 2>/dev/null || { mkdir -p "$TMP/etc"; cp -a /etc/janus/. "$TMP/etc/"; }
+CREDS="$(/usr/bin/counsel-keygen --id deb-test --json)"
+HASH="$(printf '%s' "$CREDS" | sed -E 's/.*"key_hash":"([^"]+)".*/\1/')"
+sed -e "s|^\(\s*state_db = \).*|\1\"$TMP/state.db\"|" -e "s|^\(\s*rec_dir = \).*|\1\"$TMP/rec\"|" \
+	/etc/janus/janus.plugin.counsel.jcfg.sample >"$TMP/etc/janus.plugin.counsel.jcfg"
+printf 'practitioners = (\n\t{ id = "deb-test"; key_hash = "%s"; }\n)\n' "$HASH" >>"$TMP/etc/janus.plugin.counsel.jcfg"
+rm -f "$TMP/etc/janus.plugin.counsel.jcfg.sample"
+
+log "starting Debian's janus with Debian's janus.jcfg"
+janus -C "$TMP/etc/janus.jcfg" -F "$TMP/etc" -L "$TMP/janus.log" >/dev/null 2>&1 &
+JANUS_PID=$!
+INFO=""
+for _ in $(seq 100); do
+	INFO="$(curl -s --max-time 1 http://127.0.0.1:8088/janus/info || true)"
+	[[ -n "$INFO" ]] && break
+	kill -0 "$JANUS_PID" 2>/dev/null || { tail -20 "$TMP/janus.log"; die "janus exited"; }
+	sleep 0.2
+done
+[[ -n "$INFO" ]] || { tail -20 "$TMP/janus.log"; die "janus's HTTP API did not answer"; }
+grep -q '"janus.plugin.counsel"' <<<"$INFO" || { tail -30 "$TMP/janus.log"; die "janus.plugin.counsel is not loaded"; }
+grep -q 'JANUS Counsel plugin initialized\|counsel.*initialized' "$TMP/janus.log" || { tail -30 "$TMP/janus.log"; die "the plugin did not initialize"; }
+log "janus.plugin.counsel loaded by Debian's janus from the .deb"
+
+kill "$JANUS_PID"; wait "$JANUS_PID" 2>/dev/null || true; JANUS_PID=""
+DEBIAN_FRONTEND=noninteractive apt-get purge -y -q janus-counsel >/dev/null
+[[ ! -e "$PLUGIN" && ! -e /etc/janus/janus.plugin.counsel.jcfg.sample ]] || die "purge left files behind"
+log "purged; nothing left"
