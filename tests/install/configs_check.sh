@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Checks the shipped admin configs with each tool's own validator:
+#   conf/nginx/janus-counsel.conf          nginx -t (with a self-signed certificate made here)
+#   conf/coturn/turnserver.conf            turnserver started on 127.0.0.1 with it, must come up and listen
+#   conf/systemd/janus.service.d/*.conf    systemd-analyze verify of Debian's janus.service with the drop-in
+# Installs nginx-light and coturn when missing, with their services kept from
+# starting (policy-rc.d). Root only. Nothing is left running or changed in /etc.
+#
+#   tests/install/configs_check.sh
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+log() { printf '[configs] %s\n' "$*" >&2; }
+die() { printf '[configs] error: %s\n' "$*" >&2; exit 1; }
+((EUID == 0)) || die "needs root"
+
+TMP="$(mktemp -d)"
+TURN_PID=""
+cleanup() {
+	[[ -n "$TURN_PID" ]] && kill "$TURN_PID" 2>/dev/null || true
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+missing=()
+command -v nginx >/dev/null || missing+=(nginx-light)
+command -v turnserver >/dev/null || missing+=(coturn)
+if ((${#missing[@]})); then
+	log "installing ${missing[*]} (services not started)"
+	policy=/usr/sbin/policy-rc.d
+	had_policy=0; [[ -e $policy ]] && had_policy=1
+	((had_policy)) || { printf '#!/bin/sh\nexit 101\n' >"$policy"; chmod 755 "$policy"; }
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >"$TMP/apt.log" 2>&1 ||
+		{ ((had_policy)) || rm -f "$policy"; cat "$TMP/apt.log"; die "apt-get install failed"; }
+	((had_policy)) || rm -f "$policy"
+fi
+
+# --- nginx -------------------------------------------------------------------------
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=counsel.example.org" \
+	-keyout "$TMP/key.pem" -out "$TMP/cert.pem" >/dev/null 2>&1
+sed -e "s|/etc/ssl/certs/counsel.example.org.pem|$TMP/cert.pem|" -e "s|/etc/ssl/private/counsel.example.org.key|$TMP/key.pem|" \
+	-e "s|/var/log/nginx/janus-counsel.error.log|$TMP/site-error.log|" "$REPO/conf/nginx/janus-counsel.conf" >"$TMP/site.conf"
+cat >"$TMP/nginx.conf" <<CONF
+pid $TMP/nginx.pid;
+error_log $TMP/error.log;
+events {}
+http {
+	include /etc/nginx/mime.types;
+	client_body_temp_path $TMP/body;
+	proxy_temp_path $TMP/proxy;
+	include $TMP/site.conf;
+}
+CONF
+nginx -t -q -c "$TMP/nginx.conf" -p "$TMP/" || die "nginx -t failed for conf/nginx/janus-counsel.conf"
+log "nginx -t: conf/nginx/janus-counsel.conf ok"
+
+# --- coturn: it must start with the config and listen ---------------------------------
+port=$(( (RANDOM % 20000) + 30000 ))
+sed -e "s|^listening-port=.*|listening-port=$port|" -e "s|^tls-listening-port=.*|tls-listening-port=$((port + 1))|" \
+	-e "s|^# listening-ip=.*|listening-ip=127.0.0.1|" -e "s|^# cert=.*|cert=$TMP/cert.pem|" -e "s|^# pkey=.*|pkey=$TMP/key.pem|" \
+	"$REPO/conf/coturn/turnserver.conf" >"$TMP/turnserver.conf"
+turnserver -c "$TMP/turnserver.conf" --pidfile "$TMP/turn.pid" --log-file stdout >"$TMP/turn.log" 2>&1 &
+TURN_PID=$!
+up=0
+for _ in $(seq 50); do
+	kill -0 "$TURN_PID" 2>/dev/null || { cat "$TMP/turn.log"; die "turnserver exited with conf/coturn/turnserver.conf"; }
+	if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then up=1; break; fi
+	sleep 0.2
+done
+((up)) || { tail -20 "$TMP/turn.log"; die "turnserver did not listen on 127.0.0.1:$port"; }
+if grep -qi "error\|bad configuration\|unknown option" "$TMP/turn.log"; then grep -i "error\|bad\|unknown" "$TMP/turn.log"; die "turnserver complained about the config"; fi
+kill "$TURN_PID"; wait "$TURN_PID" 2>/dev/null || true; TURN_PID=""
+log "turnserver: conf/coturn/turnserver.conf starts and listens"
+
+# --- systemd drop-in -------------------------------------------------------------------
+mkdir -p "$TMP/units/janus.service.d"
+cp /lib/systemd/system/janus.service "$TMP/units/"
+cp "$REPO/conf/systemd/janus.service.d/counsel.conf" "$TMP/units/janus.service.d/"
+out="$(SYSTEMD_UNIT_PATH="$TMP/units:" systemd-analyze verify --man=no "$TMP/units/janus.service" 2>&1 || true)"
+if grep -v "^$" <<<"$out" | grep -qiv "Failed to connect\|not booted\|System has not been booted\|Running in chroot"; then
+	printf '%s\n' "$out"; die "systemd-analyze verify complained about conf/systemd/janus.service.d/counsel.conf"
+fi
+log "systemd-analyze verify: janus.service + conf/systemd/janus.service.d/counsel.conf ok"
