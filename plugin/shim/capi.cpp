@@ -17,6 +17,7 @@
 #include "core/config.hpp"
 #include "core/gateway.hpp"
 #include "core/room_thread.hpp"
+#include "transports/webhook_sender.hpp"
 #include "media/media_sessions.hpp"
 #include "recording/mjr_sink.hpp"
 #include "recording/recorder.hpp"
@@ -26,16 +27,17 @@ namespace {
 
 using namespace counsel;
 
-// Gateway over the shim's function table.
+// Gateway over the shim's function table; events also go to the webhook when one is set.
 class ShimGateway final : public Gateway {
 public:
-    explicit ShimGateway(const counsel_gateway_ops& ops) : ops_(ops) {}
+    ShimGateway(const counsel_gateway_ops& ops, transports::WebhookSender* webhook) : ops_(ops), webhook_(webhook) {}
     void push_event(HandleId handle, const std::string& transaction, const Json& event) override {
         ops_.push_event(ops_.ctx, handle, transaction.empty() ? nullptr : transaction.c_str(), event.get(), nullptr);
     }
     void close_pc(HandleId handle) override { ops_.close_pc(ops_.ctx, handle); }
     void notify_event(const Json& event) override {
         if (ops_.events_enabled && ops_.events_enabled(ops_.ctx)) ops_.notify_event(ops_.ctx, 0, event.get());
+        if (webhook_) webhook_->post(event.dump());
     }
     void log(Level level, const std::string& line) override {
         if (ops_.log) ops_.log(ops_.ctx, static_cast<int>(level), line.c_str());
@@ -43,10 +45,13 @@ public:
 
 private:
     counsel_gateway_ops ops_;
+    transports::WebhookSender* webhook_;
 };
 
 struct Plugin {
     SystemClock clock;
+    // Before the gateway, which posts to it. Null without events_url.
+    std::unique_ptr<transports::WebhookSender> webhook;
     std::unique_ptr<ShimGateway> gateway;
     std::unique_ptr<SqliteRoomLedger> ledger;
     // Declared before the media layer and the thread: both call it until they stop.
@@ -185,13 +190,27 @@ extern "C" int counsel_start(const counsel_settings* settings, const counsel_gat
             write_error(error, error_len, "invalid configuration: " + rec_problem);
             return -1;
         }
+        std::optional<transports::WebhookSettings> webhook_settings;
+        if (!config.events_url.empty()) {
+            transports::WebhookSettings w;
+            w.url = config.events_url;
+            w.secret = settings->events_secret ? settings->events_secret : "";
+            std::string why;
+            if (!transports::WebhookSender::valid(w, why)) {
+                write_error(error, error_len, "invalid configuration: " + why);
+                return -1;
+            }
+            webhook_settings = std::move(w);
+        }
         std::unique_lock lock(plugin_mutex);
         if (plugin) {
             write_error(error, error_len, "the core is already started");
             return -1;
         }
         auto fresh = std::make_unique<Plugin>();
-        fresh->gateway = std::make_unique<ShimGateway>(*ops);
+        if (webhook_settings) fresh->webhook = std::make_unique<transports::WebhookSender>(std::move(*webhook_settings));
+        fresh->gateway = std::make_unique<ShimGateway>(*ops, fresh->webhook.get());
+        if (fresh->webhook) fresh->gateway->log(Gateway::Level::Info, "[counsel] room events also go to events_url (signed)");
         std::string reason;
         fresh->ledger = SqliteRoomLedger::open(config.state_db, reason);
         if (!fresh->ledger) {
@@ -234,6 +253,11 @@ extern "C" void counsel_stop(void) {
         if (old && old->media) old->media->stop();
         // Last: finalizations the end of the rooms queued are taken up again at the next start.
         if (old && old->recorder) old->recorder->stop();
+        // Events of the rooms that just ended still go out (bounded wait).
+        if (old && old->webhook) {
+            old->webhook->wait_idle(3000);
+            old->webhook->stop();
+        }
     } catch (...) {
     }
 }

@@ -63,6 +63,9 @@ typedef struct counsel_settings {
 	const char *rec_webdav_url;       /* NULL/empty: no upload; else a WebDAV collection URL */
 	const char *rec_webdav_user;      /* HTTP basic authentication for it */
 	const char *rec_webdav_password;  /* never logged */
+	/* Events (README, "Events"): with events_url set, every room event is also
+	 * POSTed there, signed with HMAC-SHA256 under events_secret (never logged). */
+	const char *events_secret;
 } counsel_settings;
 
 /* Starts the core (room thread, durable store). Returns 0 on success; on

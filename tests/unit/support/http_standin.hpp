@@ -1,6 +1,7 @@
 // A WebDAV stand-in for tests: an HTTP/1.1 server on 127.0.0.1 (a free port)
-// that accepts PUT, answers each request with the next status of a script,
-// and keeps what it got (method, path, Authorization header, body).
+// that accepts PUT or POST, answers each request with the next status of a
+// script, and keeps what it got (method, path, Authorization header, all
+// header lines, body).
 #pragma once
 
 #include <arpa/inet.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <deque>
 #include <mutex>
 #include <string>
@@ -22,6 +24,19 @@ class HttpStandIn {
 public:
     struct Request {
         std::string method, path, authorization, body;
+        std::string head;  // the request line and every header line
+        // The value of header `name` (case-insensitive), or "".
+        std::string header(const std::string& name) const {
+            std::string lower_head = head;
+            for (char& ch : lower_head) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+            std::string key = "\r\n" + name + ":";
+            for (char& ch : key) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+            const std::size_t at = lower_head.find(key);
+            if (at == std::string::npos) return "";
+            std::size_t from = at + key.size();
+            while (from < head.size() && head[from] == ' ') ++from;
+            return head.substr(from, head.find("\r\n", from) - from);
+        }
     };
 
     explicit HttpStandIn(std::deque<int> statuses) : statuses_(std::move(statuses)) {
@@ -76,6 +91,7 @@ private:
         }
         Request r;
         const std::string head = data.substr(0, header_end);
+        r.head = head;
         r.method = head.substr(0, head.find(' '));
         r.path = head.substr(r.method.size() + 1, head.find(' ', r.method.size() + 1) - r.method.size() - 1);
         std::size_t length = 0;
