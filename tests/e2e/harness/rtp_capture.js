@@ -88,7 +88,8 @@ function vp8Payload(p) {
   return i <= b.length ? { start, data: b.subarray(i) } : null;
 }
 
-// Per SSRC with a VP8 payload type: { ssrc, packets, frames: [{ ts, data }] } (complete frames, by sequence).
+// Per SSRC with a VP8 payload type: { ssrc, packets, frames: [{ ts, data }] }
+// (complete frames in sequence order, from the first keyframe on).
 function vp8Streams(packets, vp8Pts) {
   const bySsrc = new Map();
   for (const p of packets) {
@@ -127,7 +128,10 @@ function vp8Streams(packets, vp8Pts) {
       }
       prev = n;
     }
-    out.push({ ssrc, packets: list.length, frames });
+    // A decoder starts at a keyframe (VP8: bit 0 of the first byte clear; the
+    // E2EE format keeps that byte in clear too): drop what came before it.
+    const firstKey = frames.findIndex((f) => f.data.length > 0 && (f.data[0] & 1) === 0);
+    out.push({ ssrc, packets: list.length, frames: firstKey < 0 ? [] : frames.slice(firstKey) });
   }
   return out.sort((a, b) => b.frames.length - a.frames.length);
 }
