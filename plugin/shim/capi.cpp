@@ -16,6 +16,7 @@
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/gateway.hpp"
+#include "core/json_wipe.hpp"
 #include "core/room_thread.hpp"
 #include "transports/webhook_sender.hpp"
 #include "media/media_sessions.hpp"
@@ -272,12 +273,17 @@ extern "C" void counsel_handle_detached(uint64_t handle) {
 
 extern "C" void counsel_handle_message(uint64_t handle, const char* transaction, json_t* body, json_t* jsep) {
     with_plugin([&](Plugin& p) {
-        // Copies: Janus frees the originals as soon as we return.
+        // Copies: Janus frees the originals as soon as we return. Both are
+        // wiped once used (names and credentials must not linger in freed heap).
         std::string txn = transaction ? transaction : "";
         Json copy = body ? Json::adopt(json_deep_copy(body)) : Json();
         Json jsep_copy = jsep ? Json::adopt(json_deep_copy(jsep)) : Json();
+        if (body) wipe_json_strings(body);
         p.thread->post([handle, txn = std::move(txn), copy = std::move(copy), jsep_copy = std::move(jsep_copy)](
-                           CounselService& s) { s.handle(handle, txn, copy, jsep_copy); });
+                           CounselService& s) {
+            s.handle(handle, txn, copy, jsep_copy);
+            wipe_json_strings(copy.get());
+        });
     });
 }
 

@@ -1,12 +1,15 @@
 'use strict';
 // Tombstones survive a crash: after SIGKILL and a restart on the same
 // state_db, ended rooms are still 483, and rooms that were live at the crash
-// are 483 too.
+// are 483 too. With rooms open, people waiting and an admission in flight at
+// the SIGKILL: nothing personal is left in any file under the plugin's
+// folders, and the SQLite store passes its integrity check.
 
 const assert = require('node:assert/strict');
 const { test, before, after } = require('node:test');
 
 const { World, assertError } = require('./harness/counsel');
+const { marker, scanTree, integrityCheck } = require('./harness/privacy_scan');
 
 let world;
 before(async () => {
@@ -62,4 +65,47 @@ test('a clean restart (SIGTERM) keeps tombstones as well', async () => {
   await world.janus.restart();
   assertError((await world.knock(ended.room, ended.created.moderator_token, 'M')).answer, 483, 'ended room');
   assertError((await world.knock(live.room, live.created.moderator_token, 'M')).answer, 483, 'room live at shutdown');
+});
+
+test('SIGKILL mid-admission: every room 483 after restart, no name/label/title/token on disk, store consistent', async (t) => {
+  const names = { title: marker('Title'), labelA: marker('LabelA'), labelB: marker('LabelB') };
+  const displays = { mod: marker('Mod'), anna: marker('Anna'), bernd: marker('Bernd'), pia: marker('Pia') };
+  const rooms = [];
+  for (let i = 0; i < 3; i += 1) {
+    const ctx = await world.openRoom(
+      { title: `${names.title}${i}`, invitees: [{ label: `${names.labelA}${i}` }, { label: `${names.labelB}${i}` }], password: true },
+      { display: `${displays.mod}${i}` },
+    );
+    await world.enterRoom(ctx, ctx.tokens[0], `${displays.anna}${i}`);
+    const waiting = await world.enterLobby(ctx, ctx.tokens[1], `${displays.bernd}${i}`);
+    const byPassword = await world.enterLobby(ctx, ctx.created.password, `${displays.pia}${i}`, { password: true });
+    rooms.push({ ctx, waiting, byPassword });
+  }
+  // Admissions in flight: sent, not awaited, then the crash.
+  for (const { ctx, waiting } of rooms) ctx.moderator.sendRaw({ request: 'admit', id: waiting.id }).catch(() => {});
+  const { signal } = await world.janus.kill('SIGKILL');
+  assert.equal(signal, 'SIGKILL');
+  await Promise.allSettled(world.people.map((h) => h.close()));
+  world.people = [];
+  await world.janus.restart();
+
+  for (const [i, { ctx }] of rooms.entries()) {
+    for (const [what, credential, options] of [
+      ['moderator token', ctx.created.moderator_token, {}],
+      ['admitted token', ctx.tokens[0], {}],
+      ['token admitted at the crash', ctx.tokens[1], {}],
+      ['password', ctx.created.password, { password: true }],
+    ]) {
+      assertError((await world.knock(ctx.room, credential, 'After', options)).answer, 483, `room ${i}, ${what}`);
+    }
+  }
+
+  const markers = [...Object.values(names), ...Object.values(displays)];
+  for (const { ctx } of rooms) markers.push(ctx.created.moderator_token, ...ctx.tokens, ctx.created.password);
+  // Every file Janus and the plugin own: state_db (+ WAL/journal), rec_dir, logs.
+  // The configs are ours (they hold no personal data, only the key hash).
+  const hits = scanTree(world.janus.dir, markers, { skip: (f) => f.endsWith('.jcfg') });
+  t.diagnostic(`scanned ${world.janus.dir}: ${hits.length} hits`);
+  assert.deepEqual(hits, [], 'no display name, label, title, token or password in any file');
+  assert.equal(integrityCheck(world.janus.stateDb), 'ok', 'PRAGMA integrity_check');
 });

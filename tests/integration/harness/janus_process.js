@@ -10,7 +10,9 @@
 //
 // Environment: COUNSEL_PLUGIN (path of libjanus_counsel.so), COUNSEL_KEYGEN
 // (path of counsel-keygen), JANUS_BIN (default /usr/bin/janus),
-// COUNSEL_KEEP_TMP=1 keeps the temporary folder for a post-mortem.
+// COUNSEL_KEEP_TMP=1 keeps the temporary folder for a post-mortem,
+// COUNSEL_JANUS_ENV: extra environment for Janus only, space-separated NAME=value
+// pairs (scripts/harden preloads the ASan runtime this way; node must not get it).
 
 const { spawn, execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
@@ -26,6 +28,10 @@ const PLUGIN = process.env.COUNSEL_PLUGIN || path.join(REPO, 'build-test', 'libj
 const KEYGEN = process.env.COUNSEL_KEYGEN || path.join(REPO, 'build-test', 'counsel-keygen');
 const JANUS_BIN = process.env.JANUS_BIN || '/usr/bin/janus';
 const TRANSPORTS_FOLDER = '/usr/lib/x86_64-linux-gnu/janus/transports';
+const EVENTS_FOLDER = '/usr/lib/x86_64-linux-gnu/janus/events';
+const OTHER_EVENT_HANDLERS = [
+  'libjanus_gelfevh.so', 'libjanus_mqttevh.so', 'libjanus_nanomsgevh.so', 'libjanus_rabbitmqevh.so', 'libjanus_wsevh.so',
+];
 const OTHER_TRANSPORTS = [
   'libjanus_http.so', 'libjanus_mqtt.so', 'libjanus_nanomsg.so', 'libjanus_pfunix.so', 'libjanus_rabbitmq.so',
 ];
@@ -72,12 +78,25 @@ function jcfgGroup(entries) {
     .join('\n');
 }
 
+// COUNSEL_JANUS_ENV as an object.
+function janusEnv(options) {
+  const extra = {};
+  for (const pair of (process.env.COUNSEL_JANUS_ENV || '').split(/\s+/).filter(Boolean)) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new Error(`COUNSEL_JANUS_ENV: not NAME=value: ${pair}`);
+    extra[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return { ...process.env, ...extra, ...(options.env || {}) };
+}
+
 class JanusProcess {
   // options:
   //   debugLevel: Janus debug level 0-7 (default 4, or env COUNSEL_JANUS_DEBUG)
   //   plugin:     extra `general` settings of janus.plugin.counsel.jcfg
   //   admin:      also open the Admin API over WebSockets (default true)
   //   practitioners: extra [{id, key_hash}] entries
+  //   env:        extra environment of Janus ({NAME: value})
+  //   eventBackend: URL: Debian's sample event handler posts every event there
   //   http:       also open Janus's HTTP API on 127.0.0.1 (httpUrl)
   static async start(options = {}) {
     const janus = new JanusProcess(options);
@@ -132,7 +151,7 @@ class JanusProcess {
       configs_folder: this.dir,
       plugins_folder: this.pluginsFolder,
       transports_folder: TRANSPORTS_FOLDER,
-      events_folder: this.emptyFolder,
+      events_folder: this.options.eventBackend ? EVENTS_FOLDER : this.emptyFolder,
       loggers_folder: this.emptyFolder,
       log_to_stdout: false,
       log_to_file: this.logPath,
@@ -149,8 +168,17 @@ class JanusProcess {
         'certificates: {\n}\nmedia: {\n}\nnat: {\n\tnice_debug = false\n}\n' +
         'plugins: {\n}\n' +
         `transports: {\n\tdisable = "${OTHER_TRANSPORTS.filter((t) => !(this.options.http && t === 'libjanus_http.so')).join(',')}"\n}\n` +
-        'loggers: {\n}\nevents: {\n\tbroadcast = false\n}\n',
+        'loggers: {\n}\n' +
+        (this.options.eventBackend
+          ? `events: {\n\tbroadcast = true\n\tdisable = "${OTHER_EVENT_HANDLERS.join(',')}"\n}\n`
+          : 'events: {\n\tbroadcast = false\n}\n'),
     );
+    if (this.options.eventBackend) {
+      fs.writeFileSync(
+        path.join(this.dir, 'janus.eventhandler.sampleevh.jcfg'),
+        `general: {\n${jcfgGroup({ enabled: true, events: 'all', grouping: true, json: 'compact', backend: this.options.eventBackend })}\n}\n`,
+      );
+    }
     const admin = this.options.admin !== false;
     fs.writeFileSync(
       path.join(this.dir, 'janus.transport.websockets.jcfg'),
@@ -192,7 +220,7 @@ class JanusProcess {
     this._writeConfigs();
     const out = fs.openSync(this.stdoutPath, 'a');
     const args = ['--pdeathsig', 'KILL', JANUS_BIN, '-C', path.join(this.dir, 'janus.jcfg'), '-F', this.dir];
-    const child = spawn('setpriv', args, { stdio: ['ignore', out, out], cwd: this.dir });
+    const child = spawn('setpriv', args, { stdio: ['ignore', out, out], cwd: this.dir, env: janusEnv(this.options) });
     fs.closeSync(out);
     this.child = child;
     this.starts += 1;

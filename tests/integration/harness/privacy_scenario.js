@@ -6,8 +6,10 @@
 
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
+const { isDeepStrictEqual } = require('node:util');
 
 const { assertOk, wrongLike } = require('./counsel');
+const { sentFrames } = require('./janus_client');
 
 async function runPrivacyScenario(world) {
   const marker = `PrivMark${crypto.randomBytes(6).toString('hex')}`;
@@ -67,4 +69,17 @@ function linesWithSecrets(log, secrets) {
   return hits;
 }
 
-module.exports = { runPrivacyScenario, linesWithSecrets };
+// Whether `line` is exactly one of the raw JSON requests this process sent
+// (Janus's WebSockets transport dumps them at level 6+: outside the plugin).
+function isOwnRequestDump(line) {
+  const text = line.trim();
+  if (!text.startsWith('{')) return false;
+  try {
+    const parsed = JSON.parse(text);
+    return sentFrames.some((frame) => frame === text || isDeepStrictEqual(JSON.parse(frame), parsed));
+  } catch {
+    return false;
+  }
+}
+
+module.exports = { runPrivacyScenario, linesWithSecrets, isOwnRequestDump };
