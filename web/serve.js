@@ -2,6 +2,7 @@
 // The web page's static server: node:http, no dependencies, no build step.
 //
 //   node web/serve.js [--host 127.0.0.1] [--port 8080] [--janus ws://127.0.0.1:8188] [--rec-dir DIR]
+//                     [--janus-token-secret-file FILE]
 //
 // Serves web/ (index.html, css/, js/), /janus.js and /adapter.js from Debian's
 // libjs-janus-gateway and libjs-webrtc-adapter (never copied into the repo),
@@ -12,10 +13,14 @@
 // which browsers never send, so this server never sees them; it logs nothing
 // per request anyway. With --rec-dir (the plugin's rec_dir) it also serves the
 // private recording links /rec/<capability> (transports/rec_links.js): every
-// wrong, expired or deleted link is the same 404.
+// wrong, expired or deleted link is the same 404. With --janus-token-secret-file
+// (the token_auth_secret of janus.jcfg, Janus's signed-token auth) every
+// /config.json also carries a fresh "token" (transports/janus_token.js) that
+// opens janus.plugin.counsel and nothing else, valid for
+// COUNSEL_JANUS_TOKEN_TTL_S seconds (default 6 h: longer than any session).
 //
 // Environment (overridden by the flags): COUNSEL_WEB_HOST, COUNSEL_WEB_PORT,
-// COUNSEL_JANUS_WS, COUNSEL_REC_DIR, JANUS_JS, ADAPTER_JS; COUNSEL_ICE_SERVERS: a JSON array of
+// COUNSEL_JANUS_WS, COUNSEL_REC_DIR, COUNSEL_JANUS_TOKEN_SECRET_FILE, JANUS_JS, ADAPTER_JS; COUNSEL_ICE_SERVERS: a JSON array of
 // RTCIceServer objects for the browsers (default none: no STUN server of a
 // third party is ever asked; give your own STUN/TURN server when Janus is
 // behind NAT). Port 0 picks a free one. The line
@@ -26,6 +31,7 @@ const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
 
+const janusToken = require('../transports/janus_token.js');
 const recLinks = require('../transports/rec_links.js');
 
 const ROOT = __dirname;
@@ -50,12 +56,16 @@ function parseArgs(argv) {
     adapterJs: process.env.ADAPTER_JS || '/usr/share/javascript/webrtc-adapter/adapter.js',
     iceServers: process.env.COUNSEL_ICE_SERVERS || '[]',
     recDir: process.env.COUNSEL_REC_DIR || '',
+    tokenSecretFile: process.env.COUNSEL_JANUS_TOKEN_SECRET_FILE || '',
+    tokenTtl: Number(process.env.COUNSEL_JANUS_TOKEN_TTL_S || janusToken.DEFAULT_TTL_SECONDS),
   };
   for (let i = 2; i < argv.length; i += 1) {
     const flag = argv[i];
     const value = argv[i + 1];
     if (flag === '--help' || flag === '-h') {
-      process.stdout.write('usage: node web/serve.js [--host 127.0.0.1] [--port 8080] [--janus ws://127.0.0.1:8188] [--rec-dir DIR]\n');
+      process.stdout.write(
+        'usage: node web/serve.js [--host 127.0.0.1] [--port 8080] [--janus ws://127.0.0.1:8188] [--rec-dir DIR] [--janus-token-secret-file FILE]\n',
+      );
       process.exit(0);
     }
     if (value === undefined) throw new Error(`missing value for ${flag}`);
@@ -63,6 +73,7 @@ function parseArgs(argv) {
     else if (flag === '--port') out.port = Number(value);
     else if (flag === '--janus') out.janus = value;
     else if (flag === '--rec-dir') out.recDir = value;
+    else if (flag === '--janus-token-secret-file') out.tokenSecretFile = value;
     else throw new Error(`unknown option ${flag}`);
     i += 1;
   }
@@ -83,6 +94,11 @@ function parseArgs(argv) {
   }
   if (!Array.isArray(out.iceServers)) throw new Error('COUNSEL_ICE_SERVERS must be a JSON array');
   if (out.recDir) out.recDir = path.resolve(out.recDir);
+  if (!Number.isInteger(out.tokenTtl) || out.tokenTtl < 60 || out.tokenTtl > 7 * 24 * 3600) {
+    throw new Error('COUNSEL_JANUS_TOKEN_TTL_S must be 60 .. 604800 seconds');
+  }
+  // Read once at start: a missing or weak secret stops the server instead of serving tokenless pages.
+  out.tokenSecret = out.tokenSecretFile ? janusToken.readTokenSecret(out.tokenSecretFile) : '';
   out.janus = janus.toString();
   return out;
 }
@@ -118,7 +134,13 @@ function securityHeaders(janusOrigin) {
 
 function createServer(options) {
   const headers = securityHeaders(options.janusOrigin);
-  const config = Buffer.from(`${JSON.stringify({ janus: options.janus, iceServers: options.iceServers || [] })}\n`);
+  const fixedConfig = { janus: options.janus, iceServers: options.iceServers || [] };
+  // Without token auth the answer never changes; with it, every load gets its own token.
+  const staticConfig = Buffer.from(`${JSON.stringify(fixedConfig)}\n`);
+  const config = () =>
+    options.tokenSecret
+      ? Buffer.from(`${JSON.stringify({ ...fixedConfig, token: janusToken.mintJanusToken(options.tokenSecret, { ttlSeconds: options.tokenTtl }) })}\n`)
+      : staticConfig;
   const files = { '/janus.js': options.janusJs, '/adapter.js': options.adapterJs };
 
   return http.createServer((req, res) => {
@@ -139,7 +161,7 @@ function createServer(options) {
       return send(400, Buffer.from('bad request\n'));
     }
     if (urlPath.includes('\0') || urlPath.includes('\\')) return send(400, Buffer.from('bad request\n'));
-    if (urlPath === '/config.json') return send(200, config, TYPES['.json']);
+    if (urlPath === '/config.json') return send(200, config(), TYPES['.json']);
     if (urlPath === '/favicon.ico') return send(204, Buffer.alloc(0));
     if (urlPath.endsWith('/')) urlPath += 'index.html';
     let file = files[urlPath];

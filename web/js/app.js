@@ -4,7 +4,7 @@
 
 import { applyI18n, bind, lang, setLang, t } from './i18n.js';
 import { $, fillIcons, h, setIcon, showScreen } from './ui.js';
-import { janusAvailable } from './counsel.js';
+import { Counsel, janusAvailable } from './counsel.js';
 import { parseFragment } from './links.js';
 import { LocalMedia } from './media.js';
 import { initPractitioner, showPractitioner } from './practitioner.js';
@@ -127,6 +127,14 @@ async function loadConfig() {
   const cfg = await res.json();
   if (!cfg || typeof cfg.janus !== 'string') throw new Error('config.json has no janus URL');
   return cfg;
+}
+
+// A connection to Janus. When the server has Janus's token auth on, config.json
+// carries a signed token minted for this load; fetch a fresh one for every
+// connection, so a tab left open all day does not hold an expired one.
+export async function connectJanus() {
+  const cfg = app.config.token ? await loadConfig() : app.config;
+  return Counsel.connect(cfg.janus, { debug: app.debug, iceServers: cfg.iceServers, token: cfg.token });
 }
 
 function route() {

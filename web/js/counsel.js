@@ -95,11 +95,13 @@ export class Counsel {
   }
 
   // iceServers: none by default (janus.js would otherwise ask a public STUN server).
-  static async connect(server, { debug = false, iceServers = [] } = {}) {
+  // token: Janus's signed token, when Janus has token auth on.
+  static async connect(server, { debug = false, iceServers = [], token = undefined } = {}) {
     await initJanus({ debug });
     const c = new Counsel();
     c.debug = debug;
     c.iceServers = iceServers;
+    c.token = token;
     await c._connect(server);
     return c;
   }
@@ -136,6 +138,7 @@ export class Counsel {
       this.janus = new window.Janus({
         server,
         iceServers: this.iceServers || [],
+        ...(this.token ? { token: this.token } : {}),
         success: () => {
           this.janus.attach({
             plugin: 'janus.plugin.counsel',

@@ -3,10 +3,9 @@
 
 import { bind, errorText, formatDate, formatTime, onLangChange, t } from './i18n.js';
 import { $, copyText, fieldError, formError, h, icon, showScreen, toast } from './ui.js';
-import { Counsel } from './counsel.js';
 import { E2EE } from './e2ee.js';
 import { personalLink, roomAddress } from './links.js';
-import { setLeaveGuard } from './app.js';
+import { connectJanus, setLeaveGuard } from './app.js';
 import { showPrejoin } from './prejoin.js';
 
 const DURATIONS = [30, 45, 50, 60, 90, 120, 180, 240];
@@ -198,7 +197,7 @@ async function create() {
     let roomKey = null;
     if (body.e2ee) roomKey = await E2EE.createRoomKey();
     else E2EE.forgetCreatedKey();
-    counsel = await Counsel.connect(app.config.janus, { debug: app.debug, iceServers: app.config.iceServers });
+    counsel = await connectJanus();
     const { msg } = await counsel.request(body);
     if (msg.counsel !== 'created') throw new Error('unexpected answer');
     lastCreated = { ...msg, title: body.title || '' };

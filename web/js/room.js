@@ -17,14 +17,13 @@ import {
   showScreen,
   toast,
 } from './ui.js';
-import { Counsel } from './counsel.js';
 import { MediaSession } from './media.js';
 import { receiveChat, renderChatState, sendChat } from './chat_panel.js';
 import { renderLobby, setupMessageDialog, updateLobby } from './lobby_panel.js';
 import { RecordingControls, clearDownload, showDownload } from './recording.js';
 import { keyUsable, rotateAfterRemoval, startRoomE2ee } from './room_e2ee.js';
 import { Tiles } from './tiles.js';
-import { endKindForCode, setLeaveGuard, showEnd } from './app.js';
+import { connectJanus, endKindForCode, setLeaveGuard, showEnd } from './app.js';
 import { showPractitioner } from './practitioner.js';
 import { showPrejoin } from './prejoin.js';
 
@@ -84,7 +83,7 @@ export async function enterRoom({ display, password }) {
   clearDownload();
   let counsel;
   try {
-    counsel = await Counsel.connect(app.config.janus, { debug: app.debug, iceServers: app.config.iceServers });
+    counsel = await connectJanus();
   } catch {
     formError('prejoin-error', t('error.connection'));
     return;

@@ -29,6 +29,7 @@ const WebSocket = require('ws');
 
 const { HOST_IP, assertInTestNetns } = require('./netns');
 const { freePort, portAnswers, sleep, withTimeout } = require('./util');
+const { mintJanusToken } = require('../../../transports/janus_token.js');
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const JANUS_BIN = process.env.JANUS_BIN || '/usr/bin/janus';
@@ -131,6 +132,8 @@ class JanusServer {
   //   counsel:       extra `general` settings of janus.plugin.counsel.jcfg (when 'counsel' is loaded)
   //   nat, media:    extra settings of janus.jcfg's nat / media groups
   //   env:           extra environment for the Janus process
+  //   tokenSecret:   Janus's signed-token auth with this secret (token_auth_secret);
+  //                  mintToken() then makes tokens as web/serve.js does
   //   startTimeoutMs (default 20000)
   static async start(options = {}) {
     assertInTestNetns();
@@ -191,6 +194,7 @@ class JanusServer {
       admin_secret: this.adminSecret,
       session_timeout: 60,
       exit_on_dl_error: true,
+      ...(this.options.tokenSecret ? { token_auth: true, token_auth_secret: this.options.tokenSecret } : {}),
     };
     const nat = { nice_debug: false, ice_enforce_list: this.host, ...(this.options.nat || {}) };
     const media = { ...(this.options.media || {}) };
@@ -262,7 +266,7 @@ class JanusServer {
       }
     }
     // Janus starts without a plugin whose init failed: make that a clear error.
-    const info = await wsRequest(this.wsUrl, 'janus-protocol', { janus: 'info' });
+    const info = await wsRequest(this.wsUrl, 'janus-protocol', { janus: 'info', ...(this.options.tokenSecret ? { token: this.mintToken() } : {}) });
     this.info = info;
     const loaded = Object.keys(info.plugins || {});
     for (const p of this.plugins) {
@@ -270,6 +274,11 @@ class JanusServer {
         throw new Error(`${p.pkg} is not loaded (loaded: ${loaded.join(', ') || 'none'}); log tail:\n${this.logTail()}`);
       }
     }
+  }
+
+  // A signed Janus token for this Janus (options.tokenSecret).
+  mintToken(options = {}) {
+    return mintJanusToken(this.options.tokenSecret, options);
   }
 
   // An Admin API request; admin_secret and transaction are added.

@@ -9,11 +9,16 @@
 //     ...
 //   }));
 //
+// Janus runs with signed-token auth (token_auth_secret) and web/serve.js
+// mints the page's tokens from the same secret, as scripts/run does: every
+// web test goes through that path.
+//
 // On failure (or with COUNSEL_E2E_ARTIFACTS=always) screenshots, console logs
 // and WebRTC stats of every page and Janus's log land in
 // tests/e2e/test-output/<test name>/ (the harness's artifacts).
 
 const { spawn } = require('node:child_process');
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -24,10 +29,12 @@ const OUTPUT = path.resolve(__dirname, '..', 'test-output');
 
 // web/serve.js on HOST_IP:<free port>, talking to `janusWs`.
 // recDir: the plugin's rec_dir, for the /rec/<capability> links (optional).
-async function startWebServer(janusWs, { recDir } = {}) {
+// tokenSecretFile: Janus's token_auth_secret, for the tokens in /config.json (optional).
+async function startWebServer(janusWs, { recDir, tokenSecretFile } = {}) {
   const port = await freePort(HOST_IP);
   const args = [SERVE_JS, '--host', HOST_IP, '--port', String(port), '--janus', janusWs];
   if (recDir) args.push('--rec-dir', recDir);
+  if (tokenSecretFile) args.push('--janus-token-secret-file', tokenSecretFile);
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -62,8 +69,11 @@ class WebEnv {
     assertInTestNetns();
     const env = new WebEnv(options);
     try {
-      env.janus = await JanusServer.start({ plugins: ['counsel'], ...(options.janus || {}) });
-      env.web = await startWebServer(env.janus.wsUrl, { recDir: env.janus.recDir });
+      const tokenSecret = crypto.randomBytes(32).toString('base64url');
+      env.janus = await JanusServer.start({ plugins: ['counsel'], tokenSecret, ...(options.janus || {}) });
+      const tokenSecretFile = path.join(env.janus.dir, 'token.secret');
+      fs.writeFileSync(tokenSecretFile, `${tokenSecret}\n`, { mode: 0o600 });
+      env.web = await startWebServer(env.janus.wsUrl, { recDir: env.janus.recDir, tokenSecretFile });
       env.browser = await Browser.launch({ origins: [env.web.origin], ...(options.browser || {}) });
     } catch (err) {
       await env.stop();

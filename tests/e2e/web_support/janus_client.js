@@ -7,16 +7,18 @@ const crypto = require('node:crypto');
 const WebSocket = require('ws');
 
 class JanusClient {
-  static connect(url) {
+  // token: Janus's signed token, sent with every request (when Janus has token auth on).
+  static connect(url, { token } = {}) {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url, 'janus-protocol');
       ws.once('error', reject);
-      ws.once('open', () => resolve(new JanusClient(ws)));
+      ws.once('open', () => resolve(new JanusClient(ws, token)));
     });
   }
 
-  constructor(ws) {
+  constructor(ws, token) {
     this.ws = ws;
+    this.token = token;
     this.waiting = new Map(); // transaction -> resolve (skipping acks)
     ws.on('message', (data) => {
       let msg;
@@ -45,7 +47,7 @@ class JanusClient {
         clearTimeout(timer);
         resolve(msg);
       });
-      this.ws.send(JSON.stringify({ ...body, transaction }));
+      this.ws.send(JSON.stringify({ ...body, ...(this.token ? { token: this.token } : {}), transaction }));
     });
   }
 
@@ -73,8 +75,8 @@ class JanusClient {
 
 // Joins `room` with wrong tokens until the plugin answers 486 (at most `max`
 // tries), using a fresh handle for every try (the per-handle budget is small).
-async function exhaustRoomAttempts(wsUrl, room, max = 40) {
-  const c = await JanusClient.connect(wsUrl);
+async function exhaustRoomAttempts(wsUrl, room, { max = 40, token } = {}) {
+  const c = await JanusClient.connect(wsUrl, { token });
   try {
     await c.session();
     for (let i = 0; i < max; i += 1) {

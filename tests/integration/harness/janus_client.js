@@ -37,7 +37,8 @@ function matcher(predicate) {
 }
 
 class JanusConnection {
-  static open(url, { protocol = 'janus-protocol', timeoutMs = DEFAULT_TIMEOUT_MS } = {}) {
+  // token: a Janus signed token sent with every request (when Janus has token_auth on).
+  static open(url, { protocol = 'janus-protocol', timeoutMs = DEFAULT_TIMEOUT_MS, token } = {}) {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url, protocol);
       const timer = setTimeout(() => {
@@ -46,7 +47,7 @@ class JanusConnection {
       }, timeoutMs);
       ws.once('open', () => {
         clearTimeout(timer);
-        resolve(new JanusConnection(ws));
+        resolve(new JanusConnection(ws, token));
       });
       ws.once('error', (err) => {
         clearTimeout(timer);
@@ -55,8 +56,9 @@ class JanusConnection {
     });
   }
 
-  constructor(ws) {
+  constructor(ws, token) {
     this.ws = ws;
+    this.token = token;
     this.pending = new Map(); // transaction -> {resolve, reject, waitEvent, timer}
     this.handles = new Map(); // handle id -> Handle
     this.sessions = new Map(); // session id -> Session
@@ -83,7 +85,7 @@ class JanusConnection {
         reject(new Error(`no answer to ${JSON.stringify(message.janus)}${message.body ? ` ${JSON.stringify(message.body.request)}` : ''} in ${timeoutMs} ms`));
       }, timeoutMs);
       this.pending.set(transaction, { resolve, reject, waitEvent, timer });
-      this.send({ ...message, transaction });
+      this.send({ ...message, ...(this.token ? { token: this.token } : {}), transaction });
     });
   }
 
@@ -296,8 +298,8 @@ class JanusAdmin {
 }
 
 // One person: their own WebSocket, Janus session and counsel handle.
-async function connectCounsel(url) {
-  const conn = await JanusConnection.open(url);
+async function connectCounsel(url, { token } = {}) {
+  const conn = await JanusConnection.open(url, { token });
   try {
     const session = await conn.createSession();
     const handle = await session.attach(PLUGIN);

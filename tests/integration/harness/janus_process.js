@@ -22,6 +22,7 @@ const path = require('node:path');
 
 const { freePort, portAnswers, sleep } = require('./util');
 const { connectCounsel } = require('./janus_client');
+const { mintJanusToken } = require('../../../transports/janus_token.js');
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const PLUGIN = process.env.COUNSEL_PLUGIN || path.join(REPO, 'build-test', 'libjanus_counsel.so');
@@ -98,6 +99,7 @@ class JanusProcess {
   //   env:        extra environment of Janus ({NAME: value})
   //   eventBackend: URL: Debian's sample event handler posts every event there
   //   http:       also open Janus's HTTP API on 127.0.0.1 (httpUrl)
+  //   tokenSecret: Janus's signed-token auth with this secret (token_auth_secret)
   static async start(options = {}) {
     const janus = new JanusProcess(options);
     try {
@@ -161,6 +163,7 @@ class JanusProcess {
       admin_secret: this.adminSecret,
       session_timeout: 60,
       exit_on_dl_error: true,
+      ...(this.options.tokenSecret ? { token_auth: true, token_auth_secret: this.options.tokenSecret } : {}),
     };
     fs.writeFileSync(
       path.join(this.dir, 'janus.jcfg'),
@@ -257,13 +260,18 @@ class JanusProcess {
   async _probePlugin() {
     let handle;
     try {
-      handle = await connectCounsel(this.wsUrl);
+      handle = await connectCounsel(this.wsUrl, { token: this.options.tokenSecret ? this.mintToken() : undefined });
     } catch (err) {
       const counselLines = this.readLog().split('\n').filter((l) => l.includes('[counsel]')).join('\n');
       throw new Error(`janus.plugin.counsel is not available (${err.message}); plugin log lines:\n${counselLines}\nlog tail:\n${this.logTail()}`);
     }
     await handle.detach().catch(() => {});
     await handle.close();
+  }
+
+  // A signed Janus token for this Janus (options.tokenSecret), as web/serve.js mints them.
+  mintToken(options = {}) {
+    return mintJanusToken(this.options.tokenSecret, options);
   }
 
   get pid() {
