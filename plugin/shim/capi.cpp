@@ -100,7 +100,11 @@ Config config_from(const counsel_settings& s) {
 // The recorder's settings, or nullopt with `problem` set (an invalid value:
 // the plugin does not start, as with any other invalid option).
 constexpr std::int64_t kDefaultRetentionDays = 7;
-constexpr std::int64_t kMaxRetentionDays = 3650;
+// Recordings are health data on the server, and their link files and state
+// are metadata about a session: neither outlives the three months German rules
+// allow for metadata of video consultations. The practice's archive is
+// elsewhere (rec_webdav_url).
+constexpr std::int64_t kMaxRetentionDays = 90;
 
 std::optional<recording::RecorderSettings> recorder_settings_from(const counsel_settings& s, const Config& config,
                                                                   std::string& problem) {

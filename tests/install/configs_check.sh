@@ -3,6 +3,8 @@
 #   conf/nginx/janus-counsel.conf          nginx -t (with a self-signed certificate made here)
 #   conf/coturn/turnserver.conf            turnserver started on 127.0.0.1 with it, must come up and listen
 #   conf/systemd/janus.service.d/*.conf    systemd-analyze verify of Debian's janus.service with the drop-in
+#   conf/systemd/janus-counsel-web.service systemd-analyze verify (the page's server)
+#   conf/systemd/journald@janus.conf       its keys against Debian's journald.conf
 # Installs nginx-light and coturn when missing, with their services kept from
 # starting (policy-rc.d). Root only. Nothing is left running or changed in /etc.
 #
@@ -81,3 +83,21 @@ if grep -v "^$" <<<"$out" | grep -qiv "Failed to connect\|not booted\|System has
 	printf '%s\n' "$out"; die "systemd-analyze verify complained about conf/systemd/janus.service.d/counsel.conf"
 fi
 log "systemd-analyze verify: janus.service + conf/systemd/janus.service.d/counsel.conf ok"
+cp "$REPO/conf/systemd/janus-counsel-web.service" "$TMP/units/"
+# verify wants the ExecStart binary to exist; node is there, serve.js need not be installed for this.
+out="$(SYSTEMD_UNIT_PATH="$TMP/units:" systemd-analyze verify --man=no "$TMP/units/janus-counsel-web.service" 2>&1 || true)"
+if grep -v "^$" <<<"$out" | grep -qiv "Failed to connect\|not booted\|System has not been booted\|Running in chroot"; then
+	printf '%s\n' "$out"; die "systemd-analyze verify complained about conf/systemd/janus-counsel-web.service"
+fi
+log "systemd-analyze verify: conf/systemd/janus-counsel-web.service ok"
+
+# journald has no validator: every key must be one Debian's /etc/systemd/journald.conf
+# lists (it names them all, commented out), in [Journal], with a value.
+known="$(sed -n 's/^#\?\([A-Za-z]*\)=.*/\1/p' /etc/systemd/journald.conf)"
+[[ "$(grep -v '^\s*\(#\|$\)' "$REPO/conf/systemd/journald@janus.conf" | head -1)" == "[Journal]" ]] ||
+	die "conf/systemd/journald@janus.conf: the first section must be [Journal]"
+while IFS='=' read -r key value; do
+	grep -qx "$key" <<<"$known" || die "conf/systemd/journald@janus.conf: unknown key $key"
+	[[ -n "$value" ]] || die "conf/systemd/journald@janus.conf: $key has no value"
+done < <(grep -v '^\s*\(#\|$\|\[\)' "$REPO/conf/systemd/journald@janus.conf")
+log "journald@janus.conf: every key is one journald knows"
