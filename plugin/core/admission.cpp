@@ -126,8 +126,12 @@ void CounselService::on_join(const Context& ctx, JoinRequest& req) {
 
     auto found = rooms_.find(digest);
     if (found == rooms_.end()) {
-        if (pending_tombstones_.count(digest) || ledger_.state(digest) == LedgerState::Tombstoned)
-            return fail(ctx, error(ErrorCode::Ended, "this session has ended"));
+        const LedgerState recorded = pending_tombstones_.count(digest) ? LedgerState::Tombstoned : ledger_.state(digest);
+        if (recorded == LedgerState::Tombstoned) return fail(ctx, error(ErrorCode::Ended, "this session has ended"));
+        // Live in the ledger but not here: this node swept its own live rooms at
+        // start, so another node of a shared store holds it (README "Many nodes").
+        if (recorded == LedgerState::Live)
+            return fail(ctx, error(ErrorCode::OtherNode, "this session runs on another server of this service"));
         credential_attempt_failed(ctx.handle, room_key, false, now_ms);
         return fail(ctx, error(ErrorCode::NotAuthorized, "not authorized"));
     }

@@ -18,6 +18,7 @@ enum class ErrorCode : int {
     Conflict = 488,         // conflicting options
     Full = 489,             // max_participants reached, or the lobby is full
     InUse = 490,            // this personal link is already in the room
+    OtherNode = 491,        // the room is live on another node sharing the store
     Internal = 499,         // the store failed; nothing was changed
 };
 

@@ -22,7 +22,7 @@
 #include "media/media_sessions.hpp"
 #include "recording/mjr_sink.hpp"
 #include "recording/recorder.hpp"
-#include "store/sqlite_room_ledger.hpp"
+#include "store/room_ledger_factory.hpp"
 
 namespace {
 
@@ -54,7 +54,7 @@ struct Plugin {
     // Before the gateway, which posts to it. Null without events_url.
     std::unique_ptr<transports::WebhookSender> webhook;
     std::unique_ptr<ShimGateway> gateway;
-    std::unique_ptr<SqliteRoomLedger> ledger;
+    std::unique_ptr<RoomLedger> ledger;
     // Declared before the media layer and the thread: both call it until they stop.
     // Null when recording is off (rooms then answer `record` with 487).
     std::unique_ptr<recording::MjrSinkFactory> sinks;
@@ -216,13 +216,21 @@ extern "C" int counsel_start(const counsel_settings* settings, const counsel_gat
         if (webhook_settings) fresh->webhook = std::make_unique<transports::WebhookSender>(std::move(*webhook_settings));
         fresh->gateway = std::make_unique<ShimGateway>(*ops, fresh->webhook.get());
         if (fresh->webhook) fresh->gateway->log(Gateway::Level::Info, "[counsel] room events also go to events_url (signed)");
-        std::string reason;
-        fresh->ledger = SqliteRoomLedger::open(config.state_db, reason);
-        if (!fresh->ledger) {
-            write_error(error, error_len, reason);
+        LedgerSettings store;
+        if (settings->store && *settings->store) store.store = settings->store;
+        store.state_db = config.state_db;
+        if (settings->postgres_conninfo) store.postgres_conninfo = settings->postgres_conninfo;
+        if (settings->node_id) store.node_id = settings->node_id;
+        OpenedLedger opened = open_room_ledger(store);
+        if (!opened.ledger) {
+            write_error(error, error_len, opened.error);
             return -1;
         }
-        if (int swept = fresh->ledger->tombstoned_at_open())
+        fresh->ledger = std::move(opened.ledger);
+        if (store.store == "postgres")
+            fresh->gateway->log(Gateway::Level::Info, "[counsel] room ledger: PostgreSQL, shared, this node is " +
+                                                          store.node_id);
+        if (int swept = opened.tombstoned_at_open)
             fresh->gateway->log(Gateway::Level::Warn, "[counsel] " + std::to_string(swept) +
                                                           " room(s) left live by an unclean stop are now tombstoned");
         // Recording: leftovers of a crash are classified (and queued for

@@ -48,6 +48,11 @@ typedef struct counsel_practitioner {
  * value. */
 typedef struct counsel_settings {
 	const char *state_db;
+	/* The room ledger (README, "Many nodes"): store "sqlite" (default, state_db)
+	 * or "postgres" (postgres_conninfo, never logged; node_id names this node). */
+	const char *store;
+	const char *postgres_conninfo;
+	const char *node_id;
 	const char *rec_dir;
 	const char *events_url;
 	const char *notice_text;

@@ -275,6 +275,7 @@ static const counsel_gateway_ops counsel_ops = {
 static const char *const counsel_string_options[] = {
 	"state_db", "rec_dir", "events_url", "notice_text",
 	"rec_webdav_url", "rec_webdav_user", "rec_webdav_password", "events_secret",
+	"store", "postgres_conninfo", "node_id",
 };
 static const char *const counsel_integer_options[] = {
 	"max_duration_s", "lobby_timeout_s", "idle_end_s", "max_participants", "max_advance_s",
@@ -485,7 +486,10 @@ static int counsel_config_load(const char *config_path, janus_config **config_ou
 			counsel_config_string(config, general, "rec_webdav_url", &settings->rec_webdav_url) < 0 ||
 			counsel_config_string(config, general, "rec_webdav_user", &settings->rec_webdav_user) < 0 ||
 			counsel_config_string(config, general, "rec_webdav_password", &settings->rec_webdav_password) < 0 ||
-			counsel_config_string(config, general, "events_secret", &settings->events_secret) < 0)
+			counsel_config_string(config, general, "events_secret", &settings->events_secret) < 0 ||
+			counsel_config_string(config, general, "store", &settings->store) < 0 ||
+			counsel_config_string(config, general, "postgres_conninfo", &settings->postgres_conninfo) < 0 ||
+			counsel_config_string(config, general, "node_id", &settings->node_id) < 0)
 		return -1;
 
 	counsel_practitioner *practitioners = NULL;

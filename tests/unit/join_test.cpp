@@ -187,6 +187,26 @@ void a_tombstone_outlives_a_restart(void**) {
     make_session(after);
 }
 
+// Two nodes sharing one ledger (the PostgreSQL store): a room live on A is
+// 491 on B, an ended one 483 on both, and B can never open A's id again.
+void a_room_of_another_node_is_491_and_its_end_holds_everywhere(void**) {
+    Harness a;
+    Session s = make_session(a);
+    join_as_moderator(a, s);
+    Harness b;
+    b.ledger.rows = a.ledger.rows;  // the shared store, as B reads it
+    expect_error(b.join(kGuestA, s.room, s.tokens[0], "Anna"), 491);
+    expect_error(b.join(kStranger, s.room, "AAAAAAAAAAAAAAAAAAAAAA", "X"), 491);
+    assert_int_equal(b.service.stats().rooms, 0);
+    assert_false(b.ledger.open_room(room_digest(s.room)));
+
+    expect_kind(a.request(kModerator, "{\"request\":\"end\"}"), "ended");
+    b.ledger.rows = a.ledger.rows;
+    expect_error(b.join(kGuestA, s.room, s.tokens[0], "Anna"), 483);
+    expect_error(b.join(kGuestB, s.room, s.moderator_token, "M"), 483);
+    assert_false(b.ledger.open_room(room_digest(s.room)));
+}
+
 void a_second_moderator_is_484_and_the_first_keeps_the_seat(void**) {
     Fixture f;
     expect_error(f.h.join(kGuestA, f.s.room, f.s.moderator_token, "Imposter"), 484);
@@ -340,6 +360,7 @@ int main() {
         cmocka_unit_test(a_second_join_on_one_handle_is_487),
         cmocka_unit_test(a_full_lobby_is_489),
         cmocka_unit_test(a_token_in_use_is_490),
+        cmocka_unit_test(a_room_of_another_node_is_491_and_its_end_holds_everywhere),
         cmocka_unit_test(password_joiners_share_the_password_and_wait),
         cmocka_unit_test(the_moderator_and_the_guest_answers),
     };
