@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Checks the shipped admin configs with each tool's own validator:
 #   conf/nginx/janus-counsel.conf          nginx -t (with a self-signed certificate made here)
+#   conf/nginx/janus-counsel-nodes.conf    nginx -t (several nodes, routed by the node in the link's path)
 #   conf/coturn/turnserver.conf            turnserver started on 127.0.0.1 with it, must come up and listen
 #   conf/systemd/janus.service.d/*.conf    systemd-analyze verify of Debian's janus.service with the drop-in
 #   conf/systemd/janus-counsel-web.service systemd-analyze verify (the page's server)
@@ -40,9 +41,13 @@ fi
 # --- nginx -------------------------------------------------------------------------
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=counsel.example.org" \
 	-keyout "$TMP/key.pem" -out "$TMP/cert.pem" >/dev/null 2>&1
-sed -e "s|/etc/ssl/certs/counsel.example.org.pem|$TMP/cert.pem|" -e "s|/etc/ssl/private/counsel.example.org.key|$TMP/key.pem|" \
-	-e "s|/var/log/nginx/janus-counsel.error.log|$TMP/site-error.log|" "$REPO/conf/nginx/janus-counsel.conf" >"$TMP/site.conf"
-cat >"$TMP/nginx.conf" <<CONF
+# nginx -t of one site file, with the test certificate and log paths put in.
+nginx_check() {
+	local site="$1" name
+	name="$(basename "$site" .conf)"
+	sed -e "s|/etc/ssl/certs/counsel.example.org.pem|$TMP/cert.pem|" -e "s|/etc/ssl/private/counsel.example.org.key|$TMP/key.pem|" \
+		-e "s|/var/log/nginx/janus-counsel.error.log|$TMP/site-error.log|" "$site" >"$TMP/$name.site"
+	cat >"$TMP/$name.nginx.conf" <<CONF
 pid $TMP/nginx.pid;
 error_log $TMP/error.log;
 events {}
@@ -50,11 +55,14 @@ http {
 	include /etc/nginx/mime.types;
 	client_body_temp_path $TMP/body;
 	proxy_temp_path $TMP/proxy;
-	include $TMP/site.conf;
+	include $TMP/$name.site;
 }
 CONF
-nginx -t -q -c "$TMP/nginx.conf" -p "$TMP/" || die "nginx -t failed for conf/nginx/janus-counsel.conf"
-log "nginx -t: conf/nginx/janus-counsel.conf ok"
+	nginx -t -q -c "$TMP/$name.nginx.conf" -p "$TMP/" || die "nginx -t failed for ${site#"$REPO"/}"
+	log "nginx -t: ${site#"$REPO"/} ok"
+}
+nginx_check "$REPO/conf/nginx/janus-counsel.conf"
+nginx_check "$REPO/conf/nginx/janus-counsel-nodes.conf"
 
 # --- coturn: it must start with the config and listen ---------------------------------
 port=$(( (RANDOM % 20000) + 30000 ))

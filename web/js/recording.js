@@ -199,7 +199,9 @@ export function showDownload(offer) {
   box.append(
     h('h2', { i18n: ['rec.download.title'] }),
     h('p', { i18n: days ? ['rec.download.text', { days }] : ['rec.download.textNoDays'] }),
-    h('a', { id: 'rec-download-link', class: 'primary', href: offer.path, download: 'counsel-recording.mp4', rel: 'noreferrer' }, icon('rec'), h('span', { i18n: ['rec.download.link'] })),
+    // Relative to the page ("rec/<capability>"), so a node behind a path prefix
+    // (README "Many nodes") serves its own recordings.
+    h('a', { id: 'rec-download-link', class: 'primary', href: offer.path.slice(1), download: 'counsel-recording.mp4', rel: 'noreferrer' }, icon('rec'), h('span', { i18n: ['rec.download.link'] })),
     h('p', { class: 'help', i18n: ['rec.download.private'] }),
   );
 }
