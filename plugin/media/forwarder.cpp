@@ -90,7 +90,11 @@ void relay_one(const janus_callbacks* api, Leg& leg, SourceState& src, const jan
     out.length = packet->length;
     out.extensions = packet->extensions;
     api->relay_rtp(leg.receiver->session, &out);
-    if (video) leg.receiver->video_bytes_out.fetch_add(static_cast<std::uint64_t>(len), std::memory_order_relaxed);
+    const int kind = video ? 1 : 0;
+    leg.receiver->counts.packets_out[kind].fetch_add(1, std::memory_order_relaxed);
+    leg.receiver->counts.bytes_out[kind].fetch_add(static_cast<std::uint64_t>(len), std::memory_order_relaxed);
+    source.counts.relayed.fetch_add(1, std::memory_order_relaxed);
+    counters().rtp_forwarded.fetch_add(1, std::memory_order_relaxed);
     if (vp8_rewrite) std::memcpy(payload, vp8_descriptor, sizeof(vp8_descriptor));
 }
 
@@ -111,9 +115,14 @@ void forward_rtp(HandleId handle, janus_plugin_rtp* packet) {
     const StreamView* stream = view.stream(packet->mindex);
     if (!stream) return;
     SourceState& src = *stream->state;
+    const int kind = src.video ? 1 : 0;
+    view.self->counts.packets_in[kind].fetch_add(1, std::memory_order_relaxed);
+    view.self->counts.bytes_in[kind].fetch_add(static_cast<std::uint64_t>(packet->length), std::memory_order_relaxed);
+    counters().rtp_in.fetch_add(1, std::memory_order_relaxed);
     const std::int64_t now_us = janus_get_monotonic_time();
     if (src.video ? view.muted_video : view.muted_audio) {
         src.was_muted = true;
+        view.self->counts.dropped_muted.fetch_add(1, std::memory_order_relaxed);
         counters().rtp_dropped_muted.fetch_add(1, std::memory_order_relaxed);
         return;
     }

@@ -56,7 +56,10 @@ void request_keyframe(const Endpoint& source, SourceState& stream, std::int64_t 
     }
     stream.pli_pending.store(false, std::memory_order_relaxed);
     const janus_callbacks* api = janus_api();
-    if (api && source.session) api->send_pli_stream(source.session, stream.mindex);
+    if (api && source.session) {
+        api->send_pli_stream(source.session, stream.mindex);
+        source.counts.keyframe_requests.fetch_add(1, std::memory_order_relaxed);
+    }
 }
 
 }  // namespace counsel::media

@@ -27,6 +27,19 @@
 
 namespace counsel::media {
 
+// What the Admin API shows of one person's media: counts only, relaxed
+// atomics. Index 0 is audio, 1 video. The person's own loop thread writes the
+// *_in, relayed and dropped_muted counts; the senders' threads the *_out ones.
+struct EndpointCounters {
+    std::atomic<std::uint64_t> packets_in[2]{};   // RTP it sent that the plugin took in
+    std::atomic<std::uint64_t> bytes_in[2]{};
+    std::atomic<std::uint64_t> packets_out[2]{};  // RTP relayed to it
+    std::atomic<std::uint64_t> bytes_out[2]{};
+    std::atomic<std::uint64_t> relayed{0};        // copies of its packets relayed to others
+    std::atomic<std::uint64_t> dropped_muted{0};  // its packets dropped by a moderator mute
+    std::atomic<std::uint64_t> keyframe_requests{0};  // PLIs sent to it for its streams
+};
+
 // One admitted person's Janus handle. Holds a reference on the
 // janus_plugin_session for as long as any snapshot or queued job holds it.
 class Endpoint {
@@ -45,8 +58,9 @@ public:
     // As a receiver: the simulcast layer its downlink allows (written on its
     // own loop thread, read by the senders' threads).
     std::atomic<int> target_layer{2};
-    // Video bytes forwarded to it (senders add), for comparing with its REMB.
-    std::atomic<std::uint64_t> video_bytes_out{0};
+    // Counters (any thread; counts.bytes_out[1], the video forwarded to it, is
+    // also compared with its REMB). Mutable: counting is not a change of state.
+    mutable EndpointCounters counts;
 
     // Downlink policy, touched by this handle's RTCP and slow_link callbacks.
     std::mutex policy_mutex;

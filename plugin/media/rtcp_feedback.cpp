@@ -49,7 +49,7 @@ void set_layer(Endpoint& self, int layer) {
 
 // Updates the forwarded video rate (bits/s) over windows of about a second.
 void update_rate(Endpoint& self, std::int64_t now_us) {
-    const std::uint64_t bytes = self.video_bytes_out.load(std::memory_order_relaxed);
+    const std::uint64_t bytes = self.counts.bytes_out[1].load(std::memory_order_relaxed);
     if (self.rate_mark_us == 0) {
         self.rate_mark_us = now_us;
         self.rate_mark_bytes = bytes;

@@ -20,6 +20,8 @@ void relay_chat(HandleId handle, janus_plugin_data* packet);
 
 // Counts only (the admin API and logs may show them).
 struct PathCounters {
+    std::atomic<std::uint64_t> rtp_in{0};               // from admitted people, into the table
+    std::atomic<std::uint64_t> rtp_forwarded{0};        // copies relayed to receivers
     std::atomic<std::uint64_t> rtp_dropped_unknown{0};  // from handles not in the table
     std::atomic<std::uint64_t> rtp_dropped_muted{0};
     std::atomic<std::uint64_t> keyframe_requests{0};
