@@ -94,6 +94,7 @@ void CounselService::tick() {
         it = ledger_.tombstone(*it) ? pending_tombstones_.erase(it) : std::next(it);
 
     publish_media_if_changed();
+    media_.tick();
     if (now - last_sweep_ms_ >= kSweepEveryMs) {
         last_sweep_ms_ = now;
         handle_attempts_.sweep(now);

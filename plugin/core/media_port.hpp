@@ -52,6 +52,8 @@ public:
                            const Json& body, const Json& jsep, const MediaRoom& room) = 0;
     // The person left their room: forget their negotiation state.
     virtual void release(HandleId handle) = 0;
+    // The room thread's timer (every 250 ms): offers nobody answered expire here.
+    virtual void tick() {}
 };
 
 // A MediaPort for a core without media (unit tests of other rules).

@@ -255,6 +255,7 @@ void MediaLayer::send_offer(Session& s) {
             Json::object().set("mid", slot.mid).set("id", slot.participant).set("kind", kind_name(slot.kind)));
         ++receiving;
     }
+    s.nego.offer_sent(janus_get_monotonic_time() / 1000);
     Json jsep = Json::object().set("type", "offer").set("sdp", sdp);
     if (s.e2ee) jsep.set("e2ee", true);
     const HandleId handle = s.handle;
@@ -271,6 +272,27 @@ void MediaLayer::send_offer(Session& s) {
     log(Gateway::Level::Verbose, "handle " + std::to_string(handle) + ": offer #" +
                                      std::to_string(s.nego.offers_made()) + " (" + std::to_string(plan.size()) +
                                      " m-lines, receiving " + std::to_string(receiving) + ")");
+}
+
+void MediaLayer::tick() {
+    if (stopped_) return;
+    const std::int64_t now_ms = janus_get_monotonic_time() / 1000;
+    bool expired = false;
+    for (auto& [handle, s] : sessions_) {
+        if (!s.nego.offer_expired(now_ms, offer_timeout_ms_)) continue;
+        s.nego.offer_failed();
+        expired = true;
+        sender_.send(s.endpoint, std::string(),
+                     Json::object()
+                         .set("counsel", "offer_timeout")
+                         .set("timeout_s", offer_timeout_ms_ / 1000)
+                         .set("error", "the plugin's offer was not answered in time; a new one follows"),
+                     Json(), nullptr);
+        log(Gateway::Level::Warn, "handle " + std::to_string(handle) + ": offer #" +
+                                      std::to_string(s.nego.offers_made()) + " not answered in " +
+                                      std::to_string(offer_timeout_ms_ / 1000) + " s; dropped");
+    }
+    if (expired) refresh();  // the same wish goes out again as a fresh offer
 }
 
 void MediaLayer::rebuild_snapshot() {

@@ -59,6 +59,11 @@ public:
                    const Json& jsep, const MediaRoom& room) override;
     void release(HandleId handle) override;
 
+    // Offers not answered within `timeout_ms` are dropped, the person is told
+    // ({counsel:"offer_timeout"}) and offered again (offer_timeout_s, default 15 s).
+    void set_offer_timeout_ms(std::int64_t timeout_ms) { offer_timeout_ms_ = timeout_ms; }
+    void tick() override;
+
     // Janus's PeerConnection events (setup_media / hangup_media), on the room thread.
     void media_up(HandleId handle);
     void media_down(HandleId handle);
@@ -106,6 +111,7 @@ private:
     std::map<HandleId, Session> sessions_;
     std::uint64_t snapshot_version_ = 0;
     bool stopped_ = false;
+    std::int64_t offer_timeout_ms_ = 15'000;
 };
 
 }  // namespace counsel::media

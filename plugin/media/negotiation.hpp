@@ -34,8 +34,16 @@ public:
     // accepted (port != 0). Rejected m-lines are dead from now on. Returns false
     // (and changes nothing) if no offer was in flight.
     bool answered(const std::vector<bool>& accepted);
-    // The offer could not be delivered: forget it (the next change offers again).
+    // The offer could not be delivered, or was not answered in time: forget it
+    // (the next next_offer() offers the same wish again).
     void offer_failed();
+    // The offer in flight left at `now_ms`; it expires when it has waited
+    // `timeout_ms` for its answer (a peer that never answers must not block
+    // every later renegotiation of this person).
+    void offer_sent(std::int64_t now_ms) { offered_at_ms_ = now_ms; }
+    bool offer_expired(std::int64_t now_ms, std::int64_t timeout_ms) const {
+        return pending_.has_value() && now_ms - offered_at_ms_ >= timeout_ms;
+    }
 
     bool offer_in_flight() const { return pending_.has_value(); }
     std::size_t pending_size() const { return pending_ ? pending_->size() : 0; }
@@ -52,6 +60,7 @@ private:
     bool published_ = false;
     bool connected_ = false;
     std::uint64_t offers_ = 0;
+    std::int64_t offered_at_ms_ = 0;
 };
 
 }  // namespace counsel::media

@@ -20,6 +20,7 @@
 #include "core/room_thread.hpp"
 #include "transports/webhook_sender.hpp"
 #include "media/media_sessions.hpp"
+#include "media/media_stats.hpp"
 #include "recording/mjr_sink.hpp"
 #include "recording/recorder.hpp"
 #include "store/room_ledger_factory.hpp"
@@ -100,6 +101,9 @@ Config config_from(const counsel_settings& s) {
 // The recorder's settings, or nullopt with `problem` set (an invalid value:
 // the plugin does not start, as with any other invalid option).
 constexpr std::int64_t kDefaultRetentionDays = 7;
+// Long enough for a slow phone to answer, short enough that a stuck one does
+// not keep the others' streams from it for long.
+constexpr std::int64_t kDefaultOfferTimeoutS = 15;
 // Recordings are health data on the server, and their link files and state
 // are metadata about a session: neither outlives the three months German rules
 // allow for metadata of video consultations. The practice's archive is
@@ -195,6 +199,14 @@ extern "C" int counsel_start(const counsel_settings* settings, const counsel_gat
             write_error(error, error_len, "invalid configuration: " + rec_problem);
             return -1;
         }
+        std::int64_t offer_timeout_s = kDefaultOfferTimeoutS;
+        if (settings->offer_timeout_s != COUNSEL_UNSET) {
+            if (settings->offer_timeout_s < 2 || settings->offer_timeout_s > 300) {
+                write_error(error, error_len, "invalid configuration: offer_timeout_s must be 2 .. 300");
+                return -1;
+            }
+            offer_timeout_s = settings->offer_timeout_s;
+        }
         std::optional<transports::WebhookSettings> webhook_settings;
         if (!config.events_url.empty()) {
             transports::WebhookSettings w;
@@ -238,6 +250,7 @@ extern "C" int counsel_start(const counsel_settings* settings, const counsel_gat
         fresh->sinks = std::make_unique<recording::MjrSinkFactory>();
         fresh->recorder = start_recorder(*recorder_settings, *fresh->sinks, *fresh->gateway);
         fresh->media = std::make_unique<media::MediaLayer>(*fresh->gateway);
+        fresh->media->set_offer_timeout_ms(offer_timeout_s * 1000);
         if (fresh->recorder) fresh->media->set_recording_tap(fresh->recorder.get());
         fresh->thread = std::make_unique<RoomThread>(std::move(config), *fresh->gateway, *fresh->ledger, fresh->clock,
                                                      fresh->media.get(), fresh->recorder.get());
@@ -329,6 +342,7 @@ extern "C" json_t* counsel_admin_message(json_t*) {
                 },
                 kAdminTimeoutMs);
             if (answered) {
+                out->set("media", media::media_totals());
                 // Counts only; "recording": null when this server does not record.
                 if (!p.recorder) {
                     out->set("recording", Json::adopt(json_null()));
@@ -369,6 +383,8 @@ extern "C" json_t* counsel_query_handle(uint64_t handle) {
         });
         // After a timeout the job may still run: leave `out` to it.
         if (!answered) return json_pack("{s:s}", "state", "unknown");
+        // The media counts come from the RTP path's snapshot, not the room thread.
+        out->set("media", media::describe_handle_media(handle));
         return out->release();
     } catch (...) {
         return nullptr;

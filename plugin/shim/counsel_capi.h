@@ -71,6 +71,8 @@ typedef struct counsel_settings {
 	/* Events (README, "Events"): with events_url set, every room event is also
 	 * POSTed there, signed with HMAC-SHA256 under events_secret (never logged). */
 	const char *events_secret;
+	/* Media (README, "Media"): seconds a plugin offer waits for its answer. */
+	int64_t offer_timeout_s;
 } counsel_settings;
 
 /* Starts the core (room thread, durable store). Returns 0 on success; on

@@ -178,6 +178,30 @@ void a_failed_offer_is_made_again_and_a_stray_answer_changes_nothing(void**) {
     assert_true(n.next_offer().has_value());
 }
 
+// A peer that never answers: the offer expires after the timeout, the same
+// wish is offered again, and later changes are not blocked by the lost one.
+void an_unanswered_offer_expires_and_the_wish_is_offered_again(void**) {
+    Negotiation n = connected_person();
+    assert_false(n.offer_expired(1'000'000, 15'000));  // nothing in flight
+    n.want(streams_of(kA, 100));
+    assert_true(n.next_offer().has_value());
+    n.offer_sent(1'000);
+    assert_false(n.offer_expired(15'999, 15'000));
+    n.want(streams_of(kA, 100) + streams_of(kB, 200));  // a change meanwhile waits
+    assert_false(n.next_offer().has_value());
+    assert_true(n.offer_expired(16'000, 15'000));
+    n.offer_failed();
+    assert_false(n.offer_in_flight());
+    expect_roles(n.agreed(), "0:O:0 1:O:0 2:O:0");  // nothing was agreed
+    auto again = n.next_offer();
+    assert_true(again.has_value());
+    assert_int_equal(again->size(), 7);  // own streams, data, and both people's streams
+    n.offer_sent(16'250);
+    assert_false(n.offer_expired(16'250, 15'000));
+    assert_true(n.answered(all_accepted(n)));
+    assert_false(n.offer_expired(100'000, 15'000));  // answered: nothing left to expire
+}
+
 void a_new_peerconnection_starts_from_scratch(void**) {
     Negotiation n = connected_person();
     n.want(streams_of(kA, 100));
@@ -212,6 +236,7 @@ int main() {
         cmocka_unit_test(free_slots_are_reused_by_kind_only),
         cmocka_unit_test(rejected_mlines_are_dead_and_never_reused),
         cmocka_unit_test(a_failed_offer_is_made_again_and_a_stray_answer_changes_nothing),
+        cmocka_unit_test(an_unanswered_offer_expires_and_the_wish_is_offered_again),
         cmocka_unit_test(a_new_peerconnection_starts_from_scratch),
         cmocka_unit_test(fresh_mids_skip_the_ones_in_use),
     };
