@@ -29,13 +29,14 @@ const publish = (tp, opts = {}) => call(tp, (o) => window.counsel.publish(o), op
 const info = (tp) => call(tp, () => window.counsel.info());
 
 // A room with a moderator and invitees `labels`; those in `knock` (default: all) wait in the lobby.
-async function setUp(env, { labels, e2ee = false, knock = labels }) {
+async function setUp(env, { labels, e2ee = false, knock = labels, recording }) {
   const mod = await openPerson(env, 'moderator');
   const created = await request(mod, {
     request: 'create',
     practitioner_key: env.janus.practitionerKey,
     invitees: labels.map((label) => ({ label })),
     e2ee,
+    ...(recording ? { recording } : {}),
   });
   assert.equal(created.counsel, 'created', JSON.stringify(created));
   const joined = await request(mod, { request: 'join', room: created.room, token: created.moderator_token, display: 'Dr. M' });
@@ -71,6 +72,16 @@ async function inboundByPerson(tp, mids) {
     if (!who || !t.inbound) continue;
     out[who.id] = out[who.id] || {};
     out[who.id][who.kind] = t.inbound;
+  }
+  return out;
+}
+
+// The media part of handle_info for every counsel handle: { admitted: [...], lobby: [...] }.
+async function mediaCounts(env) {
+  const out = { admitted: [], lobby: [] };
+  for (const h of await env.janus.allHandleInfo()) {
+    const ps = h.info && h.info.plugin_specific;
+    if (ps && (ps.state === 'admitted' || ps.state === 'lobby')) out[ps.state].push(ps.media);
   }
   return out;
 }
@@ -151,6 +162,27 @@ test('admitted people see and hear each other; the lobby gets nothing; chat, mut
     assert.deepEqual(lobbyIn, [], 'the lobby member receives nothing');
     assert.deepEqual((await info(people.L.tp)).mids, {}, 'and is offered no stream');
 
+    // Janus's Admin API shows the same: per handle (handle_info), the admitted
+    // send and receive and get keyframe requests, the lobby member forwards
+    // nothing; the plugin's totals (message_plugin "stats") grow.
+    const counts = await mediaCounts(env);
+    t.diagnostic(`Admin API media counts: ${JSON.stringify(counts)}`);
+    assert.equal(counts.lobby.length, 1);
+    assert.deepEqual(counts.lobby[0], { forwarding: false }, 'the lobby member is not in the forwarding table');
+    assert.equal(counts.admitted.length, 3);
+    for (const m of counts.admitted) {
+      assert.equal(m.forwarding, true);
+      assert.ok(m.in.video_packets > 100 && m.in.audio_packets > 50, `in: ${JSON.stringify(m.in)}`);
+      assert.ok(m.out.video_packets > 100 && m.out.audio_packets > 50, `out: ${JSON.stringify(m.out)}`);
+      assert.ok(m.relayed > m.in.audio_packets, 'its audio alone goes to two receivers');
+      assert.ok(m.keyframe_requests >= 1, 'receivers that started asked for a keyframe');
+      assert.equal(m.dropped_muted, 0);
+      assert.equal(m.receive_streams, 4);
+    }
+    const totals = (await env.janus.admin({ janus: 'message_plugin', plugin: 'janus.plugin.counsel', request: { request: 'stats' } })).response.media;
+    assert.ok(totals.rtp_forwarded >= counts.admitted.reduce((n, m) => n + m.relayed, 0), JSON.stringify(totals));
+    assert.equal(totals.handles_forwarding, 3);
+
     // Chat reaches the other admitted people only.
     await call(people.A.tp, (text) => window.counsel.chat(text), 'Hallo, können Sie mich hören? "ok" \\ 🙂');
     for (const label of ['moderator', 'B']) {
@@ -179,6 +211,9 @@ test('admitted people see and hear each other; the lobby gets nothing; chat, mut
     assert.equal(muted[ids.A].audio.packetsReceived, 0, "A's audio no longer reaches B");
     assert.ok(muted[ids.A].video.framesDecoded >= 20, "A's video still does");
     assert.ok(muted[ids.moderator].audio.packetsReceived >= 30, "the moderator's audio still does");
+    const mutedCounts = (await mediaCounts(env)).admitted.filter((m) => m.muted_audio);
+    assert.equal(mutedCounts.length, 1, 'the Admin API shows one muted microphone');
+    assert.ok(mutedCounts[0].dropped_muted >= 50, `its audio is dropped: ${mutedCounts[0].dropped_muted}`);
 
     // Kick B: within a second B's media stops reaching the others. Each page
     // samples the m-lines that carried B every 50 ms; the last sample in which
@@ -358,4 +393,55 @@ test('negotiation edges: glare, a later publish on the same PeerConnection, no u
     t.diagnostic(`no usable codec: ${JSON.stringify(bad.msg)}`);
     await sleep(1000);
     assert.ok(!Object.values((await info(people.A.tp)).mids).some((m) => m.id === ids.C), 'nobody is offered C');
+  }));
+
+test('a plugin offer nobody answers expires: the person is told, offered again, and gets media once they answer', { skip }, (t) =>
+  runE2E(t, { plugins: ['counsel'], janus: { counsel: { offer_timeout_s: 3 } }, timeoutMs: 90000 }, async (env) => {
+    const { people } = await setUp(env, { labels: ['A'] });
+    await admit(people, 'A');
+    assert.equal((await publish(people.A.tp)).msg.counsel, 'published');
+    // A's page keeps every plugin offer unanswered; then the moderator publishes.
+    await call(people.A.tp, () => window.counsel.holdAnswers(true));
+    assert.equal((await publish(people.moderator.tp)).msg.counsel, 'published');
+    const heldAt = Date.now();
+    const until = async (what, predicate, timeoutMs = 15000) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const i = await info(people.A.tp);
+        if (predicate(i)) return i;
+        if (Date.now() > deadline) throw new Error(`${what}: ${JSON.stringify(i)}`);
+        await sleep(100);
+      }
+    };
+    await until('the first offer reaches A', (i) => i.offers >= 1);
+    await until('A is told the offer expired', (i) => i.events.includes('offer_timeout'));
+    const expiredAfter = Date.now() - heldAt;
+    t.diagnostic(`offer_timeout after ${expiredAfter} ms (offer_timeout_s = 3)`);
+    assert.ok(expiredAfter >= 2500, `not before the timeout: ${expiredAfter} ms`);
+    await until('the same streams are offered again', (i) => i.offers >= 2);
+    // The moderator was never held up, and A gets the moderator's media once it answers.
+    await call(people.A.tp, () => window.counsel.holdAnswers(false));
+    await waitForPeers(people.A.tp, [people.moderator.id]);
+    assert.match(env.janus.readLog(), /offer #1 not answered in 3 s; dropped/);
+  }));
+
+test('a recording room negotiates H.264 first, and both people decode each other\'s H.264', { skip }, (t) =>
+  runE2E(t, { plugins: ['counsel'], timeoutMs: 90000 }, async (env) => {
+    const { people } = await setUp(env, { labels: ['A'], recording: 'with_consent' });
+    await admit(people, 'A');
+    for (const label of ['moderator', 'A']) {
+      const res = await publish(people[label].tp);
+      assert.equal(res.msg.counsel, 'published', JSON.stringify(res.msg));
+      const video = res.msg.streams.find((x) => x.kind === 'video');
+      assert.match(String(video.codec), /h264/i, `${label} publishes H.264: ${JSON.stringify(res.msg.streams)}`);
+    }
+    for (const [label, other] of [['moderator', 'A'], ['A', 'moderator']]) {
+      await waitForPeers(people[label].tp, [people[other].id]);
+      const g = (await growth(people[label].tp, 3000))[people[other].id];
+      const now = (await inboundByPerson(people[label].tp))[people[other].id];
+      t.diagnostic(`${label} receives ${other}: ${now.video.codec}, ${g.video.framesDecoded} frames in 3 s`);
+      assert.match(now.video.codec, /^video\/H264/, `${label} decodes ${other}'s video as H.264`);
+      assert.ok(g.video.framesDecoded >= 20, `${label} decodes ${other}'s H.264: ${JSON.stringify(g.video)}`);
+      assert.match(now.audio.codec, /^audio\/opus/i);
+    }
   }));
