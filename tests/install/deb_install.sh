@@ -4,7 +4,9 @@
 # with Debian's janus.jcfg (plugins_folder = the installed plugin's folder)
 # and a plugin config made from the installed sample, and its HTTP API must
 # list janus.plugin.counsel; then the package is purged and every file the
-# test made is removed. Root only; refuses to run when the package or a
+# test made is removed. Then the same with the hardened configs the package ships
+# (janus.jcfg.in rendered for Debian's folders, token auth), the installed serve.js
+# and counsel-room. Root only; refuses to run when the package or a
 # janus.plugin.counsel.jcfg is already installed, or Janus's ports are taken,
 # so it never touches a real installation.
 #
@@ -71,6 +73,60 @@ done
 grep -q '"janus.plugin.counsel"' <<<"$INFO" || { tail -30 "$TMP/janus.log"; die "janus.plugin.counsel is not loaded"; }
 grep -q 'JANUS Counsel plugin initialized\|counsel.*initialized' "$TMP/janus.log" || { tail -30 "$TMP/janus.log"; die "the plugin did not initialize"; }
 log "janus.plugin.counsel loaded by Debian's janus from the .deb"
+
+kill "$JANUS_PID"; wait "$JANUS_PID" 2>/dev/null || true; JANUS_PID=""
+
+# --- the admin's path: the hardened configs shipped in the package -------------------
+# janus.jcfg from the installed janus.jcfg.in (Debian's folders, token auth with a
+# fresh secret), the two transport configs, the plugin config as above; then the
+# installed serve.js and counsel-room must work through token auth, and Janus must
+# refuse requests without a token and offer no other plugin.
+EX=/usr/share/doc/janus-counsel/examples
+mkdir -p "$TMP/hard"
+umask 077
+SECRET="$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+printf '%s\n' "$SECRET" >"$TMP/hard/token.secret"
+MULTIARCH_LIB=/usr/lib/x86_64-linux-gnu/janus
+sed -e "s|@COUNSEL_CONFIGS_DIR@|$TMP/hard|g" -e "s|@COUNSEL_PLUGINS_DIR@|$MULTIARCH_LIB/plugins|g" \
+	-e "s|@JANUS_LIB_DIR@|$MULTIARCH_LIB|g" -e "s|@COUNSEL_TOKEN_SECRET@|$SECRET|g" "$EX/janus.jcfg.in" >"$TMP/hard/janus.jcfg"
+umask 022
+grep -v '^\s*#' "$TMP/hard/janus.jcfg" | grep -q '@[A-Z_]*@' && die "a placeholder is left in the rendered janus.jcfg.in"
+cp "$EX/janus.transport.http.jcfg" "$EX/janus.transport.websockets.jcfg" "$TMP/etc/janus.plugin.counsel.jcfg" "$TMP/hard/"
+log "starting Debian's janus with the hardened configs from the package"
+janus -C "$TMP/hard/janus.jcfg" -F "$TMP/hard" -L "$TMP/janus-hard.log" >/dev/null 2>&1 &
+JANUS_PID=$!
+ANSWER=""
+for _ in $(seq 100); do
+	ANSWER="$(curl -s --max-time 1 -X POST -d '{"janus":"create","transaction":"t1"}' http://127.0.0.1:8088/janus || true)"
+	[[ -n "$ANSWER" ]] && break
+	kill -0 "$JANUS_PID" 2>/dev/null || { tail -20 "$TMP/janus-hard.log"; die "janus exited with the hardened configs"; }
+	sleep 0.2
+done
+grep -q '"code":403' <<<"$ANSWER" || die "a request without a token was not refused: $ANSWER"
+WEB_LOG="$TMP/serve.log"
+node /usr/share/janus-counsel/web/serve.js --host 127.0.0.1 --port 0 --janus ws://127.0.0.1:8188 \
+	--janus-token-secret-file "$TMP/hard/token.secret" >"$WEB_LOG" 2>&1 &
+WEB_PID=$!
+WEB=""
+for _ in $(seq 50); do
+	WEB="$(sed -n 's/^listening on //p' "$WEB_LOG")"
+	[[ -n "$WEB" ]] && break
+	sleep 0.1
+done
+[[ -n "$WEB" ]] || { kill "$WEB_PID" 2>/dev/null; cat "$WEB_LOG"; die "the installed serve.js did not start"; }
+TOKEN="$(curl -s "${WEB}config.json" | sed -E 's/.*"token":"([^"]+)".*/\1/')"
+kill "$WEB_PID" 2>/dev/null || true
+INFO="$(curl -s "http://127.0.0.1:8088/janus/info?token=$TOKEN")"
+LOADED="$(grep -o '"janus\.plugin\.[a-z]*":' <<<"$INFO" | sort -u | tr -d '":\n')"
+[[ "$LOADED" == "janus.plugin.counsel" ]] || die "the hardened janus.jcfg loads other plugins too: $LOADED"
+SESSION="$(curl -s -X POST -d "{\"janus\":\"create\",\"transaction\":\"t2\",\"token\":\"$TOKEN\"}" http://127.0.0.1:8088/janus)"
+grep -q '"janus":"success"' <<<"$SESSION" || die "serve.js's token did not open a session: $SESSION"
+LINKS="$(COUNSEL_PRACTITIONER_KEY="$(printf '%s' "$CREDS" | sed -E 's/.*"key":"([^"]+)".*/\1/')" \
+	/usr/bin/counsel-room --page https://counsel.example.org/ --invitee Client --janus-token-secret-file "$TMP/hard/token.secret" </dev/null)" ||
+	die "the installed counsel-room failed through token auth"
+grep -q '"moderator_link": "https://counsel.example.org/#room=' <<<"$LINKS" || die "counsel-room printed no links: $LINKS"
+grep -qF -e "$SECRET" "$TMP/janus-hard.log" "$WEB_LOG" && die "the token secret reached a log"
+log "hardened configs: only the counsel plugin, 403 without a token, serve.js and counsel-room work with tokens"
 
 kill "$JANUS_PID"; wait "$JANUS_PID" 2>/dev/null || true; JANUS_PID=""
 DEBIAN_FRONTEND=noninteractive apt-get purge -y -q janus-counsel >/dev/null
