@@ -16,6 +16,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -61,9 +62,10 @@ async def run_target(args, media, target, rooms, size, window_s, callgrind=False
         await asyncio.sleep(3)
         if callgrind:
             janus.instr(True)
-        c0, cpu0, g0, t0 = gen.counters(), proc_cpu_s(janus.pid), time.process_time(), time.monotonic()
+        c0, (usr0, sys0), g0, t0 = gen.counters(), proc_cpu_s(janus.pid), time.process_time(), time.monotonic()
         await asyncio.sleep(window_s)
-        c1, cpu1, g1, t1 = gen.counters(), proc_cpu_s(janus.pid), time.process_time(), time.monotonic()
+        c1, (usr1, sys1), g1, t1 = gen.counters(), proc_cpu_s(janus.pid), time.process_time(), time.monotonic()
+        cpu0, cpu1 = usr0 + sys0, usr1 + sys1
         if callgrind:
             janus.instr(False)
         rss1 = proc_rss_kib(janus.pid)
@@ -73,7 +75,7 @@ async def run_target(args, media, target, rooms, size, window_s, callgrind=False
         purge_log = [int(x) / 1000 for x in re.findall(r"purged in (\d+) us", janus.log_text())]
         res = {
             "target": target, "rooms": rooms, "size": size, "window_s": round(t1 - t0, 1),
-            "janus_cpu_s": round(cpu1 - cpu0, 2), **pk,
+            "janus_cpu_s": round(cpu1 - cpu0, 2), "janus_sys_s": round(sys1 - sys0, 2), **pk,
             "cpu_ms_per_1k_fwd": round((cpu1 - cpu0) * 1e6 / max(1, pk["received"]), 1),
             "cpu_ms_per_1k_inout": round((cpu1 - cpu0) * 1e6 / max(1, pk["received"] + pk["sent"]), 1),
             "rss_mib_per_room": round((rss1 - rss0) / 1024 / rooms, 1),
@@ -92,9 +94,11 @@ async def run_target(args, media, target, rooms, size, window_s, callgrind=False
 
 
 OBJECT_GROUPS = [
-    ("plugin", re.compile(r"libjanus_(counsel|videoroom)\.so")),
+    ("plugin", re.compile(r"libjanus_(counsel|videoroom|echotest)\.so")),
     ("janus core", re.compile(r"/usr/bin/janus$")),
-    ("libsrtp + libcrypto", re.compile(r"libsrtp|libcrypto")),
+    # Debian's libsrtp2 does its AES with NSS (freebl), DTLS is OpenSSL's libssl/libcrypto
+    ("libsrtp + NSS crypto", re.compile(r"libsrtp|libfreebl|libsoftokn|libnss|libnspr|libplds")),
+    ("OpenSSL", re.compile(r"libssl|libcrypto")),
     ("libnice + glib", re.compile(r"libnice|libglib|libgio|libgobject")),
     ("libc", re.compile(r"libc\.so|libc-|ld-linux")),
 ]
@@ -128,13 +132,16 @@ def callgrind_by_object(cg_out):
     folder = os.path.dirname(cg_out)
     groups = {name: 0 for name, _ in OBJECT_GROUPS}
     groups["other"] = 0
+    others = {}
     for name in os.listdir(folder):
         if not name.startswith("callgrind.out"):
             continue
         for obj, ir in callgrind_objects(os.path.join(folder, name)).items():
             group = next((n for n, rx in OBJECT_GROUPS if rx.search(obj)), "other")
             groups[group] += ir
-    return groups
+            if group == "other":
+                others[os.path.basename(obj)] = others.get(os.path.basename(obj), 0) + ir
+    return groups, sorted(others.items(), key=lambda kv: -kv[1])[:6]
 
 
 def machine():
@@ -154,11 +161,11 @@ def markdown(meta, results, cg, args):
            f"janus {meta['janus']}; load average at the start {meta['load']}. Window {args.window} s per target; "
            "generator: python3-aiortc, pre-encoded VP8 640x360 30 fps ~450 kbit/s + Opus, no decoding. "
            "Forwarded packets = RTP packets the generator's peers received from Janus in the window.", "",
-           "| scenario | target | people | Janus CPU s | fwd packets | CPU ms / 1k fwd | CPU ms / 1k in+out | lost | RSS MiB / room | admit→1st pkt ms | answer→1st pkt ms | end→ended ms (log purge ms) | generator µs / pkt |",
+           "| scenario | target | people | Janus CPU s (of it system) | fwd packets | CPU ms / 1k fwd | CPU ms / 1k in+out | lost | RSS MiB / room | admit→1st pkt ms | answer→1st pkt ms | end→ended ms (log purge ms) | generator µs / pkt |",
            "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         purge = f"{r['end_answer_ms']} ({r['purge_log_ms']})" if r["end_answer_ms"] is not None else "–"
-        out.append(f"| {r['rooms']}×{r['size']} | {r['target']} | {r['rooms'] * r['size']} | {r['janus_cpu_s']} | "
+        out.append(f"| {r['rooms']}×{r['size']} | {r['target']} | {r['rooms'] * r['size']} | {r['janus_cpu_s']} ({r.get('janus_sys_s', '–')}) | "
                    f"{r['received']} | {r['cpu_ms_per_1k_fwd']} | {r['cpu_ms_per_1k_inout']} | {r['lost']} | "
                    f"{r['rss_mib_per_room']} | {r['admit_first_ms'] or '–'} | {r['answer_first_ms'] or '–'} | {purge} | "
                    f"{r['gen_cpu_us_per_pkt']} |")
@@ -174,12 +181,15 @@ def markdown(meta, results, cg, args):
         out.append(f"| {key[0]}×{key[1]} | {rv} | {'met' if rv != '–' and float(rv) <= 0.8 else 'missed'} | {re_} | {re_io} | "
                    f"{'met' if re_ != '–' and float(re_) <= 1.1 else 'missed'} |")
     if cg:
-        out += ["", "Callgrind (1 room of 2, instrumentation only during the window): instructions per forwarded packet by object file.", "",
-                "| target | fwd packets | plugin .so | janus core | libsrtp + libcrypto | libnice + glib | libc | other | total |",
-                "|---|---|---|---|---|---|---|---|---|"]
-        for target, (groups, fwd) in cg.items():
-            cells = " | ".join(f"{groups[g] / max(1, fwd):,.0f}" for g in ["plugin", "janus core", "libsrtp + libcrypto", "libnice + glib", "libc", "other"])
+        out += ["", "Callgrind (1 room of 2 — for EchoTest 2 people —, instrumentation only during the window; user-space instructions only, the kernel's share of the CPU above is not in them): instructions per forwarded packet by object file.", "",
+                "| target | fwd packets | plugin .so | janus core | libsrtp + NSS crypto | OpenSSL | libnice + glib | libc | other | total |",
+                "|---|---|---|---|---|---|---|---|---|---|"]
+        for target, (groups, fwd, _) in cg.items():
+            cells = " | ".join(f"{groups[g] / max(1, fwd):,.0f}" for g in ["plugin", "janus core", "libsrtp + NSS crypto", "OpenSSL", "libnice + glib", "libc", "other"])
             out.append(f"| {target} | {fwd} | {cells} | {sum(groups.values()) / max(1, fwd):,.0f} |")
+        for target, (_, fwd, others) in cg.items():
+            out.append(f"\n{target}, largest objects in 'other' (Ir per packet): " +
+                       ", ".join(f"{name} {ir / max(1, fwd):,.0f}" for name, ir in others))
         if "counsel" in cg and "videoroom" in cg:
             pc = cg["counsel"][0]["plugin"] / max(1, cg["counsel"][1])
             pv = cg["videoroom"][0]["plugin"] / max(1, cg["videoroom"][1])
@@ -199,6 +209,7 @@ async def main():
     ap.add_argument("--targets", default="counsel,videoroom,echotest")
     ap.add_argument("--sizes", default=None)
     ap.add_argument("--no-callgrind", action="store_true")
+    ap.add_argument("--callgrind-only", action="store_true", help="rerun only callgrind, keeping the figures in OUT's .json")
     args = ap.parse_args()
     args.rooms = args.rooms or (1 if args.quick else 2)
     args.window = args.window or (15 if args.quick else 45)
@@ -207,6 +218,10 @@ async def main():
     media = MediaFile(args.media)
     meta = machine()
     results = []
+    if args.callgrind_only:  # keep the last run's figures, redo the callgrind part
+        with open(os.path.splitext(args.out)[0] + ".json") as f:
+            saved = json.load(f)
+        meta, results, sizes = saved["meta"], saved["results"], []
     for size in sizes:
         for target in targets:
             log(f"{target}: {args.rooms} room(s) of {size}, {args.window} s window")
@@ -214,13 +229,14 @@ async def main():
             results.append(res)
     cg = {}
     if not args.quick and not args.no_callgrind:
-        for target in [t for t in targets if t in ("counsel", "videoroom")]:
+        for target in [t for t in targets if t in ("counsel", "videoroom", "echotest")]:
             log(f"{target} under callgrind: 1 room of 2, 20 s")
             res, janus = await run_target(args, media, target, 1, 2, 20, callgrind=True)
             try:
-                cg[target] = (callgrind_by_object(res["cg_out"]), res["received"])
+                groups, others = callgrind_by_object(res["cg_out"])
+                cg[target] = (groups, res["received"], others)
+                log(f"{target} callgrind, largest 'other' objects: {others}")
             finally:
-                import shutil
                 shutil.rmtree(janus.dir, ignore_errors=True)
     text = markdown(meta, results, cg, args)
     with open(args.out, "w") as f:

@@ -28,8 +28,10 @@ def free_port():
 
 
 def proc_cpu_s(pid):
+    """(user, system) CPU seconds of a process so far."""
     fields = open(f"/proc/{pid}/stat").read().rsplit(") ", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / tick, int(fields[12]) / tick
 
 
 def proc_rss_kib(pid):
@@ -84,7 +86,7 @@ class Janus:
         cmd = ["setpriv", "--pdeathsig", "KILL"]
         if self.callgrind:
             self.cg_out = os.path.join(self.dir, "callgrind.out")
-            cmd += ["valgrind", "--tool=callgrind", "--collect-atstart=no", "--dump-instr=no",
+            cmd += ["valgrind", "--tool=callgrind", "--instr-atstart=no", "--dump-instr=no",
                     f"--callgrind-out-file={self.cg_out}"]
         cmd += ["/usr/bin/janus", "-C", os.path.join(self.dir, "janus.jcfg"), "-F", self.dir]
         out = open(os.path.join(self.dir, "stdout.log"), "w")
