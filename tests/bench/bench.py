@@ -233,6 +233,9 @@ async def main():
             log(f"{target} under callgrind: 1 room of 2, 20 s")
             res, janus = await run_target(args, media, target, 1, 2, 20, callgrind=True)
             try:
+                keep = os.environ.get("COUNSEL_BENCH_KEEP_CALLGRIND")  # a folder for callgrind_annotate by hand
+                if keep:
+                    shutil.copytree(janus.dir, os.path.join(keep, target), ignore=shutil.ignore_patterns("plugins", "*.db*"), dirs_exist_ok=True)
                 groups, others = callgrind_by_object(res["cg_out"])
                 cg[target] = (groups, res["received"], others)
                 log(f"{target} callgrind, largest 'other' objects: {others}")

@@ -111,8 +111,12 @@ class Janus:
         return self.proc.pid
 
     def instr(self, on):
+        """Instrumentation on/off; off also dumps the profile at once (Janus may
+        take longer to exit under valgrind than stop() waits)."""
         subprocess.run(["callgrind_control", "-i", "on" if on else "off", str(self.pid)],
                        check=True, stdout=subprocess.DEVNULL, timeout=120)
+        if not on:
+            subprocess.run(["callgrind_control", "-d", str(self.pid)], check=True, stdout=subprocess.DEVNULL, timeout=120)
 
     def tail(self, lines=30):
         text = ""
