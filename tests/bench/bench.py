@@ -181,7 +181,7 @@ def markdown(meta, results, cg, args):
         out.append(f"| {key[0]}×{key[1]} | {rv} | {'met' if rv != '–' and float(rv) <= 0.8 else 'missed'} | {re_} | {re_io} | "
                    f"{'met' if re_ != '–' and float(re_) <= 1.1 else 'missed'} |")
     if cg:
-        out += ["", "Callgrind (1 room of 2 — for EchoTest 2 people —, instrumentation only during the window; user-space instructions only, the kernel's share of the CPU above is not in them): instructions per forwarded packet by object file.", "",
+        out += ["", ("Kept from the previous run (--no-callgrind). " if getattr(args, "cg_kept", False) else "") + "Callgrind (1 room of 2 — for EchoTest 2 people —, instrumentation only during the window; user-space instructions only, the kernel's share of the CPU above is not in them): instructions per forwarded packet by object file.", "",
                 "| target | fwd packets | plugin .so | janus core | libsrtp + NSS crypto | OpenSSL | libnice + glib | libc | other | total |",
                 "|---|---|---|---|---|---|---|---|---|---|"]
         for target, (groups, fwd, _) in cg.items():
@@ -251,6 +251,7 @@ async def main():
             cg = {k: tuple(v) for k, v in json.load(f).get("callgrind", {}).items()}
         if cg:
             log("callgrind figures kept from the previous run (--no-callgrind)")
+            args.cg_kept = True
     text = markdown(meta, results, cg, args)
     with open(args.out, "w") as f:
         f.write(text)
