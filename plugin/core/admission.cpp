@@ -72,7 +72,10 @@ void CounselService::on_create(const Context& ctx, CreateRequest& req) {
         password_digest = hasher_.hash(password);
     }
 
-    const std::int64_t now_unix = clock_.unix_s();
+    // Both clocks read now, after the slow part (Argon2id, the ledger's fsync):
+    // the monotonic deadline must match expires_at on the wall clock to the ms.
+    const std::int64_t created_mono_ms = clock_.monotonic_ms();
+    const std::int64_t created_unix_ms = clock_.unix_ms();
     const std::int64_t expires_at = req.starts_at + req.duration_s;
     RoomSettings settings{room_id,
                           std::move(req.title),
@@ -80,7 +83,7 @@ void CounselService::on_create(const Context& ctx, CreateRequest& req) {
                           req.recording,
                           req.starts_at,
                           expires_at,
-                          now_ms + (expires_at - now_unix) * 1000};
+                          created_mono_ms + expires_at * 1000 - created_unix_ms};
     auto room = std::make_unique<Room>(std::move(settings), hasher_.hash(moderator_token), password_digest,
                                        std::move(invites));
     Room& created = *room;

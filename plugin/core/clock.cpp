@@ -9,9 +9,9 @@ std::int64_t SystemClock::monotonic_ms() const {
     return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
 }
 
-std::int64_t SystemClock::unix_s() const {
+std::int64_t SystemClock::unix_ms() const {
     using namespace std::chrono;
-    return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
 }  // namespace counsel

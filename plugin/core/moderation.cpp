@@ -45,7 +45,7 @@ void CounselService::on_target(const Context& ctx, const TargetRequest& req) {
                 // While a recording is asked for or runs, a newcomer pauses it until they say yes.
                 const RecordingState before = room->consent().state();
                 const bool was_writing = room->consent().writing();
-                room->consent().admitted(id, clock_.unix_s() * 1000);
+                room->consent().admitted(id, clock_.unix_ms());
                 const bool asked = room->consent().state() == RecordingState::Awaiting ||
                                    room->consent().state() == RecordingState::Paused;
                 consent_changed(*room, before, was_writing, asked ? std::vector<std::uint64_t>{id}

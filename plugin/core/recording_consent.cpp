@@ -25,7 +25,7 @@ void CounselService::on_record(const Context& ctx, const RecordRequest& req) {
     ConsentLedger& ledger = room->consent();
     const RecordingState before = ledger.state();
     const bool was_writing = ledger.writing();
-    const std::int64_t now = clock_.unix_s() * 1000;
+    const std::int64_t now = clock_.unix_ms();
     if (req.stop ? !ledger.stop(now) : !ledger.request(admitted_ids(*room), now))
         return fail(ctx, error(ErrorCode::NotAllowed, req.stop ? "no recording is running or being asked for"
                                                                : "a recording is already running or being asked for"));
@@ -44,7 +44,7 @@ void CounselService::on_consent(const Context& ctx, const ConsentRequest& req) {
     ConsentLedger& ledger = room.consent();
     const RecordingState before = ledger.state();
     const bool was_writing = ledger.writing();
-    if (!ledger.answer(self->id, req.yes, clock_.unix_s() * 1000))
+    if (!ledger.answer(self->id, req.yes, clock_.unix_ms()))
         return fail(ctx, error(ErrorCode::NotAllowed, "nobody is asking for your consent"));
     Json answer = Json::object().set("counsel", "ok").set("request", "consent").set("recording", req.yes);
     // The person's own private link to the finished recording.

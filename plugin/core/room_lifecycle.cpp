@@ -54,7 +54,7 @@ void CounselService::unseat(Room& room, std::uint64_t id) {
     if (was_admitted && room.consent().state() != RecordingState::Idle) {
         const RecordingState before = room.consent().state();
         const bool was_writing = room.consent().writing();
-        room.consent().left(id, clock_.unix_s() * 1000);
+        room.consent().left(id, clock_.unix_ms());
         consent_changed(room, before, was_writing, {});
     }
     if (was_admitted) broadcast_participants(room);

@@ -73,6 +73,41 @@ void a_later_start_expires_later(void**) {
     assert_ended_for(h, {kGuestA}, "expired");
 }
 
+// Wall time in ms as the fake clock shows it, and the tick at a wall time in ms.
+std::int64_t wall_ms(const Harness& h) { return h.clock.unix_ms(); }
+void tick_at_wall_ms(Harness& h, std::int64_t ms) {
+    h.clock.mono_ms = ms - h.clock.unix_base * 1000;
+    h.service.tick();
+}
+
+// The clock is read mid-second (…700 ms) when the room is created: the room
+// still ends at expires_at to the millisecond, not 700 ms early or late.
+void a_room_created_mid_second_ends_exactly_at_expires_at(void**) {
+    Harness h;
+    h.clock.advance_ms(700);
+    Session s = make_session(h, {"A"}, ",\"starts_at\":" + std::to_string(h.clock.unix_s() - 10) + ",\"duration_s\":60");
+    tick_at_wall_ms(h, s.expires_at * 1000 - 1);
+    assert_int_equal(h.service.stats().rooms, 1);
+    tick_at_wall_ms(h, s.expires_at * 1000);
+    assert_int_equal(h.service.stats().rooms, 0);
+}
+
+// Creating a room can take long (Argon2id on the practitioner key, the
+// ledger's fsync): the deadline is taken after that work, so a slow create
+// never makes the room end before expires_at. (CI once saw ended(expired)
+// arrive before expires_at.)
+void a_slow_create_does_not_end_the_room_early(void**) {
+    Harness h;
+    h.ledger.on_open = [&h] { h.clock.advance_ms(1'500); };
+    const std::int64_t before_ms = wall_ms(h);
+    Session s = make_session(h, {"A"}, ",\"starts_at\":" + std::to_string(h.clock.unix_s() - 10) + ",\"duration_s\":60");
+    assert_true(wall_ms(h) - before_ms >= 1'500);
+    tick_at_wall_ms(h, s.expires_at * 1000 - 1);
+    assert_int_equal(h.service.stats().rooms, 1);
+    tick_at_wall_ms(h, s.expires_at * 1000);
+    assert_int_equal(h.service.stats().rooms, 0);
+}
+
 void the_room_ends_idle_end_s_after_the_moderator_left(void**) {
     Fixture f(",\"duration_s\":3600");  // idle_end_s is 120
     f.h.service.detach(kModerator);
@@ -221,6 +256,8 @@ int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(the_room_ends_at_expires_at_for_everyone),
         cmocka_unit_test(a_later_start_expires_later),
+        cmocka_unit_test(a_room_created_mid_second_ends_exactly_at_expires_at),
+        cmocka_unit_test(a_slow_create_does_not_end_the_room_early),
         cmocka_unit_test(the_room_ends_idle_end_s_after_the_moderator_left),
         cmocka_unit_test(leave_starts_the_idle_timer_too),
         cmocka_unit_test(a_returning_moderator_cancels_the_idle_end),

@@ -64,6 +64,7 @@ void RecordingGateway::clear() {
 }
 
 bool MemoryLedger::open_room(const Digest& room) {
+    if (on_open) on_open();
     if (fail_writes || rows.count(room)) return false;
     rows[room] = LedgerState::Live;
     return true;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -47,7 +48,7 @@ public:
 class ManualClock final : public Clock {
 public:
     std::int64_t monotonic_ms() const override { return mono_ms; }
-    std::int64_t unix_s() const override { return unix_base + mono_ms / 1000; }
+    std::int64_t unix_ms() const override { return unix_base * 1000 + mono_ms; }
     void advance_ms(std::int64_t ms) { mono_ms += ms; }
     std::int64_t mono_ms = 1'000'000;
     std::int64_t unix_base = 1'790'000'000;
@@ -61,6 +62,8 @@ public:
     // A restart: live rooms become tombstones, as the SQLite ledger does.
     void restart();
     bool fail_writes = false;
+    // Runs inside open_room: lets a test make the write slow (advance a clock).
+    std::function<void()> on_open;
     std::map<Digest, LedgerState> rows;
 };
 
