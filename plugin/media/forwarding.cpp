@@ -11,6 +11,16 @@ std::atomic<std::shared_ptr<const Snapshot>>& current() {
     return snapshot;
 }
 
+// Bumped after every store: a loop thread renews its copy when it changed.
+constinit std::atomic<std::uint64_t> published{0};
+
+// A loop thread's copy of the current snapshot, for the RTP path.
+struct ThreadCopy {
+    std::uint64_t published = ~std::uint64_t{0};
+    std::shared_ptr<const Snapshot> snapshot;
+};
+thread_local ThreadCopy thread_copy;
+
 }  // namespace
 
 Endpoint::~Endpoint() {
@@ -45,6 +55,19 @@ void store_snapshot(std::shared_ptr<const Snapshot> snapshot) {
     // The old snapshot is released here or, if a packet still holds it, on that
     // packet's thread (releasing its Janus handle references there).
     current().store(std::move(snapshot), std::memory_order_release);
+    published.fetch_add(1, std::memory_order_release);
+}
+
+const Snapshot* snapshot_for_rtp() {
+    // Read before the snapshot: a thread that sees a count gets a snapshot at
+    // least as new as the store that made it.
+    const std::uint64_t count = published.load(std::memory_order_acquire);
+    ThreadCopy& copy = thread_copy;
+    if (copy.published != count) {
+        copy.snapshot = current().load(std::memory_order_acquire);
+        copy.published = count;
+    }
+    return copy.snapshot.get();
 }
 
 void request_keyframe(const Endpoint& source, SourceState& stream, std::int64_t now_us, std::int64_t gap_us,

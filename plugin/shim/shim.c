@@ -46,8 +46,9 @@
 	"Confidential counseling sessions: invited participants only, an always-on waiting room, " \
 	"one moderator, single-use rooms purged when the session ends."
 
-/* Plugin methods. */
-janus_plugin *create(void);
+/* Plugin methods. `create` is the one symbol the library exports (the build
+ * hides everything else): Janus finds the plugin by it. */
+__attribute__((visibility("default"))) janus_plugin *create(void);
 static int counsel_shim_init(janus_callbacks *callback, const char *config_path);
 static void counsel_shim_destroy(void);
 static int counsel_shim_get_api_compatibility(void);
