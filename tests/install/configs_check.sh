@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks the shipped admin configs with each tool's own validator:
 #   conf/nginx/janus-counsel.conf          nginx -t (with a self-signed certificate made here)
-#   conf/nginx/janus-counsel-nodes.conf    nginx -t (several nodes, routed by the node in the link's path)
+#   conf/nginx/janus-counsel-nodes.conf    nginx -t, then live: nginx with it in front of stand-in nodes
+#                                          (nodes_proxy_check.py) routes each /n/<node>/ path to that node
 #   conf/coturn/turnserver.conf            turnserver started on 127.0.0.1 with it, must come up and listen
 #   conf/systemd/janus.service.d/*.conf    systemd-analyze verify of Debian's janus.service with the drop-in
 #   conf/systemd/janus-counsel-web.service systemd-analyze verify (the page's server)
@@ -19,8 +20,10 @@ die() { printf '[configs] error: %s\n' "$*" >&2; exit 1; }
 
 TMP="$(mktemp -d)"
 TURN_PID=""
+NGINX_PID=""
 cleanup() {
 	[[ -n "$TURN_PID" ]] && kill "$TURN_PID" 2>/dev/null || true
+	[[ -n "$NGINX_PID" ]] && kill "$NGINX_PID" 2>/dev/null || true
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -63,6 +66,31 @@ CONF
 }
 nginx_check "$REPO/conf/nginx/janus-counsel.conf"
 nginx_check "$REPO/conf/nginx/janus-counsel-nodes.conf"
+
+# --- nginx, live: the nodes site routes by the node in the path --------------------
+# The site as checked above, on 127.0.0.1 ports of its own, with node-a/node-b
+# on 127.0.0.11/127.0.0.12 (all of 127/8 is loopback), where
+# nodes_proxy_check.py puts stand-ins for each node's page server and Janus.
+https_port=$(( (RANDOM % 20000) + 30000 ))
+http_port=$((https_port + 1))
+sed -e "s|^\s*listen 443 ssl http2;|\tlisten 127.0.0.1:$https_port ssl http2;|" -e "s|^\s*listen 80;|\tlisten 127.0.0.1:$http_port;|" \
+	-e '/listen \[::\]/d' -e 's|10\.0\.0\.11;|127.0.0.11;|' -e 's|10\.0\.0\.12;|127.0.0.12;|' \
+	"$TMP/janus-counsel-nodes.site" >"$TMP/nodes-live.site"
+grep -q "127.0.0.1:$https_port ssl" "$TMP/nodes-live.site" && grep -q "127.0.0.12;" "$TMP/nodes-live.site" ||
+	die "conf/nginx/janus-counsel-nodes.conf: its listen lines or node map changed; update this check"
+sed -e "s|$TMP/janus-counsel-nodes.site|$TMP/nodes-live.site|" -e "s|$TMP/nginx.pid|$TMP/nodes-live.pid|" \
+	"$TMP/janus-counsel-nodes.nginx.conf" >"$TMP/nodes-live.nginx.conf"
+nginx -c "$TMP/nodes-live.nginx.conf" -p "$TMP/" -g 'daemon off;' &
+NGINX_PID=$!
+for _ in $(seq 50); do
+	(exec 3<>"/dev/tcp/127.0.0.1/$https_port") 2>/dev/null && break
+	kill -0 "$NGINX_PID" 2>/dev/null || die "nginx did not start with the nodes site"
+	sleep 0.1
+done
+python3 "$REPO/tests/install/nodes_proxy_check.py" "$https_port" "$http_port" ||
+	die "conf/nginx/janus-counsel-nodes.conf does not route as README \"Many nodes\" says"
+kill "$NGINX_PID"; wait "$NGINX_PID" 2>/dev/null || true; NGINX_PID=""
+log "nginx: conf/nginx/janus-counsel-nodes.conf routes /n/<node>/ (page, recording links, Janus WebSocket) to that node"
 
 # --- coturn: it must start with the config and listen ---------------------------------
 port=$(( (RANDOM % 20000) + 30000 ))
