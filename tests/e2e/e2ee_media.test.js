@@ -108,10 +108,15 @@ describe('loopback in one page (no Janus)', () => {
     assert.equal(never.sender.encrypted, 0);
   });
 
-  test('a receiver without any decryption gets no content (Opus plays noise, VP8 decodes nothing)', async (t) => {
+  test('a receiver without any decryption gets no content (Opus plays noise, VP8 decodes no delta frame)', async (t) => {
     const r = await loopback({ mode: 'script', codec: 'VP8', plainReceiver: true });
     t.diagnostic(summary(r));
-    assert.equal(r.first['1'].framesDecoded, 0);
+    const video = r.first['1'];
+    assert.ok(video.framesReceived >= 30, `frames arrived (${video.framesReceived})`);
+    // libvpx may take an encrypted keyframe, whose header stays in the clear,
+    // as a picture of noise (seen once in CI: 1 keyframe of 58 frames); every
+    // other frame builds on it and fails. So: no delta frame, at most two keyframes.
+    assert.ok(video.framesDecoded <= Math.min(video.keyFramesDecoded, 2), `decoded ${video.framesDecoded}, keyframes ${video.keyFramesDecoded}`);
     assert.ok(r.sender.encrypted > 100);
   });
 });
