@@ -52,8 +52,9 @@ RecordingLeg::RecordingLeg(std::shared_ptr<recording::TrackSink> sink, int rid_e
 std::shared_ptr<const Snapshot> load_snapshot() { return current().load(std::memory_order_acquire); }
 
 void store_snapshot(std::shared_ptr<const Snapshot> snapshot) {
-    // The old snapshot is released here or, if a packet still holds it, on that
-    // packet's thread (releasing its Janus handle references there).
+    // The old snapshot is released here or, if a loop thread still holds a
+    // copy (snapshot_for_rtp) or a callback a load, on that thread when it
+    // renews its copy, finishes, or ends (releasing its Janus handle references there).
     current().store(std::move(snapshot), std::memory_order_release);
     published.fetch_add(1, std::memory_order_release);
 }

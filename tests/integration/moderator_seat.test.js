@@ -5,7 +5,7 @@
 const assert = require('node:assert/strict');
 const { test, before, after } = require('node:test');
 
-const { World, assertError, assertOk, lobbyIds, latestEvent, joinModeratorOnceFree } = require('./harness/counsel');
+const { World, assertError, assertOk, lobbyIds, latestEvent, joinModerator, joinModeratorOnceFree } = require('./harness/counsel');
 
 let world;
 before(async () => {
@@ -14,9 +14,6 @@ before(async () => {
 after(async () => {
   if (world) await world.close();
 });
-
-const joinModerator = (handle, ctx, display = 'Dr. Two') =>
-  handle.request({ request: 'join', room: ctx.room, token: ctx.created.moderator_token, display });
 
 test('a second moderator join is 484 and the first moderator keeps the seat', async () => {
   const ctx = await world.openRoom({ invitees: [{ label: 'A' }] });

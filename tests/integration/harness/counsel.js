@@ -52,15 +52,18 @@ function wrongLike(real) {
   throw new Error('cannot derive a wrong credential');
 }
 
-// The moderator's join on `handle`, retried while the seat is still taken
-// (484, up to 2 s): Janus answers `destroy` and `detach` before the plugin
-// hears of them (it detaches handles on their own loop threads a moment later).
+// The moderator's join on `handle` with the room's moderator token.
+const joinModerator = (handle, ctx, display = 'Dr. Two') =>
+  handle.request({ request: 'join', room: ctx.room, token: ctx.created.moderator_token, display });
+
+// joinModerator, retried while the seat is still taken (484, up to 2 s): Janus
+// answers `destroy` and `detach` before the plugin hears of them (it detaches
+// handles on their own loop threads a moment later).
 async function joinModeratorOnceFree(handle, ctx, display = 'Dr. Two') {
-  const join = () => handle.request({ request: 'join', room: ctx.room, token: ctx.created.moderator_token, display });
-  let joined = await join();
+  let joined = await joinModerator(handle, ctx, display);
   for (let i = 0; i < 40 && joined.counsel === 'error' && joined.error_code === 484; i += 1) {
     await sleep(50);
-    joined = await join();
+    joined = await joinModerator(handle, ctx, display);
   }
   return joined;
 }
@@ -163,5 +166,5 @@ class World {
 }
 
 module.exports = {
-  World, assertError, assertOk, assertParticipantId, latestEvent, joinModeratorOnceFree, wrongLike, lobbyIds, participantIds, TOKEN_RE, PASSWORD_RE, MAX_ID,
+  World, assertError, assertOk, assertParticipantId, latestEvent, joinModerator, joinModeratorOnceFree, wrongLike, lobbyIds, participantIds, TOKEN_RE, PASSWORD_RE, MAX_ID,
 };
