@@ -158,6 +158,19 @@ void CounselService::on_join(const Context& ctx, JoinRequest& req) {
             return fail(ctx, error(ErrorCode::Full, "the waiting room is full"));
     }
 
+    if (req.peek) {
+        // The link is good and would get in now: what the page must know before
+        // anyone is told of a knock (an e2ee room opened without its key ends
+        // here, before the lobby and the participant list). Nobody is seated.
+        const RoomSettings& s = room.settings();
+        return reply(ctx, Json::object()
+                              .set("counsel", "peek")
+                              .set("role", moderator ? "moderator" : "participant")
+                              .set("e2ee", s.e2ee)
+                              .set("recording", s.recording == RecordingMode::WithConsent ? "with_consent" : "off")
+                              .set("notice", config_.notice_text));
+    }
+
     std::uint64_t id = random_participant_id();
     while (room.find(id)) id = random_participant_id();
     room.add(Participant{id, ctx.handle, moderator ? Role::Moderator : Role::Guest,
@@ -186,8 +199,13 @@ void CounselService::on_join(const Context& ctx, JoinRequest& req) {
                      "[counsel] handle " + handle_key(ctx.handle) + ": moderator of room " + room.ref());
         notify("moderator_joined", room);
     } else {
-        // A lobby member learns its own id and the notice, nothing about the room.
-        reply(ctx, Json::object().set("counsel", "waiting").set("id", id).set("notice", config_.notice_text));
+        // A lobby member learns its own id, the notice and whether the room is
+        // end-to-end encrypted (a page without the key leaves at once), nothing else.
+        reply(ctx, Json::object()
+                       .set("counsel", "waiting")
+                       .set("id", id)
+                       .set("notice", config_.notice_text)
+                       .set("e2ee", room.settings().e2ee));
         send_lobby_to_moderator(room);
         notify("lobby", room, Json::object().set("waiting", static_cast<std::int64_t>(room.count(Presence::Lobby))));
     }

@@ -41,7 +41,9 @@ void CounselService::detach(HandleId handle) {
 
 void CounselService::handle(HandleId handle, const std::string& transaction, const Json& body, const Json& jsep) {
     handles_.try_emplace(handle);  // a request may race ahead of attach
-    const Context ctx{handle, transaction};
+    // Janus marks an offer on a negotiated PeerConnection as an update.
+    const bool fresh_offer = jsep && jsep.string_at("type") == std::string("offer") && !json_is_true(jsep.field("update"));
+    const Context ctx{handle, transaction, fresh_offer};
     auto parsed = parse_request(body, config_, clock_.unix_s());
     if (auto* failure = std::get_if<Error>(&parsed)) return fail(ctx, *failure);
     if (jsep && !std::holds_alternative<NegotiateRequest>(std::get<Request>(parsed)))
@@ -139,7 +141,21 @@ Participant* CounselService::seated_participant(HandleId handle) {
 
 void CounselService::reply(const Context& ctx, Json answer) { gateway_.push_event(ctx.handle, ctx.transaction, answer); }
 
-void CounselService::fail(const Context& ctx, const Error& failure) { reply(ctx, error_view(failure)); }
+void CounselService::fail(const Context& ctx, const Error& failure) {
+    Json answer = error_view(failure);
+    if (ctx.fresh_offer) {
+        // Janus set up an ICE agent for this offer before handing it over, and
+        // only a closed PeerConnection removes it: left alone, the handle's
+        // next offer fails in Janus ("Agent already exists?", error 490). There
+        // is no working media to lose (a renegotiation is not fresh), and the
+        // hangup_media that follows only ends media, never a seat. Closed before
+        // the answer leaves, so Janus is already cleaning up when the client
+        // reads it.
+        gateway_.close_pc(ctx.handle);
+        answer.set("pc_closed", true);
+    }
+    reply(ctx, std::move(answer));
+}
 
 void CounselService::send(HandleId handle, Json event) { gateway_.push_event(handle, std::string(), event); }
 

@@ -67,6 +67,9 @@ private:
     struct Context {
         HandleId handle;
         const std::string& transaction;
+        // The request carries a JSEP offer on a handle without a negotiated
+        // PeerConnection: Janus built an ICE agent for it before we saw it.
+        bool fresh_offer = false;
     };
 
     void on_create(const Context& ctx, CreateRequest& req);
@@ -98,6 +101,7 @@ private:
     Room* moderated_room(const Context& ctx);
     Participant* seated_participant(HandleId handle);
     void reply(const Context& ctx, Json answer);
+    // An error answer; refusing a fresh offer also closes the PeerConnection Janus began for it.
     void fail(const Context& ctx, const Error& failure);
     void send(HandleId handle, Json event);
 

@@ -130,11 +130,14 @@ std::variant<Request, Error> parse_create(const Json& body, const Config& config
 }
 
 std::variant<Request, Error> parse_join(const Json& body) {
-    if (auto e = only_fields(body, {"room", "token", "password", "display"})) return *e;
+    if (auto e = only_fields(body, {"room", "token", "password", "display", "peek"})) return *e;
     std::optional<Error> failure;
+    const bool peek = optional_bool(body, "peek", failure).value_or(false);
+    if (failure) return *failure;
     json_t* room = required(body, "room", is_string, "a string", failure);
     if (failure) return *failure;
-    json_t* display = required(body, "display", is_string, "a string", failure);
+    // A peek seats nobody, so it needs no name (one given is still checked).
+    json_t* display = peek && !body.field("display") ? nullptr : required(body, "display", is_string, "a string", failure);
     if (failure) return *failure;
     json_t* token = body.field("token");
     json_t* password = body.field("password");
@@ -145,10 +148,10 @@ std::variant<Request, Error> parse_join(const Json& body) {
     if (!looks_like_token(text_of(room))) return invalid("room must be a room id from an invitation link");
     if (token ? !looks_like_token(text_of(credential)) : !looks_like_password(text_of(credential)))
         return invalid(token ? "token must be a token from an invitation link" : "password must be 12 characters");
-    if (!is_presentable_text(text_of(display), kMaxDisplayChars))
+    if (display && !is_presentable_text(text_of(display), kMaxDisplayChars))
         return invalid("display must be 1-64 characters without control characters");
     return Request{JoinRequest{std::string(text_of(room)), SecretString(text_of(credential)), password != nullptr,
-                               SecretString(text_of(display))}};
+                               SecretString(display ? text_of(display) : std::string_view()), peek}};
 }
 
 std::optional<std::uint64_t> participant_id(const Json& body, std::optional<Error>& failure) {
@@ -197,13 +200,17 @@ std::variant<Request, Error> parse_incident(const Json& body) {
 }
 
 std::variant<Request, Error> parse_configure(const Json& body) {
-    if (auto e = only_fields(body, {"audio_muted", "video_muted"})) return *e;
+    if (auto e = only_fields(body, {"audio_muted", "video_muted", "receive_video"})) return *e;
     std::optional<Error> failure;
-    ConfigureRequest req{optional_bool(body, "audio_muted", failure), std::nullopt};
+    ConfigureRequest req;
+    req.audio_muted = optional_bool(body, "audio_muted", failure);
     if (failure) return *failure;
     req.video_muted = optional_bool(body, "video_muted", failure);
     if (failure) return *failure;
-    if (!req.audio_muted && !req.video_muted) return malformed("configure needs audio_muted and/or video_muted");
+    req.receive_video = optional_bool(body, "receive_video", failure);
+    if (failure) return *failure;
+    if (!req.audio_muted && !req.video_muted && !req.receive_video)
+        return malformed("configure needs audio_muted, video_muted and/or receive_video");
     return Request{req};
 }
 

@@ -32,7 +32,9 @@ struct JoinRequest {
     std::string room;
     SecretString credential;
     bool by_password;
-    SecretString display;
+    SecretString display;  // empty for a peek
+    // Only check the link: answer what the room is (e2ee or not) and seat nobody.
+    bool peek = false;
 };
 
 enum class TargetAction { Admit, Deny, Kick };
@@ -66,10 +68,12 @@ struct NegotiateRequest {
     bool wants_offer;  // publish: the JSEP must be an offer; answer: an answer
 };
 
-// A person mutes or unmutes themselves; a moderator's mute stays in force.
+// A person mutes or unmutes themselves (a moderator's mute stays in force),
+// or switches what they receive to audio only and back.
 struct ConfigureRequest {
     std::optional<bool> audio_muted;
     std::optional<bool> video_muted;
+    std::optional<bool> receive_video;
 };
 
 // The moderator writes to one person waiting in the lobby. Never stored or logged.

@@ -307,13 +307,57 @@ void password_joiners_share_the_password_and_wait(void**) {
     assert_int_equal(f.h.service.stats().admitted, 1);  // nobody skipped the lobby
 }
 
+void a_peek_says_what_the_room_is_and_seats_nobody(void**) {
+    Fixture f;  // an e2ee room (the default), the moderator seated
+    const std::string room = "\"room\":\"" + f.s.room + "\"";
+    const std::string token = "\"token\":\"" + f.s.tokens[0] + "\"";
+    const std::size_t events_before = f.h.gateway.to(kModerator).size();
+    // No display needed: the page asks before the person has typed a name.
+    Json peek = f.h.request(kGuestA, join_body(room + "," + token + ",\"peek\":true"));
+    expect_kind(peek, "peek");
+    assert_true(json_is_true(peek.field("e2ee")));
+    assert_string_equal(str(peek, "role").c_str(), "participant");
+    assert_string_equal(str(peek, "recording").c_str(), "off");
+    assert_string_equal(str(peek, "notice").c_str(), f.h.service.config().notice_text.c_str());
+    assert_int_equal(json_object_size(peek.get()), 5);  // no id, no participants, nothing of other people
+    // Nobody was seated and the moderator heard of nothing.
+    assert_int_equal(f.h.service.stats().lobby, 0);
+    assert_int_equal(f.h.gateway.to(kModerator).size(), events_before);
+    // A display, when given, is still checked; the password and the moderator link peek too.
+    expect_error(f.h.request(kGuestA, join_body(room + "," + token + ",\"peek\":true,\"display\":\"\"")), 481);
+    expect_error(f.h.request(kGuestA, join_body(room + "," + token + ",\"peek\":1")), 480);
+    Json by_password = f.h.request(
+        kGuestB, join_body(room + ",\"password\":\"" + f.s.password + "\",\"peek\":true,\"display\":\"Bert\""));
+    expect_kind(by_password, "peek");
+    // The seat is taken: the moderator link answers as its join would.
+    expect_error(f.h.request(kGuestC, join_body(room + ",\"token\":\"" + f.s.moderator_token + "\",\"peek\":true")),
+                 484);
+    // The same handle then knocks for real.
+    knock(f.h, kGuestA, f.s.room, f.s.tokens[0], "Anna");
+    assert_int_equal(f.h.gateway.count(kModerator, "lobby"), 1);
+
+    // A plain room says so; a wrong token is 482 and counts as a failed attempt.
+    Session plain = make_session(f.h, {"X"}, ",\"e2ee\":false");
+    Json plain_peek = f.h.request(kGuestD, join_body("\"room\":\"" + plain.room + "\",\"token\":\"" + plain.tokens[0] +
+                                                     "\",\"peek\":true"));
+    expect_kind(plain_peek, "peek");
+    assert_true(json_is_false(plain_peek.field("e2ee")));
+    expect_error(f.h.request(kGuestD, join_body("\"room\":\"" + plain.room + "\",\"token\":\"" + f.s.tokens[1] +
+                                                "\",\"peek\":true")),
+                 482);
+    // An ended room answers 483 to a peek as to a join.
+    expect_kind(f.h.request(kModerator, "{\"request\":\"end\"}"), "ended");
+    expect_error(f.h.request(kGuestE, join_body(room + ",\"token\":\"" + f.s.tokens[1] + "\",\"peek\":true")), 483);
+}
+
 void the_moderator_and_the_guest_answers(void**) {
     Harness h;
     Session s = make_session(h, {"Client A"}, ",\"title\":\"Hilfeplan\",\"duration_s\":1800");
     Json waiting = h.join(kGuestA, s.room, s.tokens[0], "Anna");
     expect_kind(waiting, "waiting");
-    // A guest learns its id and the notice, nothing else.
-    assert_int_equal(json_object_size(waiting.get()), 3);
+    // A guest learns its id, the notice and whether the room is e2ee, nothing else.
+    assert_int_equal(json_object_size(waiting.get()), 4);
+    assert_true(json_is_true(waiting.field("e2ee")));
     const std::uint64_t anna = h.id_of(waiting);
     assert_true(anna >= 1 && anna < (std::uint64_t{1} << 53));
     assert_string_equal(str(waiting, "notice").c_str(), h.service.config().notice_text.c_str());
@@ -363,6 +407,7 @@ int main() {
         cmocka_unit_test(a_room_of_another_node_is_491_and_its_end_holds_everywhere),
         cmocka_unit_test(password_joiners_share_the_password_and_wait),
         cmocka_unit_test(the_moderator_and_the_guest_answers),
+        cmocka_unit_test(a_peek_says_what_the_room_is_and_seats_nobody),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

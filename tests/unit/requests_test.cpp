@@ -97,6 +97,7 @@ void mute_needs_boolean_audio_or_video(void**) {
 void a_jsep_is_480_on_every_request(void**) {
     Fixture f;
     const std::string before = f.snapshot();
+    const std::size_t closed_before = f.h.gateway.closed.size();
     const std::vector<std::string> bodies = {
         "{\"request\":\"join\",\"room\":\"" + f.s.room + "\",\"token\":\"" + f.s.tokens[0] + "\",\"display\":\"C\"}",
         "{\"request\":\"admit\",\"id\":" + std::to_string(f.bert) + "}",
@@ -112,9 +113,14 @@ void a_jsep_is_480_on_every_request(void**) {
             const Pushed& p = f.h.gateway.pushed.at(f.h.gateway.pushed.size() - (who == kGuestC ? 2 : 1));
             assert_int_equal(p.handle, who);
             assert_string_equal(p.transaction.c_str(), txn.c_str());
+            // A first offer: the PeerConnection Janus began for it is closed, and the answer says so.
+            assert_true(json_is_true(p.event.field("pc_closed")));
+            json_object_del(p.event.get(), "pc_closed");
             assert_error_shape(p.event, 480);
         }
     }
+    assert_int_equal(f.h.gateway.closed.size(), closed_before + 2 * bodies.size());
+    f.h.gateway.closed.resize(closed_before);  // closing that PeerConnection is all that happened
     assert_string_equal(f.snapshot().c_str(), before.c_str());
     assert_int_equal(f.h.service.stats().rooms_created, 1);
 }
