@@ -47,22 +47,53 @@ void CounselService::on_create(const Context& ctx, CreateRequest& req) {
     // Only an Argon2id check waits for the limits (they bound its CPU time);
     // any other key is judged at once, so wrong keys cannot crowd out a right one.
     const std::optional<std::string> costly = practitioners_.argon2id_needed(req.practitioner_key.view());
-    if (costly && (!key_attempts_.allows(who, now_ms) || !argon2id_allowed(*costly, now_ms))) {
+    if (!costly) {
+        auto practitioner = practitioners_.verify(req.practitioner_key.view());
+        req.practitioner_key.wipe();
+        return create_for(ctx, req, practitioner, false);
+    }
+    if (!key_attempts_.allows(who, now_ms) || !argon2id_allowed(*costly, now_ms)) {
         req.practitioner_key.wipe();
         ++attempts_.create_limited;
         return fail(ctx, error(ErrorCode::TooManyAttempts, "too many attempts: try again later"));
     }
-    auto practitioner = practitioners_.verify(req.practitioner_key.view());
-    req.practitioner_key.wipe();
+    // Charged before the check, so that checks waiting for their turn count too.
+    key_attempts_.fail(who, now_ms);
+    argon2id_attempts_.fail(*costly, now_ms);
+    argon2id_global_.fail(kGlobalKey, now_ms);
+    if (!argon2id_checker_) {
+        auto practitioner = practitioners_.verify(req.practitioner_key.view());
+        req.practitioner_key.wipe();
+        return create_for(ctx, req, practitioner, true);
+    }
+    // Off the room thread; the create goes on when the answer comes back.
+    auto check = std::make_shared<PractitionerDirectory::Argon2idCheck>(
+        practitioners_.prepare_argon2id(req.practitioner_key.view()));
+    auto pending = std::make_shared<CreateRequest>(std::move(req));
+    std::string hash = check->hash;
+    SecretString key = std::move(pending->practitioner_key);
+    argon2id_checker_->check(std::move(hash), std::move(key),
+                             [this, check, pending, handle = ctx.handle, txn = ctx.transaction](bool matched) {
+                                 const auto practitioner = practitioners_.finish_argon2id(*check, matched);
+                                 // The practitioner closed the page meanwhile: nobody would learn the room.
+                                 if (!handles_.count(handle)) return;
+                                 create_for(Context{handle, txn}, *pending, practitioner, true);
+                                 publish_media_if_changed();
+                             });
+}
+
+void CounselService::create_for(const Context& ctx, CreateRequest& req, const std::optional<std::string>& practitioner,
+                                bool charged) {
+    const std::int64_t now_ms = clock_.monotonic_ms();
+    const std::string who = handle_key(ctx.handle);
     if (!practitioner) {
-        if (costly) {
-            argon2id_attempts_.fail(*costly, now_ms);
-            argon2id_global_.fail(kGlobalKey, now_ms);
-        } else if (!key_attempts_.allows(who, now_ms)) {
-            ++attempts_.create_limited;
-            return fail(ctx, error(ErrorCode::TooManyAttempts, "too many attempts: try again later"));
+        if (!charged) {
+            if (!key_attempts_.allows(who, now_ms)) {
+                ++attempts_.create_limited;
+                return fail(ctx, error(ErrorCode::TooManyAttempts, "too many attempts: try again later"));
+            }
+            key_attempts_.fail(who, now_ms);
         }
-        key_attempts_.fail(who, now_ms);
         ++attempts_.create_refused;
         create_refusals_.refused(gateway_, "[counsel] handle " + who + ": create refused (practitioner key)", now_ms);
         return fail(ctx, error(ErrorCode::NotAuthorized, "not authorized"));

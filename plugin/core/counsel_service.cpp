@@ -29,7 +29,15 @@ CounselService::CounselService(Config config, Gateway& gateway, RoomLedger& ledg
       argon2id_global_({10, 1'000, 1}),
       create_refusals_(Gateway::Level::Warn, "create(s) refused (practitioner key)", kSweepEveryMs) {}
 
-CounselService::~CounselService() = default;
+CounselService::~CounselService() { stop_background_work(); }
+
+void CounselService::check_argon2id_off_thread(Argon2idChecker::Post post) {
+    argon2id_checker_ = std::make_unique<Argon2idChecker>(std::move(post));
+}
+
+void CounselService::stop_background_work() {
+    if (argon2id_checker_) argon2id_checker_->stop();
+}
 
 void CounselService::attach(HandleId handle) { handles_.try_emplace(handle); }
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "core/argon2id_checker.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/gateway.hpp"
@@ -65,6 +66,12 @@ public:
     // Ends every room (the plugin is being unloaded): tombstoned, everyone told.
     void end_all();
 
+    // From now on Argon2id checks run on a thread of their own and their
+    // results come back through `post` (RoomThread does this; without it they
+    // run inline, as the unit tests want). stop_background_work ends that thread.
+    void check_argon2id_off_thread(Argon2idChecker::Post post);
+    void stop_background_work();
+
     ServiceStats stats() const;
     // Admin view of one handle: role and state, no names.
     Json describe_handle(HandleId handle) const;
@@ -81,6 +88,10 @@ private:
     };
 
     void on_create(const Context& ctx, CreateRequest& req);
+    // The rest of create once the key was judged (`charged`: its attempt was
+    // already counted against the limits).
+    void create_for(const Context& ctx, CreateRequest& req, const std::optional<std::string>& practitioner,
+                    bool charged);
     void on_join(const Context& ctx, JoinRequest& req);
     void on_target(const Context& ctx, const TargetRequest& req);
     void on_deny_password(const Context& ctx, const DenyPasswordRequest& req);
@@ -155,6 +166,8 @@ private:
     RateLimiter argon2id_attempts_;      // Argon2id checks per practitioner (one flood, one practitioner)
     RateLimiter argon2id_global_;        // caps Argon2id work on the room thread
     RefusalLog create_refusals_;
+    // Last: destroyed (its thread joined) before anything its results use.
+    std::unique_ptr<Argon2idChecker> argon2id_checker_;
     AttemptCounts attempts_;
     std::int64_t last_sweep_ms_ = 0;
     std::uint64_t rooms_created_ = 0;

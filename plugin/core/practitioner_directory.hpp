@@ -32,8 +32,20 @@ public:
     // nullopt when checking it is free (fast hash, no such practitioner, or
     // a key that verified before).
     std::optional<std::string> argon2id_needed(std::string_view key) const;
-    // The practitioner id the key belongs to, or nullopt (at most one hash).
+    // The practitioner id the key belongs to, or nullopt (at most one hash;
+    // an Argon2id check runs right here).
     std::optional<std::string> verify(std::string_view key);
+
+    // The same check in two halves, for an Argon2id check run elsewhere
+    // (Argon2idChecker): what to check a key that argon2id_needed names
+    // against, and the practitioner id once the check said whether it matched.
+    struct Argon2idCheck {
+        std::size_t entry;
+        Digest key_digest;  // to remember the key by if it matches
+        std::string hash;
+    };
+    Argon2idCheck prepare_argon2id(std::string_view key);
+    std::optional<std::string> finish_argon2id(const Argon2idCheck& check, bool matched);
 
     // Argon2id verifications run so far (admin stats; tests see the cost).
     std::size_t argon2_checks() const { return argon2_checks_; }
@@ -44,14 +56,14 @@ private:
         std::string argon2id;             // the "$argon2id$" string, or empty
         std::optional<FastKeyHash> fast;  // the parsed "$blake2b$" hash
     };
-    // The one entry a key may belong to, or nullptr.
-    const Entry* candidate(std::string_view key) const;
+    // The index of the one entry a key may belong to.
+    std::optional<std::size_t> candidate(std::string_view key) const;
     // A key that verified against an Argon2id hash before.
-    bool remembered(std::string_view key, const Entry& entry) const;
+    bool remembered(std::string_view key, std::size_t entry) const;
 
     struct Remembered {
         Digest key_digest;
-        const Entry* entry;
+        std::size_t entry;
     };
     std::vector<Entry> entries_;
     CredentialHasher hasher_;
