@@ -24,7 +24,7 @@ function kindOf(reply) {
 class Flood {
   // body(i): the i-th request body. rate: requests per second overall.
   // detach: false keeps every handle attached until stop() (e.g. lobby members).
-  static start(url, { body, rate = 500, workers = 25, perHandle = 5, detach = true }) {
+  static start(url, { body, rate = 500, workers = 50, perHandle = 5, detach = true }) {
     return new Flood(url, { body, rate, workers, perHandle, detach });
   }
 
