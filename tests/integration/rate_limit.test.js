@@ -23,17 +23,20 @@ after(async () => {
 });
 
 const join = (handle, room, token, display = 'Guess') => handle.request({ request: 'join', room, token, display });
+const joinPassword = (handle, room, password, display = 'Guess') => handle.request({ request: 'join', room, password, display });
 const randomId = () => crypto.randomBytes(16).toString('base64url');
 
-// `count` wrong tokens from one handle, one after the other; returns the error codes.
-async function burst(handle, room, realToken, count) {
+// `count` wrong credentials like `real` from one handle, one after the other
+// (`send`: join or joinPassword); returns the error codes.
+async function burst(handle, room, real, count, send = join) {
   const codes = [];
   for (let i = 0; i < count; i += 1) {
-    const answer = await join(handle, room, wrongLike(realToken));
+    const answer = await send(handle, room, wrongLike(real));
     codes.push(answer.counsel === 'error' ? answer.error_code : answer.counsel);
   }
   return codes;
 }
+const passwordBurst = (handle, room, realPassword, count) => burst(handle, room, realPassword, count, joinPassword);
 
 test('per handle: 5 wrong tokens give 482, then 486 even for the right token; again after 10 s', async () => {
   const ctx = await world.openRoom({ invitees: [{ label: 'A' }, { label: 'B' }] });
@@ -50,18 +53,6 @@ test('per handle: 5 wrong tokens give 482, then 486 even for the right token; ag
   const later = await join(attacker, ctx.room, ctx.tokens[1], 'Bernd');
   assert.equal(later.counsel, 'waiting', `after 10 s: ${JSON.stringify(later)}`);
 });
-
-const joinPassword = (handle, room, password, display = 'Guess') => handle.request({ request: 'join', room, password, display });
-
-// `count` wrong passwords from one handle; returns the error codes.
-async function passwordBurst(handle, room, realPassword, count) {
-  const codes = [];
-  for (let i = 0; i < count; i += 1) {
-    const answer = await joinPassword(handle, room, wrongLike(realPassword));
-    codes.push(answer.counsel === 'error' ? answer.error_code : answer.counsel);
-  }
-  return codes;
-}
 
 test('per room: 20 wrong passwords from many handles, then 486 for the password; tokens never wait; the password works again within 3 s', async () => {
   const ctx = await world.openRoom({ invitees: [{ label: 'A' }], password: true });
