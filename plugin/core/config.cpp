@@ -1,5 +1,7 @@
 #include "core/config.hpp"
 
+#include "core/key_hash.hpp"
+
 namespace counsel {
 namespace {
 
@@ -19,8 +21,8 @@ std::optional<std::string> Config::problem() const {
     for (std::size_t i = 0; i < practitioners.size(); ++i) {
         const auto& p = practitioners[i];
         if (p.id.empty() || p.id.size() > 64) return "practitioner #" + std::to_string(i + 1) + " needs an id of 1-64 characters";
-        if (p.key_hash.rfind("$argon2id$", 0) != 0)
-            return "practitioner #" + std::to_string(i + 1) + " needs a key_hash from counsel-keygen ($argon2id$...)";
+        if (auto why = key_hash_problem(p.key_hash))
+            return "practitioner #" + std::to_string(i + 1) + " (\"" + p.id + "\"): key_hash " + *why;
         for (std::size_t j = 0; j < i; ++j)
             if (practitioners[j].id == p.id) return "practitioner #" + std::to_string(i + 1) + " repeats an id";
     }

@@ -10,7 +10,7 @@ namespace counsel {
 
 struct PractitionerEntry {
     std::string id;
-    std::string key_hash;  // crypto_pwhash_str (Argon2id)
+    std::string key_hash;  // "$blake2b$..." or "$argon2id$..." (core/key_hash.hpp)
 };
 
 struct Config {

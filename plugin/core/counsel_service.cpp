@@ -25,9 +25,19 @@ CounselService::CounselService(Config config, Gateway& gateway, RoomLedger& ledg
       room_attempts_({20, 3'000, SIZE_MAX}),
       unknown_room_attempts_({20, 3'000, 20'000}),
       key_attempts_({5, 10'000, 100'000}),
-      global_key_attempts_({10, 1'000, 1}) {}
+      argon2id_attempts_({5, 2'000, 10'000}),
+      argon2id_global_({10, 1'000, 1}),
+      create_refusals_(Gateway::Level::Warn, "create(s) refused (practitioner key)", kSweepEveryMs) {}
 
-CounselService::~CounselService() = default;
+CounselService::~CounselService() { stop_background_work(); }
+
+void CounselService::check_argon2id_off_thread(Argon2idChecker::Post post) {
+    argon2id_checker_ = std::make_unique<Argon2idChecker>(std::move(post));
+}
+
+void CounselService::stop_background_work() {
+    if (argon2id_checker_) argon2id_checker_->stop();
+}
 
 void CounselService::attach(HandleId handle) { handles_.try_emplace(handle); }
 
@@ -36,6 +46,9 @@ void CounselService::detach(HandleId handle) {
     if (it == handles_.end()) return;
     if (Room* room = it->second.room) unseat(*room, it->second.participant);
     handles_.erase(handle);
+    // Janus never reuses a handle id: its buckets can limit nothing any more.
+    handle_attempts_.forget(std::to_string(handle));
+    key_attempts_.forget(std::to_string(handle));
     publish_media_if_changed();
 }
 
@@ -54,6 +67,7 @@ void CounselService::handle(HandleId handle, const std::string& transaction, con
             if constexpr (std::is_same_v<T, CreateRequest>) on_create(ctx, req);
             else if constexpr (std::is_same_v<T, JoinRequest>) on_join(ctx, req);
             else if constexpr (std::is_same_v<T, TargetRequest>) on_target(ctx, req);
+            else if constexpr (std::is_same_v<T, DenyPasswordRequest>) on_deny_password(ctx, req);
             else if constexpr (std::is_same_v<T, MuteRequest>) on_mute(ctx, req);
             else if constexpr (std::is_same_v<T, LockRequest>) on_lock(ctx, req);
             else if constexpr (std::is_same_v<T, EndRequest>) on_end(ctx);
@@ -103,8 +117,10 @@ void CounselService::tick() {
         room_attempts_.sweep(now);
         unknown_room_attempts_.sweep(now);
         key_attempts_.sweep(now);
-        global_key_attempts_.sweep(now);
+        argon2id_attempts_.sweep(now);
+        argon2id_global_.sweep(now);
     }
+    create_refusals_.flush(gateway_, now);
 }
 
 ServiceStats CounselService::stats() const {
@@ -117,6 +133,8 @@ ServiceStats CounselService::stats() const {
     s.handles = handles_.size();
     s.rooms_created = rooms_created_;
     s.rooms_ended = rooms_ended_;
+    s.attempts = attempts_;
+    s.attempts.argon2id_checks = practitioners_.argon2_checks();
     return s;
 }
 

@@ -166,11 +166,23 @@ std::optional<std::uint64_t> participant_id(const Json& body, std::optional<Erro
 }
 
 std::variant<Request, Error> parse_target(const Json& body, TargetAction action) {
-    if (auto e = only_fields(body, {"id"})) return *e;
+    const bool may_ban = action == TargetAction::Deny;
+    if (auto e = may_ban ? only_fields(body, {"id", "ban"}) : only_fields(body, {"id"})) return *e;
     std::optional<Error> failure;
     auto id = participant_id(body, failure);
     if (failure) return *failure;
-    return Request{TargetRequest{action, *id}};
+    const bool ban = optional_bool(body, "ban", failure).value_or(false);
+    if (failure) return *failure;
+    return Request{TargetRequest{action, *id, ban}};
+}
+
+std::variant<Request, Error> parse_deny_password(const Json& body) {
+    if (auto e = only_fields(body, {"ban"})) return *e;
+    std::optional<Error> failure;
+    const std::optional<bool> ban = optional_bool(body, "ban", failure);
+    if (failure) return *failure;
+    if (!ban) return malformed("missing field: ban");
+    return Request{DenyPasswordRequest{*ban}};
 }
 
 std::variant<Request, Error> parse_mute(const Json& body) {
@@ -264,6 +276,7 @@ std::variant<Request, Error> parse_request(const Json& body, const Config& confi
     if (name == "admit") return parse_target(body, TargetAction::Admit);
     if (name == "deny") return parse_target(body, TargetAction::Deny);
     if (name == "kick") return parse_target(body, TargetAction::Kick);
+    if (name == "deny_password") return parse_deny_password(body);
     if (name == "mute") return parse_mute(body);
     if (name == "lock") return parse_bare(body, LockRequest{true});
     if (name == "unlock") return parse_bare(body, LockRequest{false});

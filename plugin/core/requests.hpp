@@ -41,6 +41,15 @@ enum class TargetAction { Admit, Deny, Kick };
 struct TargetRequest {
     TargetAction action;
     std::uint64_t id;
+    // deny only: "not at all" — a personal link is burned, a password
+    // knocker's handle banned. False: "not now", the person may knock again.
+    bool ban = false;
+};
+
+// The moderator denies every lobby member who came with the room password at
+// once; with `ban` the password is closed for the rest of the session.
+struct DenyPasswordRequest {
+    bool ban;
 };
 
 struct MuteRequest {
@@ -92,9 +101,9 @@ struct ConsentRequest {
     bool yes;
 };
 
-using Request = std::variant<CreateRequest, JoinRequest, TargetRequest, MuteRequest, LockRequest, EndRequest,
-                             LeaveRequest, IncidentRequest, NegotiateRequest, ConfigureRequest, MessageRequest,
-                             RecordRequest, ConsentRequest>;
+using Request = std::variant<CreateRequest, JoinRequest, TargetRequest, DenyPasswordRequest, MuteRequest, LockRequest,
+                             EndRequest, LeaveRequest, IncidentRequest, NegotiateRequest, ConfigureRequest,
+                             MessageRequest, RecordRequest, ConsentRequest>;
 
 // Parses a request body. `now_unix` bounds starts_at; `config` bounds the rest.
 std::variant<Request, Error> parse_request(const Json& body, const Config& config, std::int64_t now_unix);

@@ -338,7 +338,13 @@ extern "C" json_t* counsel_admin_message(json_t*) {
                         .set("admitted", static_cast<std::int64_t>(st.admitted))
                         .set("handles", static_cast<std::int64_t>(st.handles))
                         .set("rooms_created", st.rooms_created)
-                        .set("rooms_ended", st.rooms_ended);
+                        .set("rooms_ended", st.rooms_ended)
+                        .set("attempts", Json::object()
+                                             .set("create_refused", st.attempts.create_refused)
+                                             .set("create_limited", st.attempts.create_limited)
+                                             .set("join_refused", st.attempts.join_refused)
+                                             .set("join_limited", st.attempts.join_limited)
+                                             .set("argon2id_checks", st.attempts.argon2id_checks));
                 },
                 kAdminTimeoutMs);
             if (answered) {

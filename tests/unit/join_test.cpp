@@ -261,20 +261,31 @@ void a_second_join_on_one_handle_is_487(void**) {
     knock(f.h, kGuestA, f.s.room, f.s.tokens[0], "Anna");
 }
 
-void a_full_lobby_is_489(void**) {
-    Fixture f;  // max_participants 4: the lobby holds 4
+void password_knockers_have_a_share_of_their_own(void**) {
+    Fixture f;  // max_participants 4: four places for password knockers
     for (HandleId h : {kGuestA, kGuestB, kGuestC, kGuestD})
         expect_kind(join_password(f.h, h, f.s.room, f.s.password, "P" + std::to_string(h)), "waiting");
     expect_error(join_password(f.h, kGuestE, f.s.room, f.s.password, "P5"), 489);
-    expect_error(f.h.join(kStranger, f.s.room, f.s.tokens[0], "Anna"), 489);
-    assert_int_equal(f.h.service.stats().lobby, 4);
-    assert_int_equal(size_of(f.h.gateway.last(kModerator, "lobby"), "waiting"), 4);
+    // Personal links always reach the lobby, however many password knockers wait.
+    knock(f.h, kStranger, f.s.room, f.s.tokens[0], "Anna");
+    knock(f.h, 91, f.s.room, f.s.tokens[1], "Bert");
+    assert_int_equal(f.h.service.stats().lobby, 6);
+    Json lobby = f.h.gateway.last(kModerator, "lobby");
+    assert_int_equal(size_of(lobby, "waiting"), 6);
+    // The moderator sees who came how.
+    for (std::size_t i = 0; i < 6; ++i)
+        assert_string_equal(str(item(lobby, "waiting", i), "via").c_str(), i < 4 ? "password" : "link");
     // The moderator does not wait in the lobby, so a full lobby does not keep them out.
     expect_kind(f.h.request(kModerator, "{\"request\":\"leave\"}"), "left");
     join_as_moderator(f.h, f.s);
-    // Room in the lobby again once someone leaves it.
+    // A place in the password share once a password knocker leaves it; a link leaving frees none.
+    expect_kind(f.h.request(kStranger, "{\"request\":\"leave\"}"), "left");
+    expect_error(join_password(f.h, kGuestE, f.s.room, f.s.password, "P5"), 489);
     expect_kind(f.h.request(kGuestA, "{\"request\":\"leave\"}"), "left");
     expect_kind(join_password(f.h, kGuestE, f.s.room, f.s.password, "P5"), "waiting");
+    // An admitted password joiner leaves the share too.
+    expect_kind(target(f.h, kModerator, "admit", f.h.id_of(f.h.gateway.last(kGuestB, "waiting"))), "ok");
+    expect_kind(join_password(f.h, 92, f.s.room, f.s.password, "P6"), "waiting");
 }
 
 void a_token_in_use_is_490(void**) {
@@ -402,7 +413,7 @@ int main() {
         cmocka_unit_test(a_second_moderator_is_484_and_the_first_keeps_the_seat),
         cmocka_unit_test(a_locked_room_is_485_for_guests_but_not_for_the_moderator),
         cmocka_unit_test(a_second_join_on_one_handle_is_487),
-        cmocka_unit_test(a_full_lobby_is_489),
+        cmocka_unit_test(password_knockers_have_a_share_of_their_own),
         cmocka_unit_test(a_token_in_use_is_490),
         cmocka_unit_test(a_room_of_another_node_is_491_and_its_end_holds_everywhere),
         cmocka_unit_test(password_joiners_share_the_password_and_wait),

@@ -56,7 +56,12 @@ void unknown_fields_are_480_for_every_request(void**) {
     const std::string a = std::to_string(f.anna), b = std::to_string(f.bert);
     for (const std::string& body :
          {"{\"request\":\"admit\",\"id\":" + b + ",\"x\":1}", "{\"request\":\"deny\",\"id\":" + b + ",\"reason\":\"no\"}",
-          "{\"request\":\"kick\",\"id\":" + a + ",\"ban\":true}", "{\"request\":\"mute\",\"id\":" + a + ",\"audio\":true,\"data\":true}",
+          "{\"request\":\"kick\",\"id\":" + a + ",\"ban\":true}", "{\"request\":\"admit\",\"id\":" + b + ",\"ban\":false}",
+          std::string("{\"request\":\"deny_password\",\"ban\":true,\"id\":1}"),
+          std::string("{\"request\":\"deny_password\"}"), std::string("{\"request\":\"deny_password\",\"ban\":1}"),
+          std::string("{\"request\":\"deny_password\",\"ban\":\"true\"}"),
+          "{\"request\":\"deny\",\"id\":" + b + ",\"ban\":\"yes\"}", "{\"request\":\"deny\",\"id\":" + b + ",\"ban\":null}",
+          "{\"request\":\"mute\",\"id\":" + a + ",\"audio\":true,\"data\":true}",
           std::string("{\"request\":\"lock\",\"locked\":true}"), std::string("{\"request\":\"unlock\",\"x\":null}"),
           std::string("{\"request\":\"end\",\"reason\":\"expired\"}"), std::string("{\"request\":\"leave\",\"id\":1}"),
           std::string("{\"request\":\"incident\",\"category\":\"other\",\"text\":\"\"}")}) {

@@ -88,9 +88,13 @@ public:
     Json finalized_metadata;
 };
 
-// A configured service with one practitioner whose key is kPractitionerKey.
+// A configured service with one practitioner whose key is kPractitionerKey
+// (a "$blake2b$" hash, as counsel-keygen prints).
 extern const char* const kPractitionerKey;
 Config test_config();
+// An Argon2id hash of `key` (the older key_hash form) with the cheapest
+// parameters: tests count checks, not seconds.
+std::string argon2id_hash(const std::string& key);
 
 // A harness: the service with its fakes, and request helpers that return the answer.
 struct Harness {
