@@ -4,6 +4,7 @@
 #include <sodium.h>
 
 #include "core/counsel_service.hpp"
+#include "core/profile.hpp"
 #include "core/room_views.hpp"
 
 namespace counsel {
@@ -180,7 +181,8 @@ void CounselService::on_join(const Context& ctx, JoinRequest& req) {
                        .set("e2ee", s.e2ee)
                        .set("recording", s.recording == RecordingMode::WithConsent ? "with_consent" : "off")
                        .set("expires_at", s.expires_at)
-                       .set("notice", config_.notice_text));
+                       .set("notice", config_.notice_text)
+                       .set("knock_chime", profile_knock_chime(config_.profile_kind())));
         broadcast_participants(room);
         gateway_.log(Gateway::Level::Info,
                      "[counsel] handle " + handle_key(ctx.handle) + ": moderator of room " + room.ref());
