@@ -3,6 +3,7 @@
 // point catches everything: no exception crosses into C.
 #include "counsel_capi.h"
 
+#include <grp.h>
 #include <sodium.h>
 #include <unistd.h>
 
@@ -129,6 +130,18 @@ std::optional<recording::RecorderSettings> recorder_settings_from(const counsel_
     if (!out.rec_dir.empty() && out.rec_dir[0] != '/') {
         problem = "rec_dir must be an absolute path";
         return std::nullopt;
+    }
+    if (s.rec_reader_group && *s.rec_reader_group) {
+        // The page server's group (README "Install"): looked up once, here.
+        struct group entry {};
+        struct group* found = nullptr;
+        std::vector<char> buffer(16384);
+        if (::getgrnam_r(s.rec_reader_group, &entry, buffer.data(), buffer.size(), &found) != 0 || !found) {
+            problem = "rec_reader_group: no such group (the .deb makes janus-counsel-web; else "
+                      "adduser --system --group janus-counsel-web)";
+            return std::nullopt;
+        }
+        out.reader_group = static_cast<unsigned>(found->gr_gid);
     }
     if (s.rec_webdav_url && *s.rec_webdav_url) {
         transports::WebdavTarget target;
