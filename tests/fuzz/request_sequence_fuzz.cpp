@@ -6,7 +6,9 @@
 // Input: lines. "<h>{json}" sends json from handle h (a digit 1-6); in the
 // JSON, $R, $M, $A, $B and $P stand for the room id, the moderator token, two
 // invite tokens and the room password. "!<n>" advances the clock n seconds
-// and ticks; "~<h>" detaches handle h.
+// and ticks; "~<h>" detaches handle h. A first line "K" runs the service
+// under profile = "kbv": the room is then end-to-end encrypted without
+// recording, and every create the input sends meets the profile's rules.
 #include <sodium.h>
 
 #include <cstdint>
@@ -45,15 +47,20 @@ void replace_all(std::string& text, std::string_view from, const std::string& to
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    Harness h(fuzz_config());
-    Json created = h.create(9, {"A", "B"}, ",\"password\":true,\"recording\":\"with_consent\"");
+    std::string_view input(reinterpret_cast<const char*>(data), size);
+    const bool kbv = input.substr(0, 2) == "K\n";
+    if (kbv) input.remove_prefix(2);
+    Config config = fuzz_config();
+    if (kbv) config.profile = "kbv";
+    Harness h(std::move(config));
+    Json created = h.create(9, {"A", "B"}, kbv ? ",\"password\":true" : ",\"password\":true,\"recording\":\"with_consent\"");
+    if (!created.field("room")) std::abort();  // the room every line can name must exist
     json_t* invites = created.field("invites");
     const std::string room = str(created, "room"), moderator = str(created, "moderator_token"),
                       password = str(created, "password");
     const std::string a = json_string_value(json_object_get(json_array_get(invites, 0), "token"));
     const std::string b = json_string_value(json_object_get(json_array_get(invites, 1), "token"));
 
-    std::string_view input(reinterpret_cast<const char*>(data), size);
     int steps = 0;
     while (!input.empty() && steps++ < 64) {
         const std::size_t end = input.find('\n');
