@@ -83,6 +83,18 @@ bool write_private_file(const std::string& path, std::string_view content) {
     return true;
 }
 
+bool share_with_reader(const std::string& path, std::optional<unsigned> group) {
+    if (!group) return true;
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) return false;
+    struct stat st {};
+    bool ok = ::fstat(fd, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode));
+    ok = ok && ::fchown(fd, static_cast<uid_t>(-1), static_cast<gid_t>(*group)) == 0;
+    ok = ok && ::fchmod(fd, S_ISDIR(st.st_mode) ? 0710 : 0640) == 0;
+    ::close(fd);
+    return ok;
+}
+
 std::optional<std::string> read_small_file(const std::string& path, std::size_t max_bytes) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) return std::nullopt;

@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "core/counsel_service.hpp"
+#include "core/profile.hpp"
 #include "core/room_views.hpp"
 
 namespace counsel {
@@ -250,7 +251,8 @@ void CounselService::on_join(const Context& ctx, JoinRequest& req) {
                           .set("e2ee", s.e2ee)
                           .set("recording", s.recording == RecordingMode::WithConsent ? "with_consent" : "off")
                           .set("expires_at", s.expires_at)
-                          .set("notice", config_.notice_text);
+                          .set("notice", config_.notice_text)
+                          .set("knock_chime", profile_knock_chime(config_.profile_kind()));
         if (room.has_password()) joined.set("password", room.password_closed() ? "closed" : "open");
         reply(ctx, std::move(joined));
         broadcast_participants(room);

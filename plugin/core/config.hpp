@@ -13,6 +13,9 @@ struct PractitionerEntry {
     std::string key_hash;  // "$blake2b$..." or "$argon2id$..." (core/key_hash.hpp)
 };
 
+// A compliance profile (core/profile.hpp holds its rules).
+enum class Profile { None, Kbv };
+
 struct Config {
     std::string state_db = "/var/lib/janus/counsel/state.db";
     std::string rec_dir = "/srv/janus-counsel/rec";
@@ -26,6 +29,11 @@ struct Config {
     std::int64_t idle_end_s = 600;
     std::int64_t max_participants = 10;
     std::vector<PractitionerEntry> practitioners;
+    // `profile` as configured: "" (none) or "kbv"; anything else cannot start.
+    std::string profile;
+
+    // The profile in force (None for a name problem() refuses).
+    Profile profile_kind() const;
 
     // The default room length: an hour, or less if the cap is lower.
     std::int64_t default_duration_s() const { return max_duration_s < 3600 ? max_duration_s : 3600; }

@@ -3,6 +3,7 @@
 // kick, mute, lock, incident) and room_lifecycle.cpp (leave, end, purge).
 #include "core/counsel_service.hpp"
 
+#include "core/profile.hpp"
 #include "core/room_views.hpp"
 
 namespace counsel {
@@ -17,7 +18,8 @@ CounselService::CounselService(Config config, Gateway& gateway, RoomLedger& ledg
     : config_(std::move(config)),
       gateway_(gateway),
       media_(media ? *media : no_media_),
-      recorder_(recorder),
+      // A profile without recording leaves the server without a recorder, whatever is wired.
+      recorder_(profile_allows_recording(config_.profile_kind()) ? recorder : nullptr),
       ledger_(ledger),
       clock_(clock),
       practitioners_(config_.practitioners),
@@ -59,6 +61,7 @@ void CounselService::handle(HandleId handle, const std::string& transaction, con
     const Context ctx{handle, transaction, fresh_offer};
     auto parsed = parse_request(body, config_, clock_.unix_s());
     if (auto* failure = std::get_if<Error>(&parsed)) return fail(ctx, *failure);
+    if (auto refused = profile_refusal(config_.profile_kind(), std::get<Request>(parsed))) return fail(ctx, *refused);
     if (jsep && !std::holds_alternative<NegotiateRequest>(std::get<Request>(parsed)))
         return fail(ctx, error(ErrorCode::Malformed, "this request does not take a JSEP"));
     std::visit(

@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include "core/argon2id_string.hpp"
+
 namespace counsel {
 namespace {
 
@@ -49,7 +51,11 @@ std::optional<KeyHashForm> key_hash_form(std::string_view hash) {
 std::optional<std::string> key_hash_problem(std::string_view hash) {
     const auto form = key_hash_form(hash);
     if (!form) return "is not from counsel-keygen (it must start with $blake2b$ or $argon2id$)";
-    if (*form == KeyHashForm::Blake2b && !parse_fast_key_hash(hash))
+    if (*form == KeyHashForm::Argon2id) {
+        if (auto why = argon2id_hash_problem(hash)) return "is a malformed $argon2id$ hash: " + *why;
+        return std::nullopt;
+    }
+    if (!parse_fast_key_hash(hash))
         return "is a malformed $blake2b$ hash (expected $blake2b$<22-character salt>$<43-character digest>)";
     return std::nullopt;
 }

@@ -29,8 +29,8 @@ struct FastKeyHash {
 
 // Which form `hash` has, judged by its prefix; nullopt for neither.
 std::optional<KeyHashForm> key_hash_form(std::string_view hash);
-// Why `hash` cannot be used, or nullopt. A "$blake2b$" hash is checked whole;
-// an "$argon2id$" hash by its prefix (libsodium parses the rest).
+// Why `hash` cannot be used, or nullopt. Both forms are parsed whole (an
+// "$argon2id$" one by argon2id_hash_problem); the text never quotes the hash.
 std::optional<std::string> key_hash_problem(std::string_view hash);
 // The parsed form of a well-formed "$blake2b$" hash.
 std::optional<FastKeyHash> parse_fast_key_hash(std::string_view hash);

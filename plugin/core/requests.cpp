@@ -86,13 +86,13 @@ std::variant<Request, Error> parse_create(const Json& body, const Config& config
         json_t* label = required(entry, "label", is_string, "a string", failure);
         if (failure) return *failure;
         if (!is_presentable_text(text_of(label), kMaxLabelChars))
-            return invalid("an invitee label must be 1-64 characters without control characters");
+            return invalid("an invitee label must be 1-64 characters, some visible, without control characters");
         req.labels.emplace_back(text_of(label));
     }
     if (json_t* title = body.field("title")) {
         if (!json_is_string(title)) return malformed("field title must be a string");
         if (json_string_length(title) > 0 && !is_presentable_text(text_of(title), kMaxTitleChars))
-            return invalid("title must be at most 80 characters without control characters");
+            return invalid("title must be at most 80 characters, some visible, without control characters");
         req.title = SecretString(text_of(title));
     }
     req.starts_at = now_unix;
@@ -149,7 +149,7 @@ std::variant<Request, Error> parse_join(const Json& body) {
     if (token ? !looks_like_token(text_of(credential)) : !looks_like_password(text_of(credential)))
         return invalid(token ? "token must be a token from an invitation link" : "password must be 12 characters");
     if (display && !is_presentable_text(text_of(display), kMaxDisplayChars))
-        return invalid("display must be 1-64 characters without control characters");
+        return invalid("display must be 1-64 characters some visible, without control characters");
     return Request{JoinRequest{std::string(text_of(room)), SecretString(text_of(credential)), password != nullptr,
                                SecretString(display ? text_of(display) : std::string_view()), peek}};
 }
@@ -234,7 +234,7 @@ std::variant<Request, Error> parse_message(const Json& body) {
     json_t* text = required(body, "text", is_string, "a string", failure);
     if (failure) return *failure;
     if (!is_presentable_text(text_of(text), kMaxMessageChars))
-        return invalid("text must be 1-500 characters without control characters");
+        return invalid("text must be 1-500 characters, some visible, without control characters");
     return Request{MessageRequest{*id, SecretString(text_of(text))}};
 }
 
@@ -310,39 +310,6 @@ const char* category_name(IncidentCategory category) {
         case IncidentCategory::Other: return "other";
     }
     return "";
-}
-
-bool is_presentable_text(std::string_view text, std::size_t max_chars) {
-    std::size_t chars = 0;
-    bool visible = false;
-    for (std::size_t i = 0; i < text.size();) {
-        const auto byte = static_cast<unsigned char>(text[i]);
-        std::uint32_t code;
-        std::size_t len;
-        if (byte < 0x80) { code = byte; len = 1; }
-        else if ((byte & 0xE0) == 0xC0) { code = byte & 0x1F; len = 2; }
-        else if ((byte & 0xF0) == 0xE0) { code = byte & 0x0F; len = 3; }
-        else if ((byte & 0xF8) == 0xF0) { code = byte & 0x07; len = 4; }
-        else return false;
-        if (i + len > text.size()) return false;
-        for (std::size_t k = 1; k < len; ++k) {
-            const auto next = static_cast<unsigned char>(text[i + k]);
-            if ((next & 0xC0) != 0x80) return false;
-            code = (code << 6) | (next & 0x3F);
-        }
-        // RFC 3629: shortest form only, no UTF-16 surrogates, nothing past U+10FFFF.
-        static constexpr std::uint32_t kMinForLength[] = {0, 0, 0x80, 0x800, 0x10000};
-        if (code < kMinForLength[len] || (code >= 0xD800 && code <= 0xDFFF) || code > 0x10FFFF) return false;
-        // C0/C1 controls, DEL, line/paragraph separators and bidi overrides can
-        // forge what a moderator sees; none belongs in a name.
-        if (code < 0x20 || (code >= 0x7F && code <= 0x9F) || code == 0x2028 || code == 0x2029 ||
-            (code >= 0x202A && code <= 0x202E) || (code >= 0x2066 && code <= 0x2069) || code == 0)
-            return false;
-        if (code != ' ' && code != 0xA0 && code != 0x3000) visible = true;
-        ++chars;
-        i += len;
-    }
-    return chars >= 1 && chars <= max_chars && visible;
 }
 
 }  // namespace counsel

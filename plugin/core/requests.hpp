@@ -11,6 +11,7 @@
 #include "core/config.hpp"
 #include "core/error.hpp"
 #include "core/json.hpp"
+#include "core/presentable_text.hpp"
 #include "core/secret_string.hpp"
 
 namespace counsel {
@@ -111,9 +112,5 @@ std::variant<Request, Error> parse_request(const Json& body, const Config& confi
 // Names for answers and events.
 const char* action_name(TargetAction action);
 const char* category_name(IncidentCategory category);
-
-// Whether `text` is fit to show people: valid UTF-8 (Jansson guarantees it),
-// 1..max_chars code points, no control characters, not only blanks.
-bool is_presentable_text(std::string_view text, std::size_t max_chars);
 
 }  // namespace counsel

@@ -31,7 +31,7 @@ Recorder::Recorder(RecorderSettings settings, TrackSinkFactory& sinks, Gateway& 
       sinks_(sinks),
       gateway_(gateway),
       now_(now ? std::move(now) : NowUs(fsx::now_unix_us)),
-      links_(settings_.rec_dir) {
+      links_(settings_.rec_dir, settings_.reader_group) {
     if (settings_.webdav) uploader_ = std::make_unique<transports::WebdavUploader>(*settings_.webdav);
 }
 
@@ -43,6 +43,10 @@ Recorder::~Recorder() { stop(); }
 bool Recorder::start(std::string& reason) {
     if (!fsx::make_private_dir(settings_.rec_dir, reason)) {
         reason = "rec_dir: " + reason;
+        return false;
+    }
+    if (!fsx::share_with_reader(settings_.rec_dir, settings_.reader_group)) {
+        reason = "rec_dir: cannot give rec_reader_group access";
         return false;
     }
     if (!links_.open(reason)) {
@@ -143,7 +147,7 @@ void Recorder::start_span(const std::string& ref, const std::vector<MediaMember>
     if (live.span_open) close_span(live, now);
     if (!live.folder) {
         std::string reason;
-        if (!fsx::make_private_dir(room_dir(ref), reason)) {
+        if (!fsx::make_private_dir(room_dir(ref), reason) || !fsx::share_with_reader(room_dir(ref), settings_.reader_group)) {
             log(Gateway::Level::Error, "room " + ref + ": recording folder cannot be created, nothing is recorded");
             return;
         }
@@ -431,6 +435,8 @@ void Recorder::finalize_job(const std::string& ref) {
     if (core_metadata && json_is_array(core_metadata.field("consent_log")))
         metadata.set("consent_log", Json::borrow(core_metadata.field("consent_log")));
     fsx::write_private_file(dir + "/" + kMetadataFile, metadata.dump() + "\n");
+    // What the page server serves (its links are published below); the rest stays owner-only.
+    fsx::share_with_reader(dir + "/" + kRecordingFile, settings_.reader_group);
 
     state->state = FolderState::Done;
     state->spans = outcome.spans;

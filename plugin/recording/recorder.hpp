@@ -47,6 +47,9 @@ struct RecorderSettings {
     std::int64_t retention_days = 7;
     Tools tools;
     std::optional<transports::WebdavTarget> webdav;
+    // rec_reader_group: the page server's group may enter rec_dir and read the
+    // link files and finished recordings (nothing else); none: owner only.
+    std::optional<unsigned> reader_group;
     std::int64_t sweep_every_s = 3600;
     // Links of a room that never recorded (and never ended with a discard)
     // are forgotten after this long.

@@ -68,11 +68,14 @@ typedef struct counsel_settings {
 	const char *rec_webdav_url;       /* NULL/empty: no upload; else a WebDAV collection URL */
 	const char *rec_webdav_user;      /* HTTP basic authentication for it */
 	const char *rec_webdav_password;  /* never logged */
+	const char *rec_reader_group;     /* NULL/empty: owner only; else the page server's group */
 	/* Events (README, "Events"): with events_url set, every room event is also
 	 * POSTed there, signed with HMAC-SHA256 under events_secret (never logged). */
 	const char *events_secret;
 	/* Media (README, "Media"): seconds a plugin offer waits for its answer. */
 	int64_t offer_timeout_s;
+	/* A compliance profile (README, "KBV profile"): NULL/"" none, or "kbv". */
+	const char *profile;
 } counsel_settings;
 
 /* Starts the core (room thread, durable store). Returns 0 on success; on

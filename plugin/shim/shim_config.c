@@ -1,7 +1,9 @@
 /* janus.plugin.counsel: reading janus.plugin.counsel.jcfg into a
  * counsel_settings for the core (which validates every value). Unknown
- * options are warned about, wrong shapes stop the plugin. The file is never
- * printed: janus_config_print would show the practitioners' key hashes. */
+ * options, groups and practitioner fields stop the plugin, as wrong shapes do:
+ * a misspelt key (idle_ends_s, profil) must not leave a default in force that
+ * the admin believes changed. The file is never printed: janus_config_print
+ * would show the practitioners' key hashes. */
 
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -24,7 +26,7 @@
 static const char *const counsel_string_options[] = {
 	"state_db", "rec_dir", "events_url", "notice_text",
 	"rec_webdav_url", "rec_webdav_user", "rec_webdav_password", "events_secret",
-	"store", "postgres_conninfo", "node_id",
+	"store", "postgres_conninfo", "node_id", "profile", "rec_reader_group",
 };
 static const char *const counsel_integer_options[] = {
 	"max_duration_s", "lobby_timeout_s", "idle_end_s", "max_participants", "max_advance_s",
@@ -42,6 +44,59 @@ static gboolean counsel_known_option(const char *name) {
 		if(!g_ascii_strcasecmp(name, counsel_integer_options[i]))
 			return TRUE;
 	return FALSE;
+}
+
+/* A name from the file, printable for a log line: the admin's own text, but
+ * cut at 64 characters and with anything but plain ASCII replaced. */
+static const char *counsel_config_shown_name(const char *name, char *out, size_t len) {
+	if(name == NULL)
+		return "(unnamed)";
+	size_t i;
+	for(i = 0; name[i] != '\0' && i + 1 < len && i < 64; i++)
+		out[i] = (name[i] >= 0x21 && name[i] <= 0x7e) ? name[i] : '?';
+	out[i] = '\0';
+	return out;
+}
+
+/* Every name in the file must be one the plugin reads: the top level holds
+ * only the `general` group and the `practitioners` list, `general` only the
+ * options above. A misspelt name stops the plugin with a line naming it. */
+static int counsel_config_unknown_names(janus_config *config) {
+	char shown[80];
+	GList *l;
+	for(l = config->list; l != NULL; l = l->next) {
+		janus_config_container *c = (janus_config_container *)l->data;
+		if(c == NULL)
+			continue;
+		if(c->name != NULL && (!g_ascii_strcasecmp(c->name, "general") || !g_ascii_strcasecmp(c->name, "practitioners")))
+			continue;
+		if(c->name != NULL && counsel_known_option(c->name)) {
+			JANUS_LOG(LOG_FATAL, "[counsel] unknown top-level key '%s': it belongs inside general: { ... }\n",
+				counsel_config_shown_name(c->name, shown, sizeof(shown)));
+			return -1;
+		}
+		JANUS_LOG(LOG_FATAL, "[counsel] unknown %s '%s' in %s.jcfg (the file holds general: { ... } and "
+			"practitioners = ( ... ) only)\n", c->type == janus_config_type_item ? "top-level key" : "group",
+			counsel_config_shown_name(c->name, shown, sizeof(shown)), COUNSEL_PACKAGE);
+		return -1;
+	}
+	janus_config_container *general = janus_config_get(config, NULL, janus_config_type_any, "general");
+	if(general == NULL || general->type != janus_config_type_category)
+		return 0;
+	for(l = general->list; l != NULL; l = l->next) {
+		janus_config_container *c = (janus_config_container *)l->data;
+		if(c == NULL || counsel_known_option(c->name))
+			continue;
+		if(c->name != NULL && !g_ascii_strcasecmp(c->name, "practitioners")) {
+			JANUS_LOG(LOG_FATAL, "[counsel] 'practitioners' belongs at the top level of the file, "
+				"not inside general\n");
+			return -1;
+		}
+		JANUS_LOG(LOG_FATAL, "[counsel] unknown key general.%s: no such option (misspelt? see README "
+			"\"Configuration\")\n", counsel_config_shown_name(c->name, shown, sizeof(shown)));
+		return -1;
+	}
+	return 0;
 }
 
 /* general.<name> as a plain item: 0 and *out = NULL if absent, -1 if it is
@@ -138,9 +193,10 @@ static int counsel_config_practitioners(janus_config *config, counsel_practition
 			gboolean known = field->name != NULL &&
 				(!g_ascii_strcasecmp(field->name, "id") || !g_ascii_strcasecmp(field->name, "key_hash"));
 			if(!known) {
-				JANUS_LOG(LOG_WARN, "[counsel] practitioners entry #%u: ignoring unknown field '%s'\n",
-					i + 1, field->name ? field->name : "(unnamed)");
-				continue;
+				JANUS_LOG(LOG_FATAL, "[counsel] practitioners entry #%u: unknown field '%s' "
+					"(only id and key_hash)\n", i + 1, field->name ? field->name : "(unnamed)");
+				g_free(entries);
+				return -1;
 			}
 			if(field->type != janus_config_type_item || field->value == NULL) {
 				JANUS_LOG(LOG_FATAL, "[counsel] practitioners entry #%u: '%s' must be a string\n",
@@ -202,25 +258,12 @@ int counsel_config_load(const char *config_path, janus_config **config_out,
 		JANUS_LOG(LOG_WARN, "[counsel] %s is an INI file: it cannot hold the practitioners list, "
 			"use %s.jcfg\n", filename, COUNSEL_PACKAGE);
 
+	if(counsel_config_unknown_names(config) < 0)
+		return -1;
 	janus_config_container *general = janus_config_get(config, NULL, janus_config_type_any, "general");
 	if(general != NULL && general->type != janus_config_type_category) {
 		JANUS_LOG(LOG_FATAL, "[counsel] 'general' must be a group: general: { ... }\n");
 		return -1;
-	}
-	if(general != NULL) {
-		GList *l;
-		for(l = general->list; l != NULL; l = l->next) {
-			janus_config_container *c = (janus_config_container *)l->data;
-			if(c == NULL || counsel_known_option(c->name))
-				continue;
-			if(c->name != NULL && !g_ascii_strcasecmp(c->name, "practitioners")) {
-				JANUS_LOG(LOG_FATAL, "[counsel] 'practitioners' belongs at the top level of the file, "
-					"not inside general\n");
-				return -1;
-			}
-			JANUS_LOG(LOG_WARN, "[counsel] ignoring unknown option general.%s\n",
-				c->name ? c->name : "(unnamed)");
-		}
 	}
 
 	if(counsel_config_string(config, general, "state_db", &settings->state_db) < 0 ||
@@ -240,7 +283,9 @@ int counsel_config_load(const char *config_path, janus_config **config_out,
 			counsel_config_string(config, general, "events_secret", &settings->events_secret) < 0 ||
 			counsel_config_string(config, general, "store", &settings->store) < 0 ||
 			counsel_config_string(config, general, "postgres_conninfo", &settings->postgres_conninfo) < 0 ||
-			counsel_config_string(config, general, "node_id", &settings->node_id) < 0)
+			counsel_config_string(config, general, "node_id", &settings->node_id) < 0 ||
+			counsel_config_string(config, general, "profile", &settings->profile) < 0 ||
+			counsel_config_string(config, general, "rec_reader_group", &settings->rec_reader_group) < 0)
 		return -1;
 
 	counsel_practitioner *practitioners = NULL;

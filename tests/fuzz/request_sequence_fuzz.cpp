@@ -8,7 +8,9 @@
 // invite tokens and the room password, and $1 ... $6 for the participant id
 // handle 1 ... 6 was last given (so admit, deny with ban, kick and mute reach
 // real people). "!<n>" advances the clock n seconds and ticks; "~<h>"
-// detaches handle h.
+// detaches handle h. A first line "K" runs the service under profile =
+// "kbv": the room is then end-to-end encrypted without recording, and every
+// create the input sends meets the profile's rules.
 //
 // Invariants after every request: exactly one answer with its transaction;
 // the lobby never holds more than the two personal links plus
@@ -36,18 +38,22 @@ void replace_all(std::string& text, std::string_view from, const std::string& to
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    const Config config = test_config();  // a $blake2b$ key hash: create costs no Argon2id
-    Harness h(config);
+    std::string_view input(reinterpret_cast<const char*>(data), size);
+    const bool kbv = input.substr(0, 2) == "K\n";
+    if (kbv) input.remove_prefix(2);
+    Config config = test_config();  // a $blake2b$ key hash: create costs no Argon2id
+    if (kbv) config.profile = "kbv";
+    Harness h(std::move(config));
     std::array<std::string, kHandles + 1> ids;  // the participant id each handle was given, as text
     ids.fill("0");
-    Json created = h.create(9, {"A", "B"}, ",\"password\":true,\"recording\":\"with_consent\"");
+    Json created = h.create(9, {"A", "B"}, kbv ? ",\"password\":true" : ",\"password\":true,\"recording\":\"with_consent\"");
+    if (!created.field("room")) std::abort();  // the room every line can name must exist
     json_t* invites = created.field("invites");
     const std::string room = str(created, "room"), moderator = str(created, "moderator_token"),
                       password = str(created, "password");
     const std::string a = json_string_value(json_object_get(json_array_get(invites, 0), "token"));
     const std::string b = json_string_value(json_object_get(json_array_get(invites, 1), "token"));
 
-    std::string_view input(reinterpret_cast<const char*>(data), size);
     int steps = 0;
     while (!input.empty() && steps++ < 64) {
         const std::size_t end = input.find('\n');

@@ -103,7 +103,7 @@ void malformed_fast_hashes_are_refused_at_start(void**) {
     const std::string good = make_fast_key_hash("k");
     const std::string salt = good.substr(9, 22), digest = good.substr(32);
     assert_false(key_hash_problem(good).has_value());
-    assert_false(key_hash_problem("$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA").has_value());
+    assert_true(key_hash_problem("$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA").has_value());  // salt and hash cut short
     const std::vector<std::string> bads = {std::string("$blake2b$"), "$blake2b$" + salt, "$blake2b$" + salt + "$",
                                   "$blake2b$" + salt + "$" + digest.substr(1), "$blake2b$" + salt + "$" + digest + "A",
                                   "$blake2b$" + salt + "$" + digest + "$", "$blake2b$" + salt + "=" + "$" + digest,

@@ -30,12 +30,16 @@ struct Rig {
     std::atomic<std::int64_t> now_us{1'790'000'000LL * 1'000'000};
     std::unique_ptr<Recorder> recorder;
 
-    explicit Rig(bool start = true) : rec(tmp.path + "/rec") {
+    std::optional<unsigned> reader_group;
+
+    explicit Rig(bool start = true, std::optional<unsigned> group = std::nullopt)
+        : rec(tmp.path + "/rec"), reader_group(group) {
         if (start) boot();
     }
     void boot() {
         RecorderSettings s;
         s.rec_dir = rec;
+        s.reader_group = reader_group;
         s.retention_days = 7;
         s.tools.pp_rec = s.tools.ffmpeg = s.tools.ffprobe = "/nonexistent/tool";
         recorder = std::make_unique<Recorder>(s, sinks, gateway, [this] { return now_us.load(); });
@@ -349,6 +353,24 @@ void stop_closes_open_files(void**) {
     assert_true(r.state().has_value());
 }
 
+// rec_reader_group: the page server's group may enter rec_dir and the room
+// folder (to open a finished recording); the marker and track files stay
+// owner-only.
+void a_reader_group_enters_folders_but_reads_no_track_or_marker(void**) {
+    Rig r(true, 65534u);
+    assert_int_equal(mode_of(r.rec), 0710);
+    assert_int_equal(mode_of(r.rec + "/_links"), 0710);
+    r.recorder->start_span(kRoom, members({kAnna}));
+    auto sink = r.recorder->track(kRoom, kAnna, 0, audio());
+    assert_non_null(sink.get());
+    assert_int_equal(mode_of(r.dir()), 0710);
+    assert_int_equal(mode_of(r.dir() + "/state.json"), 0600);
+    struct stat st {};
+    assert_int_equal(::lstat(r.dir().c_str(), &st), 0);
+    assert_int_equal(st.st_gid, 65534);
+    r.recorder->end_span(kRoom);
+}
+
 }  // namespace
 
 int main() {
@@ -365,6 +387,7 @@ int main() {
         cmocka_unit_test(markers_reject_what_could_escape_the_folder),
         cmocka_unit_test(retention_deletes_finished_recordings_and_their_links),
         cmocka_unit_test(stop_closes_open_files),
+        cmocka_unit_test(a_reader_group_enters_folders_but_reads_no_track_or_marker),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

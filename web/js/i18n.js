@@ -172,6 +172,8 @@ const de = {
 
   'lobby.title': 'Warteraum',
   'lobby.empty': 'Niemand wartet.',
+  'lobby.chime': 'Ton, wenn jemand wartet',
+  'lobby.chimeHelp': 'Der Warteraum zeigt Ankommende immer an; der Ton ist zusätzlich.',
   'lobby.waitingFor': 'wartet seit {time}',
   'lobby.admit': 'Einlassen',
   'lobby.deny': 'Abweisen',
@@ -442,6 +444,8 @@ const en = {
 
   'lobby.title': 'Waiting room',
   'lobby.empty': 'Nobody is waiting.',
+  'lobby.chime': 'Sound when someone is waiting',
+  'lobby.chimeHelp': 'The waiting room always shows who arrives; the sound is extra.',
   'lobby.waitingFor': 'waiting for {time}',
   'lobby.admit': 'Admit',
   'lobby.deny': 'Deny',

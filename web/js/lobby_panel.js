@@ -1,5 +1,6 @@
-// The moderator's lobby panel: who waits (name, waiting time), a chime and an
-// announcement when someone arrives, and admit / deny / a message to one
+// The moderator's lobby panel: who waits (name, waiting time), an announcement
+// and (unless switched off: the server's `knock_chime`, off under the KBV
+// profile) a chime when someone arrives, and admit / deny / a message to one
 // waiting person (who learns nothing else about the room). Works on the room
 // state room.js passes in; `r.ended` turns late answers into no-ops.
 
@@ -14,7 +15,7 @@ export function updateLobby(r, waiting, afterRender) {
   for (const p of arrived) r.lobbySeen.set(p.id, p.display);
   renderLobby(r, afterRender);
   if (arrived.length) {
-    chime();
+    if (r.knockChime) chime();
     const panel = $('lobby-panel');
     panel.classList.remove('arrival');
     void panel.offsetWidth; // restart the animation

@@ -55,6 +55,9 @@ export function initRoom(appState) {
   $('btn-leave').addEventListener('click', () => room && (room.moderator ? endSession() : leaveSession()));
   $('btn-lock').addEventListener('click', () => room && toggleLock());
   $('btn-incident').addEventListener('click', () => room && reportIncident());
+  $('lobby-chime').addEventListener('change', (e) => {
+    if (room) room.knockChime = e.target.checked;
+  });
   $('waiting-leave').addEventListener('click', () => room && leaveSession({ confirm: false }));
   // In the waiting room nothing is sent; the toggles only decide how the session starts.
   $('waiting-mic').addEventListener('click', () => app.local.setAudioOn(!app.local.audioOn));
@@ -107,6 +110,7 @@ export async function enterRoom({ display, password }) {
     participants: [],
     lobby: [],
     lobbySeen: new Map(), // id -> display, for arrival cues
+    knockChime: true, // the moderator's chime on arrivals (the server's default; a switch in the lobby panel)
     media: null,
     tiles: null,
     chatState: 'connecting',
@@ -140,6 +144,8 @@ export async function enterRoom({ display, password }) {
     room.e2ee = !!answer.e2ee;
     room.recordingMode = answer.recording === 'with_consent';
     room.expiresAt = answer.expires_at || null;
+    // Off by default under the KBV profile: no signal tones of further callers.
+    room.knockChime = answer.knock_chime !== false;
     room.lobby = answer.lobby || [];
     for (const p of room.lobby) room.lobbySeen.set(p.id, p.display);
     startSession(answer.participants || []);
@@ -326,6 +332,7 @@ function startSession(participants) {
   });
   $('moderator-tools').hidden = !r.moderator;
   $('lobby-panel').hidden = !r.moderator;
+  $('lobby-chime').checked = r.knockChime;
   $('screen-session').dataset.role = r.moderator ? 'moderator' : 'client';
   $('session-banner').hidden = true;
   $('chat-log').replaceChildren();
