@@ -215,7 +215,7 @@ void a_span_open_when_janus_died_is_finalized_at_the_next_start(void**) {
     SessionState st;
     st.room = kRoom;
     st.state = FolderState::Recording;
-    SpanRecord span{t0, 0, {kAnna, kBen}, {}};
+    SpanRecord span{t0, 0, {kAnna, kBen}, {}, {}};
     span.tracks = {TrackRecord{"s01-t01-audio.mjr", kAnna, 0, false, "opus"},
                    TrackRecord{"s01-t02-video.mjr", kAnna, 1, true, "h264"},
                    TrackRecord{"s01-t03-audio.mjr", kBen, 0, false, "opus"},

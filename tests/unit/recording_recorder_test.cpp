@@ -206,14 +206,14 @@ void the_start_classifies_what_a_crash_left(void**) {
     SessionState live;
     live.room = "2222222222222222";
     live.state = FolderState::Recording;
-    live.spans.push_back(SpanRecord{r.now_us - 60'000'000, 0, {kAnna, kBen}, {}});
+    live.spans.push_back(SpanRecord{r.now_us - 60'000'000, 0, {kAnna, kBen}, {}, {}});
     transports::write_private_file(folder(live.room) + "/state.json", render_state(live));
     // A finished recording with a leftover track file.
     SessionState done;
     done.room = "3333333333333333";
     done.state = FolderState::Done;
     done.finalized_at_us = r.now_us - kDayUs;
-    done.spans.push_back(SpanRecord{r.now_us - 2 * kDayUs, r.now_us - 2 * kDayUs + 1'000'000, {kAnna}, {}});
+    done.spans.push_back(SpanRecord{r.now_us - 2 * kDayUs, r.now_us - 2 * kDayUs + 1'000'000, {kAnna}, {}, {}});
     transports::write_private_file(folder(done.room) + "/state.json", render_state(done));
     transports::write_private_file(r.rec + "/" + done.room + "/recording.mp4", "mp4");
     transports::write_private_file(r.rec + "/" + done.room + "/s01-t01-audio.mjr", "x");
@@ -251,7 +251,7 @@ void classify_table(void**) {
     auto with = [&](FolderState st, bool span) {
         SessionState c = s;
         c.state = st;
-        if (span) c.spans.push_back(SpanRecord{1, 2, {}, {}});
+        if (span) c.spans.push_back(SpanRecord{1, 2, {}, {}, {}});
         return std::optional<SessionState>(c);
     };
     const std::string room = s.room;
@@ -284,7 +284,7 @@ void classify_table(void**) {
 void markers_reject_what_could_escape_the_folder(void**) {
     SessionState s;
     s.room = kRoom;
-    s.spans.push_back(SpanRecord{10, 20, {kAnna}, {TrackRecord{"s01-t01-audio.mjr", kAnna, 0, false, "opus"}}});
+    s.spans.push_back(SpanRecord{10, 20, {kAnna}, {TrackRecord{"s01-t01-audio.mjr", kAnna, 0, false, "opus"}}, {}});
     s.links.push_back(LinkRecord{std::string(64, 'a'), 5});
     auto back = parse_state(render_state(s));
     assert_true(back.has_value());
@@ -309,7 +309,7 @@ void retention_deletes_finished_recordings_and_their_links(void**) {
         st.room = room;
         st.state = FolderState::Done;
         st.finalized_at_us = finalized_at_us;
-        st.spans.push_back(SpanRecord{finalized_at_us - 10'000'000, finalized_at_us - 5'000'000, {kAnna}, {}});
+        st.spans.push_back(SpanRecord{finalized_at_us - 10'000'000, finalized_at_us - 5'000'000, {kAnna}, {}, {}});
         assert_true(transports::make_private_dir(r.rec + "/" + room, reason));
         transports::write_private_file(r.rec + "/" + room + "/state.json", render_state(st));
         transports::write_private_file(r.rec + "/" + room + "/recording.mp4", "mp4");
