@@ -87,7 +87,7 @@ bool ConsentLedger::stop(std::int64_t now_ms) {
     return true;
 }
 
-bool ConsentLedger::fail(const std::string& reason, std::int64_t now_ms) {
+bool ConsentLedger::write_failed(const std::string& reason, std::int64_t now_ms) {
     if (state_ != RecordingState::Recording && state_ != RecordingState::Paused) return false;
     // The answers stay: a later "no" still vetoes what was written.
     state_ = RecordingState::Failed;

@@ -55,7 +55,7 @@ public:
     bool stop(std::int64_t now_ms);
     // The recorder could not write (`reason`: a short code such as "disk_full"):
     // a running or paused recording ends, keeping what was written. False otherwise.
-    bool fail(const std::string& reason, std::int64_t now_ms);
+    bool write_failed(const std::string& reason, std::int64_t now_ms);
     // Why the recording failed (state `failed`), else empty.
     const std::string& failure() const { return failure_; }
 

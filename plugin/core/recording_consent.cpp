@@ -97,7 +97,7 @@ void CounselService::recording_failed(const RecordingFailure& failure) {
         const RecordingState before = ledger.state();
         const bool was_writing = ledger.writing();
         // Nothing to stop if consent already ended the span: its end is in the recording's metadata.
-        if (!ledger.fail(failure.reason, clock_.unix_ms())) return;
+        if (!ledger.write_failed(failure.reason, clock_.unix_ms())) return;
         gateway_.log(Gateway::Level::Warn, "[counsel] room " + room->ref() +
                                                ": recording stopped, the server could not write it (" + failure.reason +
                                                ")");
