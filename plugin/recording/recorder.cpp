@@ -375,9 +375,10 @@ void Recorder::finalize(const std::string& ref, const Json& metadata) {
         if (auto entries = consent_log_from(metadata)) live.state.consent_log = std::move(*entries);
     if (!write_state(live.state))
         log(Gateway::Level::Error, "room " + ref + ": recording marker cannot be written at the end");
+    // The job gets the state itself: on a full disk the marker may lag behind.
+    jobs_.push_back([this, ref, known = std::move(live.state)] { finalize_job(ref, known); });
     live_.erase(it);
     queued_.insert(ref);
-    jobs_.push_back([this, ref] { finalize_job(ref); });
     wake_.notify_all();
 }
 
@@ -546,27 +547,30 @@ void Recorder::retry_where_space(std::unique_lock<std::mutex>& lock) {
             continue;
         }
         free -= it->second.need_bytes;
-        const std::string ref = it->first;
-        it = waiting_.erase(it);
+        const std::string ref = (it++)->first;
         retry_finalize(ref, "rec_dir has space again");
     }
 }
 
 void Recorder::retry_finalize(const std::string& ref, const char* why) {
-    waiting_.erase(ref);
+    std::optional<SessionState> known;
+    if (auto it = waiting_.find(ref); it != waiting_.end()) {
+        known = std::move(it->second.state);
+        waiting_.erase(it);
+    }
     queued_.insert(ref);
-    jobs_.push_back([this, ref] { finalize_job(ref); });
+    jobs_.push_back([this, ref, known = std::move(known)] { finalize_job(ref, known); });
     ++stats_.finalize_retried;
     log(Gateway::Level::Info, "room " + ref + ": finalization tried again (" + why + ")");
 }
 
-void Recorder::finalize_job(const std::string& ref) {
+void Recorder::finalize_job(const std::string& ref, std::optional<SessionState> known) {
     const std::string dir = room_dir(ref);
     auto done = [this, &ref] {
         std::lock_guard lock(mutex_);
         queued_.erase(ref);
     };
-    std::optional<SessionState> state = read_state(ref);
+    std::optional<SessionState> state = known ? std::move(known) : read_state(ref);
     if (!state) {
         log(Gateway::Level::Error, "room " + ref + ": recording marker unreadable, the recording is deleted");
         delete_room_folder(ref);
@@ -669,7 +673,7 @@ void Recorder::finalize_failed(const std::string& ref, SessionState& state, cons
         ++stats_.finalize_failed;
         queued_.erase(ref);
         // Half a sweep period at least: the next sweep but one at the latest, never right after the failure.
-        waiting_[ref] = Waiting{space, need_bytes, now_() + settings_.sweep_every_s * 500'000};
+        waiting_[ref] = Waiting{space, need_bytes, now_() + settings_.sweep_every_s * 500'000, state};
         next_space_check_us_ = now_() + settings_.space_check_s * 1'000'000;
     }
     const std::string mb = std::to_string((need_bytes + (1 << 20) - 1) >> 20);
@@ -713,15 +717,17 @@ void Recorder::sweep_job() {
         }
         if (!room_folder_name(name)) continue;
         bool waiting = false, retry = false;
+        std::optional<SessionState> state;
         {
             std::lock_guard lock(mutex_);
             if (live_.count(name) || queued_.count(name)) continue;
             if (auto w = waiting_.find(name); w != waiting_.end()) {
                 waiting = true;
                 retry = now >= w->second.sweep_after_us;
+                state = w->second.state;
             }
         }
-        std::optional<SessionState> state = read_state(name);
+        if (!state) state = read_state(name);
         const bool finished = state && state->state == FolderState::Done;
         const std::string marker = path + "/" + kStateFile;
         const std::int64_t since =

@@ -150,6 +150,7 @@ private:
         bool for_space = false;     // retried as soon as need_bytes are free
         std::int64_t need_bytes = 0;
         std::int64_t sweep_after_us = 0;  // and by the first sweep after this
+        SessionState state;               // the truth, should the marker on a full disk lag behind
     };
     using Job = std::function<void()>;
 
@@ -171,7 +172,8 @@ private:
     void run_worker();
     bool publish_links(const SessionState& state);
     // Worker jobs.
-    void finalize_job(const std::string& ref);
+    // `known`: the state as this process knows it (else the marker is read).
+    void finalize_job(const std::string& ref, std::optional<SessionState> known = std::nullopt);
     void finalize_failed(const std::string& ref, SessionState& state, const std::string& why, std::int64_t need_bytes);
     // Queues another attempt for a waiting finalization; mutex_ held.
     void retry_finalize(const std::string& ref, const char* why);
