@@ -35,6 +35,8 @@ std::int64_t file_size(const std::string& path);
 std::int64_t mtime_us(const std::string& path);
 // fsync of a file or folder by path (best effort).
 void sync_path(const std::string& path);
+// Bytes an unprivileged writer may still use on the filesystem of `path` (statvfs), or -1.
+std::int64_t free_bytes(const std::string& path);
 
 // Wall clock, unix microseconds.
 std::int64_t now_unix_us();

@@ -109,6 +109,10 @@ void CounselService::tick() {
         }
     }
 
+    // Write failures the RTP path flagged since the last tick.
+    if (recorder_)
+        for (const RecordingFailure& failure : recorder_->take_failures()) recording_failed(failure);
+
     for (auto it = pending_tombstones_.begin(); it != pending_tombstones_.end();)
         it = ledger_.tombstone(*it) ? pending_tombstones_.erase(it) : std::next(it);
 

@@ -113,6 +113,8 @@ private:
     // After any change to a room's consent ledger: tell everyone, drive the recorder.
     // `ask` are the people to send a consent request now.
     void consent_changed(Room& room, RecordingState before, bool was_writing, const std::vector<std::uint64_t>& ask);
+    // The recorder stopped writing a room's span: everyone is told, what was written stays.
+    void recording_failed(const RecordingFailure& failure);
     // The ledger's log as JSON (ids and times only).
     static Json consent_metadata(const Room& room);
 

@@ -17,11 +17,13 @@ const STATES = {
   paused: ['rec.state.paused', 'asking'],
   stopped: ['rec.state.stopped', 'idle'],
   aborted: ['rec.state.aborted', 'idle'],
+  // The server could not write (a full disk): what was recorded before is kept.
+  failed: ['rec.state.failed', 'asking'],
 };
-const CAN_REQUEST = new Set(['off', 'stopped', 'aborted']);
+const CAN_REQUEST = new Set(['off', 'stopped', 'aborted', 'failed']);
 const CAN_STOP = new Set(['awaiting_consent', 'recording', 'paused']);
 // States in which a yes given still stands and can be taken back.
-const CAN_WITHDRAW = new Set(['awaiting_consent', 'recording', 'paused', 'stopped']);
+const CAN_WITHDRAW = new Set(['awaiting_consent', 'recording', 'paused', 'stopped', 'failed']);
 
 export class RecordingControls {
   // counsel: the room's Counsel connection; moderator: whether this page holds the seat.

@@ -132,6 +132,8 @@ class JanusServer {
   //   counsel:       extra `general` settings of janus.plugin.counsel.jcfg (when 'counsel' is loaded)
   //   nat, media:    extra settings of janus.jcfg's nat / media groups
   //   env:           extra environment for the Janus process
+  //   launcher:      a command prefix Janus is started through, e.g.
+  //                  ['nsenter', '-t', pid, '-m', '--'] (a mount namespace of the test's own)
   //   tokenSecret:   Janus's signed-token auth with this secret (token_auth_secret);
   //                  mintToken() then makes tokens as web/serve.js does
   //   startTimeoutMs (default 20000)
@@ -239,8 +241,8 @@ class JanusServer {
     } while (this.adminPort === this.wsPort);
     this._writeConfigs();
     const out = fs.openSync(this.stdoutPath, 'a');
-    const args = ['--pdeathsig', 'KILL', JANUS_BIN, '-C', path.join(this.dir, 'janus.jcfg'), '-F', this.dir];
-    const child = spawn('setpriv', args, {
+    const args = [...(this.options.launcher || []), 'setpriv', '--pdeathsig', 'KILL', JANUS_BIN, '-C', path.join(this.dir, 'janus.jcfg'), '-F', this.dir];
+    const child = spawn(args[0], args.slice(1), {
       stdio: ['ignore', out, out],
       cwd: this.dir,
       env: { ...process.env, ...(this.options.env || {}) },
