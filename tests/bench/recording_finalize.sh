@@ -16,10 +16,11 @@
 #     --against-bin F   the same with a counsel-rec-finalize binary F
 #     --size WxH        the senders' picture size (default 640x480; 1280x720 is what
 #                       Chromium sends for the page's camera constraints)
-#     --nice N          the tools' priority (default 10, as the worker). On a machine busy
-#                       with other work, nice 10 measures mostly the others: there
-#                       `nice -n -20 recording_finalize.sh --nice 0 ...` shows what the same
-#                       run takes on a quiet machine (it takes the CPU from the others)
+#     --nice N          the tools' priority (default 10, as the worker's). On a machine busy
+#                       with other work the wall times measure mostly the others (and with
+#                       the kernel's autogroups, nice acts only within one login session's
+#                       processes, so a lower nice does not buy the CPU back): compare builds
+#                       there by CPU seconds and media seconds per CPU-second
 #
 # Prints per round and binary the media length, wall time, CPU time of the tools and
 # media length / wall time; then medians (and min–max) per binary.
