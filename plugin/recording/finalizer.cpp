@@ -108,8 +108,8 @@ std::string tile_chain(const Tools& tools, const VideoInput& v, const Layout& la
     std::string chain = "setpts=PTS-STARTPTS,scale=" + size_text(w, h) + ",setsar=1,format=yuv420p,fps=" +
                         std::to_string(tools.fps);
     if (w != layout.tile_w || h != layout.tile_h)
-        chain += ",pad=" + size_text(layout.tile_w, layout.tile_h) + ":" + size_text((layout.tile_w - w) / 2, (layout.tile_h - h) / 2) +
-                 ":color=black";
+        chain += ",pad=" + size_text(layout.tile_w, layout.tile_h) + ":" +
+                 size_text((layout.tile_w - w) / 2, (layout.tile_h - h) / 2) + ":color=black";
     return chain + ",tpad=start_duration=" + seconds(v.offset_us) + ":stop=-1:color=black";
 }
 
@@ -248,7 +248,8 @@ std::string filter_graph(const Tools& tools, const std::vector<SpanPlan>& spans,
                 ":r=" + std::to_string(tools.fps) + ":d=" + d + ",format=yuv420p," + cut);
         } else {
             const int cols = std::min(static_cast<int>(n), layout.cols);
-            const int rows = static_cast<int>((n + static_cast<std::size_t>(layout.cols) - 1) / static_cast<std::size_t>(layout.cols));
+            const std::size_t per_row = static_cast<std::size_t>(layout.cols);
+            const int rows = static_cast<int>((n + per_row - 1) / per_row);
             std::string chain = stack;
             if (n > 1) {
                 std::string grid;
