@@ -34,6 +34,35 @@ def proc_cpu_s(pid):
     return int(fields[11]) / tick, int(fields[12]) / tick
 
 
+def udp_drops(pids):
+    """Datagrams the kernel dropped at each process's UDP sockets so far (its
+    receive buffer was full: the process did not read fast enough), by pid,
+    from /proc/net/udp{,6} of this network namespace."""
+    owner = {}
+    for pid in pids:
+        try:
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                try:
+                    target = os.readlink(f"/proc/{pid}/fd/{fd}")
+                except OSError:
+                    continue
+                if target.startswith("socket:["):
+                    owner[target[8:-1]] = pid
+        except OSError:
+            pass
+    drops = {pid: 0 for pid in pids}
+    for table in ("/proc/net/udp", "/proc/net/udp6"):
+        try:
+            lines = open(table).read().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if len(fields) >= 13 and fields[9] in owner:
+                drops[owner[fields[9]]] += int(fields[12])
+    return drops
+
+
 def proc_rss_kib(pid):
     for line in open(f"/proc/{pid}/status"):
         if line.startswith("VmRSS:"):
@@ -42,7 +71,10 @@ def proc_rss_kib(pid):
 
 
 class Janus:
-    def __init__(self, plugin, plugin_so, keygen=None, callgrind=False):
+    def __init__(self, plugin, plugin_so, keygen=None, callgrind=False, event_loops=0):
+        """event_loops > 0: that many static event loops, handles placed on
+        them by the `loop_index` of their attach (allow_loop_indication);
+        0: Janus's default, a loop thread per handle."""
         self.plugin, self.callgrind = plugin, callgrind
         self.dir = tempfile.mkdtemp(prefix="counsel-bench-janus-")
         plugins = os.path.join(self.dir, "plugins")
@@ -59,7 +91,9 @@ class Janus:
                 f'\tconfigs_folder = "{self.dir}"\n\tplugins_folder = "{plugins}"\n'
                 f'\ttransports_folder = "{JANUS_LIB}/transports"\n\tevents_folder = "{empty}"\n'
                 f'\tloggers_folder = "{empty}"\n\tlog_to_stdout = false\n\tlog_to_file = "{self.log}"\n'
-                "\tdebug_level = 4\n\tdebug_timestamps = true\n\tsession_timeout = 60\n\texit_on_dl_error = true\n}\n"
+                "\tdebug_level = 4\n\tdebug_timestamps = true\n\tsession_timeout = 60\n\texit_on_dl_error = true\n"
+                + (f"\tevent_loops = {event_loops}\n\tallow_loop_indication = true\n" if event_loops else "")
+                + "}\n"
                 f'media: {{\n}}\nnat: {{\n\tnice_debug = false\n\tice_enforce_list = "{HOST_IP}"\n}}\n'
                 f'transports: {{\n\tdisable = "{OTHER_TRANSPORTS}"\n}}\nevents: {{\n\tbroadcast = false\n}}\n'
             )

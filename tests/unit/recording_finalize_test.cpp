@@ -1,10 +1,11 @@
 // Finalization with the real tools (janus-pp-rec, ffprobe, ffmpeg; skipped
 // when they are not installed): consented spans recorded as .mjr tracks
 // become one H.264 + AAC MP4 of the spans' length with its consent metadata,
-// intermediates are deleted, the links open it; a folder a crash left in the
-// middle of a span is finalized at the next start with its consent log; a
-// finalization that failed for lack of space runs again when space returns
-// (while running, or at the next start) and says so in its metadata.
+// intermediates are deleted, the links open it; each tile is in place,
+// letterboxed, black before its first frame and after its last; a folder a
+// crash left in the middle of a span is finalized at the next start with its
+// consent log; a finalization that failed for lack of space runs again when
+// space returns (while running, or at the next start) and says so in its metadata.
 #include <unistd.h>
 
 #include <atomic>
@@ -35,11 +36,12 @@ bool tools_present() {
 }
 
 // Replaces a track file with `seconds` of generated media whose first frame is at `first_us`.
-void fill_track(const std::string& path, bool video, double seconds, std::int64_t first_us, const char* source) {
+void fill_track(const std::string& path, bool video, double seconds, std::int64_t first_us, const char* source,
+                const char* size = "320x240") {
     std::vector<std::string> argv{"/usr/bin/python3", std::string(COUNSEL_SOURCE_DIR) + "/tests/bench/make_mjr.py",
                                   video ? "video" : "audio", path, "--seconds", std::to_string(seconds),
                                   "--first-us", std::to_string(first_us)};
-    if (video) argv.insert(argv.end(), {"--source", source, "--size", "320x240"});
+    if (video) argv.insert(argv.end(), {"--source", source, "--size", size});
     else argv.insert(argv.end(), {"--freq", "440"});
     ::unlink(path.c_str());
     assert_true(run_process(argv, ProcessOptions{0, 120, nullptr, nullptr}).ok());
@@ -344,6 +346,64 @@ void a_finalization_that_failed_for_space_before_a_restart_is_labelled_honestly(
     check_finished_after_a_failure_for_space(r, link);
 }
 
+// The mean luma of each 40x40 block of the MP4's picture at `at_s` (1280x480 -> 32x12).
+std::vector<int> blocks_at(const std::string& mp4, double at_s) {
+    std::string out;
+    ProcessOptions o;
+    o.nice = 0;
+    o.capture_stdout = &out;
+    assert_true(run_process({"/usr/bin/ffmpeg", "-nostdin", "-v", "error", "-ss", std::to_string(at_s), "-i", mp4,
+                             "-frames:v", "1", "-vf", "scale=32:12:flags=area,format=gray", "-f", "rawvideo", "-"},
+                            o)
+                    .ok());
+    assert_int_equal(out.size(), 32 * 12);
+    return std::vector<int>(out.begin(), out.end());
+}
+
+// Mean of blocks [x0, x1) x [y0, y1).
+double mean(const std::vector<int>& b, int x0, int x1, int y0, int y1) {
+    double sum = 0;
+    for (int y = y0; y < y1; ++y)
+        for (int x = x0; x < x1; ++x) sum += static_cast<unsigned char>(b[static_cast<std::size_t>(y * 32 + x)]);
+    return sum / ((x1 - x0) * (y1 - y0));
+}
+
+void the_picture_has_each_tile_in_place_black_before_it_starts(void**) {
+    if (!tools_present()) skip();
+    Rig r;
+    r.boot();
+    const std::int64_t t0 = r.now_us;
+    r.recorder->start_span(kRoom, members({kAnna, kBen}));
+    // Anna (4:3) from the start; Ben (16:9) 1.2 s late, for 1 s.
+    auto av = r.recorder->track(kRoom, kAnna, 1, TrackSpec{true, "h264", ""});
+    auto bv = r.recorder->track(kRoom, kBen, 1, TrackSpec{true, "h264", ""});
+    av->close();
+    bv->close();
+    fill_track(r.sinks.opened[0]->path, true, 3.0, t0, "testsrc2");
+    fill_track(r.sinks.opened[1]->path, true, 1.0, t0 + 1'200'000, "smptebars", "320x180");
+    r.now_us += 3'000'000;
+    r.recorder->end_span(kRoom);
+    r.recorder->finalize(kRoom, Json::object().set("room", kRoom));
+    assert_true(r.recorder->wait_idle(180'000));
+    const std::string mp4 = r.dir() + "/recording.mp4";
+    assert_int_equal(probe(mp4).width, 1280);
+    // Before Ben's first frame: Anna left, black right.
+    std::vector<int> b = blocks_at(mp4, 0.6);
+    assert_true(mean(b, 1, 15, 1, 11) > 40);
+    assert_true(mean(b, 16, 32, 0, 12) < 20);
+    // While both send: Ben letterboxed in the right tile (640x360 at y 60:
+    // the top and bottom 40 px are black, the middle is his picture).
+    b = blocks_at(mp4, 1.7);
+    assert_true(mean(b, 1, 15, 1, 11) > 40);
+    assert_true(mean(b, 16, 32, 0, 1) < 20);
+    assert_true(mean(b, 16, 32, 11, 12) < 20);
+    assert_true(mean(b, 16, 32, 2, 6) > 60);  // smptebars' colour bars
+    // After his last frame: black again.
+    b = blocks_at(mp4, 2.7);
+    assert_true(mean(b, 1, 15, 1, 11) > 40);
+    assert_true(mean(b, 16, 32, 0, 12) < 20);
+}
+
 }  // namespace
 
 int main() {
@@ -352,6 +412,7 @@ int main() {
         cmocka_unit_test(a_span_open_when_janus_died_is_finalized_at_the_next_start),
         cmocka_unit_test(a_finalization_that_failed_for_space_runs_again_when_space_returns),
         cmocka_unit_test(a_finalization_that_failed_for_space_before_a_restart_is_labelled_honestly),
+        cmocka_unit_test(the_picture_has_each_tile_in_place_black_before_it_starts),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }
