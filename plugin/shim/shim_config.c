@@ -193,8 +193,9 @@ static int counsel_config_practitioners(janus_config *config, counsel_practition
 			gboolean known = field->name != NULL &&
 				(!g_ascii_strcasecmp(field->name, "id") || !g_ascii_strcasecmp(field->name, "key_hash"));
 			if(!known) {
+				char shown[80];
 				JANUS_LOG(LOG_FATAL, "[counsel] practitioners entry #%u: unknown field '%s' "
-					"(only id and key_hash)\n", i + 1, field->name ? field->name : "(unnamed)");
+					"(only id and key_hash)\n", i + 1, counsel_config_shown_name(field->name, shown, sizeof(shown)));
 				g_free(entries);
 				return -1;
 			}
