@@ -69,8 +69,8 @@ Json answer_to(const Harness& h, const std::string& txn) {
 }
 
 void the_create_waits_for_its_check_and_everything_else_goes_on(void**) {
+    PostBox box;  // outlives the service and its checker thread
     Harness h(mixed_config());
-    PostBox box;
     h.service.check_argon2id_off_thread(box.poster());
     h.service.attach(kPractitioner);
     const std::string txn = send(h, kPractitioner, create_with_key("old.secret"));
@@ -90,8 +90,8 @@ void the_create_waits_for_its_check_and_everything_else_goes_on(void**) {
 }
 
 void a_wrong_key_is_refused_when_its_check_returns(void**) {
+    PostBox box;  // outlives the service and its checker thread
     Harness h(mixed_config());
-    PostBox box;
     h.service.check_argon2id_off_thread(box.poster());
     const std::string txn = send(h, kStranger, create_with_key("old.wrong"));
     assert_null(answer_to(h, txn).get());
@@ -102,8 +102,8 @@ void a_wrong_key_is_refused_when_its_check_returns(void**) {
 }
 
 void at_most_two_checks_wait_at_once(void**) {
+    PostBox box;  // outlives the service and its checker thread
     Harness h(mixed_config());
-    PostBox box;
     h.service.check_argon2id_off_thread(box.poster());
     const std::string first = send(h, 100, create_with_key("old.wrong"));
     const std::string second = send(h, 101, create_with_key("old.wrong"));
@@ -122,8 +122,8 @@ void at_most_two_checks_wait_at_once(void**) {
 }
 
 void a_practitioner_who_left_meanwhile_gets_no_room(void**) {
+    PostBox box;  // outlives the service and its checker thread
     Harness h(mixed_config());
-    PostBox box;
     h.service.check_argon2id_off_thread(box.poster());
     h.service.attach(kPractitioner);
     const std::string txn = send(h, kPractitioner, create_with_key("old.secret"));
