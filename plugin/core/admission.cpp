@@ -17,6 +17,9 @@ namespace counsel {
 namespace {
 
 constexpr int kRoomIdAttempts = 4;
+// Argon2id checks waiting or running at once: one costs ~50 ms, seconds on a
+// loaded machine, so a longer queue would only answer later, not more.
+constexpr std::size_t kMaxArgon2idInFlight = 2;
 const std::string kGlobalKey = "global";
 
 std::string handle_key(HandleId handle) { return std::to_string(handle); }
@@ -53,7 +56,8 @@ void CounselService::on_create(const Context& ctx, CreateRequest& req) {
         req.practitioner_key.wipe();
         return create_for(ctx, req, practitioner, false);
     }
-    if (!key_attempts_.allows(who, now_ms) || !argon2id_allowed(*costly, now_ms)) {
+    if (!key_attempts_.allows(who, now_ms) || !argon2id_allowed(*costly, now_ms) ||
+        argon2id_in_flight_ >= kMaxArgon2idInFlight) {
         req.practitioner_key.wipe();
         ++attempts_.create_limited;
         return fail(ctx, error(ErrorCode::TooManyAttempts, "too many attempts: try again later"));
@@ -73,8 +77,10 @@ void CounselService::on_create(const Context& ctx, CreateRequest& req) {
     auto pending = std::make_shared<CreateRequest>(std::move(req));
     std::string hash = check->hash;
     SecretString key = std::move(pending->practitioner_key);
+    ++argon2id_in_flight_;
     argon2id_checker_->check(std::move(hash), std::move(key),
                              [this, check, pending, handle = ctx.handle, txn = ctx.transaction](bool matched) {
+                                 --argon2id_in_flight_;
                                  const auto practitioner = practitioners_.finish_argon2id(*check, matched);
                                  // The practitioner closed the page meanwhile: nobody would learn the room.
                                  if (!handles_.count(handle)) return;

@@ -172,6 +172,7 @@ private:
     RateLimiter argon2id_attempts_;      // Argon2id checks per practitioner (one flood, one practitioner)
     RateLimiter argon2id_global_;        // caps Argon2id work on the room thread
     RefusalLog create_refusals_;
+    std::size_t argon2id_in_flight_ = 0;  // sent to the checker, result not back yet
     // Last: destroyed (its thread joined) before anything its results use.
     std::unique_ptr<Argon2idChecker> argon2id_checker_;
     AttemptCounts attempts_;

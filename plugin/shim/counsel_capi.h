@@ -37,7 +37,7 @@ typedef struct counsel_gateway_ops {
 /* One practitioner entry from the configuration. */
 typedef struct counsel_practitioner {
 	const char *id;       /* short identifier, not personal data */
-	const char *key_hash; /* crypto_pwhash_str (Argon2id) string */
+	const char *key_hash; /* "$blake2b$..." or "$argon2id$..." (core/key_hash.hpp) */
 } counsel_practitioner;
 
 /* An integer setting that the configuration does not give. */

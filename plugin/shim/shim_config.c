@@ -154,8 +154,8 @@ static int counsel_config_integer(janus_config *config, janus_config_category *g
 
 /* The practitioners list at the top level of the file:
  *   practitioners = (
- *     { id = "dr-a"; key_hash = "$argon2id$..."; },
- *     { id = "dr-b"; key_hash = "$argon2id$..."; }
+ *     { id = "dr-a"; key_hash = "$blake2b$..."; },
+ *     { id = "dr-b"; key_hash = "$blake2b$..."; }
  *   )
  * Janus's parser turns the libconfig list into an array container whose
  * elements are nameless categories. A missing list yields zero entries
@@ -168,7 +168,7 @@ static int counsel_config_practitioners(janus_config *config, counsel_practition
 		return 0;
 	if(list->type != janus_config_type_array) {
 		JANUS_LOG(LOG_FATAL, "[counsel] 'practitioners' must be a list in parentheses: "
-			"practitioners = ( { id = \"...\"; key_hash = \"$argon2id$...\"; } )\n");
+			"practitioners = ( { id = \"...\"; key_hash = \"$blake2b$...\"; } )\n");
 		return -1;
 	}
 	guint n = g_list_length(list->list);
@@ -181,7 +181,7 @@ static int counsel_config_practitioners(janus_config *config, counsel_practition
 		janus_config_container *entry = (janus_config_container *)l->data;
 		if(entry == NULL || entry->type != janus_config_type_category) {
 			JANUS_LOG(LOG_FATAL, "[counsel] practitioners entry #%u must be a group "
-				"{ id = \"...\"; key_hash = \"$argon2id$...\"; }\n", i + 1);
+				"{ id = \"...\"; key_hash = \"$blake2b$...\"; }\n", i + 1);
 			g_free(entries);
 			return -1;
 		}

@@ -69,8 +69,8 @@ Json answer_to(const Harness& h, const std::string& txn) {
 }
 
 void the_create_waits_for_its_check_and_everything_else_goes_on(void**) {
+    PostBox box;  // outlives the service and its checker thread
     Harness h(mixed_config());
-    PostBox box;
     h.service.check_argon2id_off_thread(box.poster());
     h.service.attach(kPractitioner);
     const std::string txn = send(h, kPractitioner, create_with_key("old.secret"));
@@ -90,8 +90,8 @@ void the_create_waits_for_its_check_and_everything_else_goes_on(void**) {
 }
 
 void a_wrong_key_is_refused_when_its_check_returns(void**) {
+    PostBox box;  // outlives the service and its checker thread
     Harness h(mixed_config());
-    PostBox box;
     h.service.check_argon2id_off_thread(box.poster());
     const std::string txn = send(h, kStranger, create_with_key("old.wrong"));
     assert_null(answer_to(h, txn).get());
@@ -101,9 +101,29 @@ void a_wrong_key_is_refused_when_its_check_returns(void**) {
     assert_int_equal(h.service.stats().rooms, 0);
 }
 
-void a_practitioner_who_left_meanwhile_gets_no_room(void**) {
+void at_most_two_checks_wait_at_once(void**) {
+    PostBox box;  // outlives the service and its checker thread
     Harness h(mixed_config());
-    PostBox box;
+    h.service.check_argon2id_off_thread(box.poster());
+    const std::string first = send(h, 100, create_with_key("old.wrong"));
+    const std::string second = send(h, 101, create_with_key("old.wrong"));
+    // A third is refused at once, unchecked, while the two wait for their results.
+    expect_error(h.request(102, create_with_key("old.wrong")), 486);
+    expect_error(h.request(kPractitioner, create_with_key("old.secret")), 486);
+    expect_kind(h.request(kGuestA, create_with_key("new.secret")), "created");  // free checks go on
+    assert_true(box.run(2));
+    expect_error(answer_to(h, first), 482);
+    expect_error(answer_to(h, second), 482);
+    // Room again: the right key is checked now.
+    const std::string right = send(h, kPractitioner, create_with_key("old.secret"));
+    assert_true(box.run(1));
+    expect_kind(answer_to(h, right), "created");
+    assert_int_equal(h.service.stats().attempts.argon2id_checks, 3);
+}
+
+void a_practitioner_who_left_meanwhile_gets_no_room(void**) {
+    PostBox box;  // outlives the service and its checker thread
+    Harness h(mixed_config());
     h.service.check_argon2id_off_thread(box.poster());
     h.service.attach(kPractitioner);
     const std::string txn = send(h, kPractitioner, create_with_key("old.secret"));
@@ -133,6 +153,7 @@ int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(the_create_waits_for_its_check_and_everything_else_goes_on),
         cmocka_unit_test(a_wrong_key_is_refused_when_its_check_returns),
+        cmocka_unit_test(at_most_two_checks_wait_at_once),
         cmocka_unit_test(a_practitioner_who_left_meanwhile_gets_no_room),
         cmocka_unit_test(a_stopped_checker_posts_nothing),
     };
