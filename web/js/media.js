@@ -13,6 +13,7 @@
 // the JSEP sealed (never marked e2ee while a sender would send in clear).
 
 import { audioContext } from './ui.js';
+import { EVENT } from './protocol.js';
 import { restoreRidExtensions } from './sdp_rid.js';
 
 // ---------------------------------------------------------------------------
@@ -339,7 +340,7 @@ export class MediaSession {
 
   // A plugin message for the media side; returns true if it was one.
   handleEvent(msg, jsep) {
-    if (msg.counsel !== 'media') return false;
+    if (msg.counsel !== EVENT.MEDIA) return false;
     this._streams(msg.streams);
     if (jsep && jsep.type === 'offer') {
       // One answer at a time, in the order the offers came.

@@ -6,8 +6,9 @@
 // The plugin decides everything (nothing is written until every admitted
 // person said yes; one "no" deletes it all); this module only asks and shows.
 
-import { errorText, t } from './i18n.js';
-import { $, announce, confirmDialog, h, icon, toast } from './ui.js';
+import { errorText, t } from '../i18n.js';
+import { $, announce, confirmDialog, h, icon, toast } from '../ui.js';
+import { EVENT } from '../protocol.js';
 
 // Indicator state -> [i18n key, css modifier]. `off` is a room that could record but does not.
 const STATES = {
@@ -51,7 +52,7 @@ export class RecordingControls {
 
   // Plugin events that belong to recording; true when handled.
   handleEvent(msg) {
-    if (msg.counsel === 'recording') {
+    if (msg.counsel === EVENT.RECORDING) {
       const before = this.state;
       this.state = STATES[msg.state] ? msg.state : 'off';
       this.pending = Number.isInteger(msg.pending) ? msg.pending : 0;
@@ -67,7 +68,7 @@ export class RecordingControls {
       if (before !== this.state) announce(t(STATES[this.state][0], { n: this.pending }));
       return true;
     }
-    if (msg.counsel === 'consent_request') {
+    if (msg.counsel === EVENT.CONSENT_REQUEST) {
       this.asked = true;
       this.consented = false;
       this.render();

@@ -1,24 +1,24 @@
 // Practitioner: the key (kept in this tab's memory only: the input field),
-// the new session's settings, then one personal link per invitee.
+// the new session's settings, then one personal link per invitee (the links
+// screen); "enter as host" leads to the pre-join screen.
 
-import { bind, errorText, formatDate, formatTime, onLangChange, t } from './i18n.js';
-import { $, copyText, fieldError, formError, h, icon, showScreen, toast } from './ui.js';
-import { E2EE } from './e2ee.js';
-import { personalLink, roomAddress } from './links.js';
-import { connectJanus, setLeaveGuard } from './app.js';
-import { showPrejoin } from './prejoin.js';
+import { bind, errorText, formatDate, formatTime, onLangChange, t } from '../i18n.js';
+import { $, copyText, fieldError, formError, h, icon, showScreen, toast } from '../ui.js';
+import { E2EE } from '../e2ee.js';
+import { personalLink, roomAddress } from '../links.js';
+import { ERR, EVENT } from '../protocol.js';
 
 const DURATIONS = [30, 45, 50, 60, 90, 120, 180, 240];
 const DEFAULT_DURATION = 60;
 const MAX_INVITEES = 9; // max_participants (10) minus the moderator
 const MAX_ADVANCE_S = 7 * 24 * 3600;
 
-let app = null;
+let ctx = null;
 let busy = false;
 let lastCreated = null;
 
-export function initPractitioner(appState) {
-  app = appState;
+export function init(context) {
+  ctx = context;
   renderDurations();
   onLangChange(() => {
     renderDurations();
@@ -36,13 +36,13 @@ export function initPractitioner(appState) {
     e.preventDefault();
     create();
   });
-  $('enter-moderator').addEventListener('click', () => showPrejoin());
+  $('enter-moderator').addEventListener('click', () => ctx.go('prejoin'));
   addInvitee('');
   $('opt-e2ee').checked = E2EE.available;
   renderE2eeOption();
 }
 
-export function showPractitioner() {
+export function show() {
   $('session-start').value = localInputValue(new Date());
   showScreen('screen-practitioner');
 }
@@ -197,16 +197,16 @@ async function create() {
     let roomKey = null;
     if (body.e2ee) roomKey = await E2EE.createRoomKey();
     else E2EE.forgetCreatedKey();
-    counsel = await connectJanus();
+    counsel = await ctx.connectJanus();
     const { msg } = await counsel.request(body);
-    if (msg.counsel !== 'created') throw new Error('unexpected answer');
+    if (msg.counsel !== EVENT.CREATED) throw new Error('unexpected answer');
     lastCreated = { ...msg, title: body.title || '' };
-    app.entry = { role: 'moderator', room: msg.room, token: msg.moderator_token, created: lastCreated, e2eeKey: msg.e2ee ? roomKey : null };
-    setLeaveGuard(true);
+    ctx.state.entry = { role: 'moderator', room: msg.room, token: msg.moderator_token, created: lastCreated, e2eeKey: msg.e2ee ? roomKey : null };
+    ctx.setLeaveGuard(true);
     renderLinks(lastCreated);
     showScreen('screen-links');
   } catch (err) {
-    if (err && err.code === 482) {
+    if (err && err.code === ERR.UNAUTHORIZED) {
       fieldError('practitioner-key', 'practitioner-key-error', t('practitioner.keyWrong'));
       $('practitioner-key').focus();
     } else if (err && (err.code === 'connection' || err.code === 'timeout')) {

@@ -2,8 +2,8 @@
 // video (or initials when there is none), the name, mute marks, the remote
 // audio, and for the moderator the mute / camera / remove controls.
 
-import { bind, t } from './i18n.js';
-import { h, icon, initials } from './ui.js';
+import { bind, t } from '../i18n.js';
+import { h, icon, initials } from '../ui.js';
 
 export class Tiles {
   // container: <div>; options: { moderator, selfId, onMute(p, kind, muted), onKick(p) }

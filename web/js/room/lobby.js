@@ -2,10 +2,11 @@
 // and (unless switched off: the server's `knock_chime`, off under the KBV
 // profile) a chime when someone arrives, and admit / deny / a message to one
 // waiting person (who learns nothing else about the room). Works on the room
-// state room.js passes in; `r.ended` turns late answers into no-ops.
+// state the room screen passes in; `r.ended` turns late answers into no-ops.
 
-import { bind, errorText, t } from './i18n.js';
-import { $, announce, chime, confirmDialog, fieldError, h, icon, toast } from './ui.js';
+import { bind, errorText, t } from '../i18n.js';
+import { $, announce, chime, confirmDialog, fieldError, h, icon, toast } from '../ui.js';
+import { ERR } from '../protocol.js';
 
 export function updateLobby(r, waiting, afterRender) {
   const arrived = waiting.filter((p) => !r.lobbySeen.has(p.id));
@@ -76,7 +77,7 @@ async function admit(r, p) {
   try {
     await r.counsel.request({ request: 'admit', id: p.id });
   } catch (err) {
-    toast(err && err.code === 481 ? t('error.notInLobby') : errorText(err && err.code));
+    toast(err && err.code === ERR.INVALID ? t('error.notInLobby') : errorText(err && err.code));
   }
 }
 
@@ -90,7 +91,7 @@ async function deny(r, p) {
   try {
     await r.counsel.request({ request: 'deny', id: p.id });
   } catch (err) {
-    toast(err && err.code === 481 ? t('error.notInLobby') : errorText(err && err.code));
+    toast(err && err.code === ERR.INVALID ? t('error.notInLobby') : errorText(err && err.code));
   }
 }
 
@@ -135,6 +136,6 @@ async function messageTo(r, p) {
     await r.counsel.request({ request: 'message', id: messageTarget.id, text });
     toast(t('lobby.messageSent', { name: messageTarget.display }));
   } catch (err) {
-    toast(err && err.code === 481 ? t('error.notInLobby') : errorText(err && err.code));
+    toast(err && err.code === ERR.INVALID ? t('error.notInLobby') : errorText(err && err.code));
   }
 }
