@@ -37,6 +37,7 @@ export function detectMode() {
 }
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
+const READY_TIMEOUT_MS = 20000;
 
 // A janus.js track entry that only makes janus.js create its PeerConnection
 // with encodedInsertableStreams (janus.js skips entries of unknown types).
@@ -86,8 +87,11 @@ class WorkerEngine {
     });
   }
 
+  // A module worker loads frame.js and keys.js first: on a busy phone or a
+  // loaded machine that takes seconds, and 'encoded' (the frames on the main
+  // thread) is the heavier fallback, so it gets READY_TIMEOUT_MS.
   ready() {
-    return this._ask({ t: 'ping' });
+    return this._ask({ t: 'ping' }, READY_TIMEOUT_MS);
   }
 
   post(msg) {
@@ -139,7 +143,8 @@ function kindOf(transceiver) {
 
 export class MediaE2EE {
   // mode: 'script' | 'encoded' (default: detectMode()). In 'script' mode the
-  // worker must answer within 5 s, else create() falls back to 'encoded'.
+  // worker must answer within READY_TIMEOUT_MS, else create() falls back to
+  // 'encoded' (Chromium) or fails (Firefox, Safari: no other way).
   static async create({ mode } = {}) {
     let m = mode || detectMode();
     if (!m) throw new Error('this browser cannot encrypt media frames (no insertable streams)');

@@ -9,7 +9,7 @@ export const EVENT = Object.freeze({
   JOINED: 'joined', // answer to the moderator's join
   WAITING: 'waiting', // answer to anyone else's join: in the lobby
   ADMITTED: 'admitted',
-  DENIED: 'denied',
+  DENIED: 'denied', // { banned?: true }: see deniedFinal()
   REMOVED: 'removed',
   TIMEOUT: 'timeout', // waiting time over
   ENDED: 'ended', // { reason: 'moderator' | 'expired' | 'idle' }
@@ -23,6 +23,21 @@ export const EVENT = Object.freeze({
   CONSENT_REQUEST: 'consent_request',
   ERROR: 'error',
 });
+
+// Denying a waiting person. The host's choice between "not now" (the person
+// may knock again with the same link) and "not at all" (the link is burned)
+// travels as { ban: true } on the deny request, and the person's `denied`
+// event then says { banned: true }. The plugin side of this is being built;
+// until it accepts `ban`, the lobby sends plain denials (lobby.js deny()),
+// and the page already ends on a final sentence without "try again" when an
+// event says banned.
+export function denyRequest(id, { ban = false } = {}) {
+  return ban ? { request: 'deny', id, ban: true } : { request: 'deny', id };
+}
+
+export function deniedFinal(msg) {
+  return !!msg && msg.banned === true;
+}
 
 // Error codes (README, "Error codes") the page tells apart.
 export const ERR = Object.freeze({

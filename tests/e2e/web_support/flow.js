@@ -176,6 +176,15 @@ async function waitChat(to, name, text, { timeout = 15000 } = {}) {
   );
 }
 
+// How the page encrypts frames: 'script' (RTCRtpScriptTransform in a worker)
+// or 'encoded' (createEncodedStreams on the main thread); null without E2EE.
+function e2eeMode(tp) {
+  return tp.evaluate(async () => {
+    const { E2EE } = await import('./e2ee/index.js');
+    return E2EE.session ? E2EE.session.state().mode : null;
+  });
+}
+
 // The E2EE code the session bar shows (null when there is none).
 function e2eeCode(tp) {
   return tp.evaluate(() => {
@@ -192,6 +201,7 @@ module.exports = {
   sendChat,
   waitChat,
   e2eeCode,
+  e2eeMode,
   SHOTS,
   shot,
   screenOf,

@@ -6,6 +6,7 @@
 
 import { bind, duration, t } from '../i18n.js';
 import { $, h, icon, setToggle } from '../ui.js';
+import { renderFlip } from '../preview.js';
 
 export function renderSessionBar(r) {
   if (!r) return;
@@ -54,6 +55,7 @@ export function renderControls(r, local) {
     labelOff: modMuted.video ? t('toggle.mutedByModerator') : t('toggle.camOff'),
   });
   $('btn-cam').disabled = !local.hasCamera();
+  renderFlip($('btn-flip'), local);
   const chatBtn = $('btn-chat');
   chatBtn.replaceChildren(icon('chat'), h('span', { class: 'toggle-text', i18n: ['toggle.chat'] }));
   if (r.unread) chatBtn.append(h('span', { class: 'unread', text: String(r.unread) }));

@@ -6,7 +6,7 @@
 
 import { bind, errorText, t } from '../i18n.js';
 import { $, announce, chime, confirmDialog, fieldError, h, icon, toast } from '../ui.js';
-import { ERR } from '../protocol.js';
+import { ERR, denyRequest } from '../protocol.js';
 
 export function updateLobby(r, waiting, afterRender) {
   const arrived = waiting.filter((p) => !r.lobbySeen.has(p.id));
@@ -81,7 +81,9 @@ async function admit(r, p) {
   }
 }
 
-async function deny(r, p) {
+// ban: "not at all" (the link is burned); the dialog offers only "not now"
+// until the plugin accepts { ban: true } (protocol.js denyRequest()).
+async function deny(r, p, { ban = false } = {}) {
   const ok = await confirmDialog({
     title: t('lobby.denyConfirmTitle', { name: p.display }),
     text: t('lobby.denyConfirmText'),
@@ -89,7 +91,7 @@ async function deny(r, p) {
   });
   if (!ok || r.ended) return;
   try {
-    await r.counsel.request({ request: 'deny', id: p.id });
+    await r.counsel.request(denyRequest(p.id, { ban }));
   } catch (err) {
     toast(err && err.code === ERR.INVALID ? t('error.notInLobby') : errorText(err && err.code));
   }

@@ -21,7 +21,7 @@ export function showWaiting(local, notice) {
 }
 
 export function renderWaitingPreview(local) {
-  renderPreview(local, { video: $('waiting-video'), off: $('waiting-video-off'), mic: $('waiting-mic'), cam: $('waiting-cam') });
+  renderPreview(local, { video: $('waiting-video'), off: $('waiting-video-off'), mic: $('waiting-mic'), cam: $('waiting-cam'), flip: $('waiting-flip') });
   $('waiting-preview').setAttribute('aria-hidden', 'true');
 }
 

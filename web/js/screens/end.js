@@ -10,6 +10,7 @@ import { $, h, setIcon, showScreen } from '../ui.js';
 // kind -> icon, title and text keys.
 const ENDS = {
   denied: ['door', 'end.denied.title', 'end.denied.text'],
+  deniedFinal: ['door', 'end.deniedFinal.title', 'end.deniedFinal.text'],
   removed: ['door', 'end.removed.title', 'end.removed.text'],
   ended: ['check', 'end.ended.title', 'end.ended.text'],
   endedExpired: ['check', 'end.ended.title', 'end.endedExpired.text'],

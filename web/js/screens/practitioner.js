@@ -222,7 +222,8 @@ async function create() {
   }
 }
 
-function linkRow(labelText, value, copyLabelKey, copyArgs, inputId, secret = false) {
+// tag: a line under the label that tells this link from the others (or null).
+function linkRow(labelText, value, copyLabelKey, copyArgs, inputId, secret = false, tag = null) {
   const input = h('input', { type: 'text', readonly: true, id: inputId, class: secret ? 'mono secret' : 'mono', spellcheck: 'false' });
   input.value = value;
   input.addEventListener('focus', () => input.select());
@@ -253,12 +254,24 @@ function linkRow(labelText, value, copyLabelKey, copyArgs, inputId, secret = fal
     icon('copy'),
     h('span', { i18n: ['common.copy'] }),
   );
+  if (tag) input.setAttribute('aria-describedby', tag.id);
   return h(
     'li',
     { class: 'link-row' },
     h('label', { for: inputId, class: 'link-label', text: labelText }),
+    tag,
     h('div', { class: 'link-line' }, input, btn, status),
   );
+}
+
+// The shortest start of each token (at least 5 characters) that no other
+// token shares: the practitioner tells the links apart by it at a glance.
+function tokenTags(tokens) {
+  for (let n = 5; n < 64; n += 1) {
+    const tags = tokens.map((tok) => tok.slice(0, n));
+    if (new Set(tags).size === tags.length) return tags;
+  }
+  return tokens;
 }
 
 function renderLinks(created) {
@@ -274,10 +287,12 @@ function renderLinks(created) {
   ].join('');
   $('links-summary').textContent = summary;
 
+  const tags = tokenTags(created.invites.map((inv) => inv.token));
   $('link-list').replaceChildren(
-    ...created.invites.map((inv, i) =>
-      linkRow(inv.label, personalLink(created.room, inv.token), 'links.copyFor', { label: inv.label }, `link-${i + 1}`),
-    ),
+    ...created.invites.map((inv, i) => {
+      const tag = h('p', { class: 'link-tag', id: `link-${i + 1}-tag`, i18n: ['links.tag', { n: i + 1, tag: tags[i] }] });
+      return linkRow(inv.label, personalLink(created.room, inv.token), 'links.copyFor', { label: inv.label }, `link-${i + 1}`, false, tag);
+    }),
   );
   const pwBlock = $('password-block');
   if (created.password) {

@@ -49,6 +49,12 @@ export function init(context) {
     $('preview-cam').disabled = false;
     renderDevices();
   });
+  $('preview-flip').addEventListener('click', async () => {
+    $('preview-flip').disabled = true;
+    await app.local.switchCamera().catch(() => showDeviceError('prejoin.deviceFailed'));
+    $('preview-flip').disabled = false;
+    renderDevices();
+  });
   $('select-camera').addEventListener('change', async (e) => {
     try {
       await app.local.useCamera(e.target.value);
@@ -128,7 +134,7 @@ function showDeviceError(key) {
 function render() {
   const local = app.local;
   const video = $('preview-video');
-  renderPreview(local, { video, off: $('preview-off'), mic: $('preview-mic'), cam: $('preview-cam') });
+  renderPreview(local, { video, off: $('preview-off'), mic: $('preview-mic'), cam: $('preview-cam'), flip: $('preview-flip') });
   bind(video, null, { 'aria-label': 'prejoin.preview' });
   bind($('preview-off-text'), local.hasCamera() ? 'prejoin.camOff' : 'prejoin.noCamera');
   meter.attach(local.audioTrack);

@@ -10,8 +10,8 @@
 
 import { errorText, onLangChange, t } from '../i18n.js';
 import { $, announce, confirmDialog, showScreen, toast } from '../ui.js';
-import { MediaSession } from '../media.js';
-import { ERR, EVENT, endKindForCode } from '../protocol.js';
+import { MediaSession, missingVideoCodecs } from '../media.js';
+import { ERR, EVENT, deniedFinal, endKindForCode } from '../protocol.js';
 import { banner, renderControls as renderControlsOf, renderSessionBar as renderSessionBarOf, tick as tickOf } from '../room/bar.js';
 import { receiveChat, renderChatState, sendChat } from '../room/chat.js';
 import { keyUsable, startRoomE2ee } from '../room/e2ee.js';
@@ -43,6 +43,7 @@ export function init(context) {
   });
   $('btn-mic').addEventListener('click', () => room && toggleMic());
   $('btn-cam').addEventListener('click', () => room && toggleCam());
+  $('btn-flip').addEventListener('click', () => room && room.media && switchCamera());
   $('btn-chat').addEventListener('click', () => {
     $('chat-panel').scrollIntoView({ behavior: 'smooth', block: 'start' });
     const input = $('chat-input');
@@ -65,6 +66,11 @@ export function init(context) {
     $('waiting-cam').disabled = true;
     await app.local.setVideoOn(!app.local.videoOn);
     $('waiting-cam').disabled = false;
+  });
+  $('waiting-flip').addEventListener('click', async () => {
+    $('waiting-flip').disabled = true;
+    await app.local.switchCamera().catch(() => {});
+    $('waiting-flip').disabled = false;
   });
   app.local.onChange(() => {
     if (!$('screen-waiting').hidden) renderWaitingPreview(app.local);
@@ -122,6 +128,7 @@ export async function show({ display, password }) {
     chatState: 'connecting',
     unread: 0,
     ended: false,
+    pictureCheck: null, // timer of checkPictures()
   };
   const current = room;
   counsel.on('event', ({ msg, jsep }) => current === room && onEvent(msg, jsep));
@@ -221,7 +228,8 @@ function onEvent(msg, jsep) {
       onMutedByModerator(msg.muted || {});
       break;
     case EVENT.DENIED:
-      terminal('denied');
+      // "Not at all": the link is burned, so no "try again".
+      terminal(deniedFinal(msg) ? 'deniedFinal' : 'denied');
       break;
     case EVENT.REMOVED:
       terminal('removed');
@@ -286,7 +294,7 @@ function startSession(participants) {
   renderControls();
   renderLobby(r, tick);
   r.tiles.setParticipants(participants);
-  r.tiles.setLocal({ stream: app.local.stream, audioOn: app.local.audioOn, videoOn: app.local.videoOn });
+  r.tiles.setLocal(localView());
   r.chatState = 'connecting';
   renderChatState(room);
   if (r.recordingMode && !r.recording) r.recording = new RecordingControls(r.counsel, { moderator: r.moderator });
@@ -337,6 +345,7 @@ async function startMedia(r) {
     simulcast: app.simulcast,
     ui: {
       onTracks: (pid, tracks) => r === room && r.tiles.setTracks(pid, tracks),
+      onStreams: () => r === room && checkPictures(r),
       onChat: (from, text) => r === room && receiveChat(r, from, text, renderControls),
       onChatUnreadable: () => r === room && toast(t('chat.unreadable')),
       onChatState: (state) => {
@@ -359,6 +368,31 @@ async function startMedia(r) {
   });
 }
 
+// What the own tile shows of the local media.
+function localView() {
+  const l = app.local;
+  return { stream: l.stream, audioOn: l.audioOn, videoOn: l.videoOn, mirrored: l.mirrored() };
+}
+
+// A person whose sound the plugin forwards to this page but not their picture,
+// though their camera is on: the plugin offers nobody a stream their browser
+// cannot decode, so this browser lacks the codec they send. Their tile says so
+// (checked 2 s after the last change: a camera turned off shows in the
+// participants list a moment after it leaves the streams).
+function checkPictures(r) {
+  clearTimeout(r.pictureCheck);
+  r.pictureCheck = setTimeout(() => {
+    if (r !== room || !r.media || !r.tiles) return;
+    const missing = missingVideoCodecs();
+    for (const p of r.participants) {
+      if (p.id === r.selfId) continue;
+      const kinds = r.media.kindsOf(p.id);
+      const cameraOff = (p.muted && p.muted.video) || (p.self_muted && p.self_muted.video);
+      r.tiles.setUnplayable(p.id, 'video', kinds.audio && !kinds.video && !cameraOff ? missing : null);
+    }
+  }, 2000);
+}
+
 function updateParticipants(list) {
   const r = room;
   const before = new Map(r.participants.map((p) => [p.id, p.display]));
@@ -366,6 +400,7 @@ function updateParticipants(list) {
   r.participants = list;
   if (r.tiles) r.tiles.setParticipants(list);
   if (r.crypto) r.crypto.setParticipants(list);
+  checkPictures(r);
   renderControls();
   for (const [id, name] of after) if (!before.has(id) && id !== r.selfId) announce(t('session.joinedAnnounce', { name }));
   for (const [id, name] of before) if (!after.has(id) && id !== r.selfId) announce(t('session.leftAnnounce', { name }));
@@ -387,7 +422,7 @@ async function toggleMic() {
   const on = !app.local.audioOn;
   await r.media.setAudio(on);
   renderControls();
-  r.tiles.setLocal({ stream: app.local.stream, audioOn: app.local.audioOn, videoOn: app.local.videoOn });
+  r.tiles.setLocal(localView());
 }
 
 async function toggleCam() {
@@ -401,7 +436,23 @@ async function toggleCam() {
   }
   if (r !== room) return;
   renderControls();
-  r.tiles.setLocal({ stream: app.local.stream, audioOn: app.local.audioOn, videoOn: app.local.videoOn });
+  r.tiles.setLocal(localView());
+}
+
+async function switchCamera() {
+  const r = room;
+  const btn = $('btn-flip');
+  btn.disabled = true;
+  try {
+    await r.media.switchCamera();
+  } catch (err) {
+    console.warn('camera switch failed', err && err.name);
+  } finally {
+    btn.disabled = false;
+  }
+  if (r !== room) return;
+  renderControls();
+  r.tiles.setLocal(localView());
 }
 
 async function leaveSession({ confirm = true } = {}) {
