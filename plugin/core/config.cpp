@@ -36,7 +36,7 @@ std::optional<std::string> Config::problem() const {
         const auto& p = practitioners[i];
         if (p.id.empty() || p.id.size() > 64) return "practitioner #" + std::to_string(i + 1) + " needs an id of 1-64 characters";
         if (auto wrong = key_hash_problem(p.key_hash))
-            return practitioner_name(p, i) + ": key_hash " + *wrong +
+            return practitioner_name(p, i) + ": key_hash cannot be used: it " + *wrong +
                    " (counsel-keygen --id makes a new key and its hash)";
         for (std::size_t j = 0; j < i; ++j)
             if (practitioners[j].id == p.id) return "practitioner #" + std::to_string(i + 1) + " repeats an id";

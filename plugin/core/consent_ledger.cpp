@@ -60,7 +60,8 @@ bool ConsentLedger::answer(std::uint64_t id, bool yes, std::int64_t now_ms) {
         return true;
     }
     it->second = Answer::Yes;
-    if (state_ == RecordingState::Stopped || state_ == RecordingState::Failed) return true;  // a late yes changes nothing
+    // A late yes changes nothing.
+    if (state_ == RecordingState::Stopped || state_ == RecordingState::Failed) return true;
     settle(now_ms);
     return true;
 }

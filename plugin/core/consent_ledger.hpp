@@ -9,6 +9,7 @@
 //
 // `failed`: the server could not write (a full disk): the span ends at once,
 // what was written before stays consented and is finalized like a stop.
+//
 // A "no" vetoes the whole recording, not just what follows: a client can
 // always take back a yes, and nothing of theirs survives it. Every step is
 // kept in the ledger's log (participant ids and times, no names), which lives
@@ -27,7 +28,8 @@ const char* recording_state_name(RecordingState state);
 
 struct ConsentLogEntry {
     std::int64_t at_unix_ms;
-    std::string event;  // "request", "yes", "no", "start", "pause", "resume", "stop", "abort", "admitted", "left", "failed"
+    // "request", "yes", "no", "start", "pause", "resume", "stop", "abort", "admitted", "left", "failed"
+    std::string event;
     std::uint64_t participant = 0;
 };
 

@@ -7,13 +7,12 @@
 //                 the tracks side by side (the runs are mostly start-up and file I/O)
 //   ffprobe       each video: its first picture size (for the tile); every track's length
 //                 only in a span a crash left open (its end is its last packet)
-//   ffmpeg        one run: per span each picture fitted into its tile at 25 fps, black
-//                 before its start offset and after its end (tpad), the tiles copied side by
-//                 side (xstack: no per-pixel blending), cut to the span's length; the audio
-//                 tracks delayed to their offset, gaps filled with silence (aresample async),
-//                 summed at full level (amix) under a limiter against clipping when people
-//                 talk at once; the spans joined (concat); H.264 (libx264 without B-frames,
-//                 yuv420p, High) + AAC-LC, faststart
+//   ffmpeg        one run: per span a black canvas of the span's length with the tiles
+//                 overlaid at their start offset (overlay), the audio tracks delayed to their
+//                 offset, gaps filled with silence (aresample async), summed at full level
+//                 (amix) under a limiter against clipping when people talk at once; the
+//                 spans joined (concat); H.264 (libx264 without B-frames, yuv420p, High) +
+//                 AAC-LC (fast coder), faststart
 //
 // Why H.264 + AAC in MP4: the picture is composed, so video must be encoded
 // anyway, and the mix is new audio, so audio too; that pair plays in every

@@ -2,6 +2,7 @@
 
 #include <glib.h>
 #include <jansson.h>
+#include <stdio_ext.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -80,6 +81,9 @@ public:
         // the file is complete on disk when the span ends.
         janus_mutex_lock_nodebug(&recorder_->mutex);
         if (recorder_->file) {
+            // After a failed write the buffer may start in the middle of a
+            // packet: dropped, so the file ends with the last whole one.
+            if (std::ferror(recorder_->file)) __fpurge(recorder_->file);
             std::fflush(recorder_->file);
             fsync(fileno(recorder_->file));
             std::fclose(recorder_->file);

@@ -65,7 +65,8 @@ private:
 std::int64_t track_bytes(const std::string& dir) {
     std::int64_t total = 0;
     for (const std::string& name : fsx::list_dir(dir))
-        if (name.find(".mjr") != std::string::npos) total += std::max<std::int64_t>(0, fsx::file_size(dir + "/" + name));
+        if (name.find(".mjr") != std::string::npos)
+            total += std::max<std::int64_t>(0, fsx::file_size(dir + "/" + name));
     return total;
 }
 
@@ -429,7 +430,9 @@ bool Recorder::recording(const std::string& ref) const {
 // ---------------------------------------------------------------------------
 // Disk
 
-bool Recorder::write_state(const SessionState& state) { return write_record(state.room, kStateFile, render_state(state)); }
+bool Recorder::write_state(const SessionState& state) {
+    return write_record(state.room, kStateFile, render_state(state));
+}
 
 bool Recorder::write_record(const std::string& ref, const char* name, const std::string& text) {
     const std::string path = room_dir(ref) + "/" + name;
@@ -499,7 +502,8 @@ void Recorder::run_worker() {
             busy_ = false;
             idle_.notify_all();
             std::int64_t wait_us = std::max<std::int64_t>(0, next_sweep_us_ - now_());
-            if (!waiting_.empty()) wait_us = std::min(wait_us, std::max<std::int64_t>(0, next_space_check_us_ - now_()));
+            if (!waiting_.empty())
+                wait_us = std::min(wait_us, std::max<std::int64_t>(0, next_space_check_us_ - now_()));
             wake_.wait_for(lock, std::chrono::microseconds(std::min<std::int64_t>(wait_us, 60'000'000)));
             if (stopping_) break;
             if (jobs_.empty() && now_() >= next_sweep_us_)
@@ -746,7 +750,8 @@ void Recorder::sweep_job() {
             links_.forget(name);
             waiting_.erase(name);
             ++expired;
-            if (!finished) log(Gateway::Level::Warn, "room " + name + ": recording never finalized, deleted after retention");
+            if (!finished)
+                log(Gateway::Level::Warn, "room " + name + ": recording never finalized, deleted after retention");
         } else if (retry) {
             std::lock_guard lock(mutex_);
             retry_finalize(name, "hourly sweep");

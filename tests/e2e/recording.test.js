@@ -19,7 +19,8 @@ const { test } = require('node:test');
 
 const { runE2E, sleep, COUNSEL_PLUGIN, COUNSEL_KEYGEN } = require('./harness');
 const {
-  recordingRoom, admit, publishAll, ask, consent, waitIndicator, endSession, roomFolder, waitForFile, ffprobe, linkServer,
+  recordingRoom, admit, publishAll, ask, consent, recordingWithConsent, waitIndicator, endSession, roomFolder, waitForFile, ffprobe,
+  linkServer,
 } = require('./harness/recording');
 
 const built = fs.existsSync(COUNSEL_PLUGIN) && fs.existsSync(COUNSEL_KEYGEN);
@@ -360,13 +361,7 @@ test('kill -9 during a recording: the restart finalizes what was consented', { s
     const recDir = env.janus.recDir;
     const links = await linkServer(recDir);
     try {
-      const people = await recordingRoom(env, ['client']);
-      await admit(people, 'client');
-      await publishAll(people, ['moderator', 'client']);
-      await ask(people, ['moderator', 'client']);
-      const yes = await consent(people, 'client', true);
-      await consent(people, 'moderator', true);
-      const started = await waitIndicator(people.moderator.tp, 'recording');
+      const { people, yes, started } = await recordingWithConsent(env);
       await sleep(6000);
       const dir = roomFolder(recDir);
       const killed = Date.now();

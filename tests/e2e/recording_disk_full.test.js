@@ -26,7 +26,7 @@ const { test } = require('node:test');
 
 const { runE2E, sleep, waitFor, COUNSEL_PLUGIN, COUNSEL_KEYGEN } = require('./harness');
 const {
-  recordingRoom, admit, publishAll, ask, consent, waitIndicator, recEvents, endSession, roomFolder, waitForFile, ffprobe, linkServer,
+  recordingWithConsent, waitIndicator, recEvents, endSession, roomFolder, waitForFile, ffprobe, linkServer,
 } = require('./harness/recording');
 
 const built = fs.existsSync(COUNSEL_PLUGIN) && fs.existsSync(COUNSEL_KEYGEN);
@@ -86,13 +86,7 @@ const stats = async (env) =>
 
 // Consented recording of a moderator and a client until the disk fills; returns what the test needs.
 async function recordUntilTheDiskFills(t, env, disk) {
-  const people = await recordingRoom(env, ['client']);
-  await admit(people, 'client');
-  await publishAll(people, ['moderator', 'client']);
-  await ask(people, ['moderator', 'client']);
-  const yes = await consent(people, 'client', true);
-  await consent(people, 'moderator', true);
-  const started = await waitIndicator(people.moderator.tp, 'recording');
+  const { people, yes, started } = await recordingWithConsent(env);
   await waitIndicator(people.client.tp, 'recording');
   await sleep(4000);
   const recRoot = `${disk.root}/rec`;
@@ -149,49 +143,15 @@ function checkMetadata(t, ctx, { crashed }) {
   assert.deepEqual(fs.readdirSync(ctx.dir).sort(), ['recording.json', 'recording.mp4', 'state.json'], 'intermediates and the reserve are gone');
 }
 
-const options = (disk) => ({ plugins: ['counsel'], timeoutMs: 300000, janus: { launcher: disk.launcher, counsel: { rec_dir: disk.recDir } } });
-
-test('the disk fills during a recording: it stops at once, everyone is told, and it is finalized when space returns', { skip }, async (t) => {
+// A test body on a small disk, with Janus, browsers and a link server; everything torn down after.
+async function onSmallDisk(t, body) {
   const disk = await smallDisk(DISK_MB);
+  const options = { plugins: ['counsel'], timeoutMs: 300000, janus: { launcher: disk.launcher, counsel: { rec_dir: disk.recDir } } };
   try {
-    await runE2E(t, options(disk), async (env) => {
+    await runE2E(t, options, async (env) => {
       const links = await linkServer(`${disk.root}/rec`);
       try {
-        const ctx = await recordUntilTheDiskFills(t, env, disk);
-        await endSession(ctx.people);
-        // No space to finalize: it waits (the tools do not even start), the link leads nowhere yet.
-        const waiting = await waitFor(
-          async () => {
-            const now = await stats(env);
-            return now.finalize_waiting === 1 ? now : null;
-          },
-          { timeoutMs: 30000, message: 'finalization waiting' },
-        );
-        t.diagnostic(`waiting: ${JSON.stringify(waiting)}`);
-        assert.ok(waiting.finalize_failed >= 1);
-        assert.ok(!fs.existsSync(path.join(ctx.dir, 'recording.mp4')));
-        assert.equal((await fetch(`${links.origin}${ctx.yes.download}`)).status, 404);
-        const marker = JSON.parse(fs.readFileSync(path.join(ctx.dir, 'state.json'), 'utf8'));
-        assert.equal(marker.state, 'finalizing');
-        assert.equal(marker.finalize_failure, 'no_space');
-        assert.deepEqual(marker.consent_log.map((e) => e.event).slice(0, 5), ['request', 'yes', 'yes', 'start', 'failed']);
-
-        // Space comes back while Janus runs.
-        const freed = Date.now();
-        disk.free();
-        await waitForFile(path.join(ctx.dir, 'recording.mp4'));
-        t.diagnostic(`finalized ${(Date.now() - freed) / 1000} s after space came back`);
-        checkMetadata(t, ctx, { crashed: false });
-        assert.equal((await fetch(`${links.origin}${ctx.yes.download}`)).status, 200, 'the link works now');
-        const done = await stats(env);
-        t.diagnostic(`admin: ${JSON.stringify(done)}`);
-        assert.equal(done.finalized, 1);
-        assert.ok(done.finalize_retried >= 1);
-        assert.equal(done.finalize_waiting, 0);
-        const log = env.janus.readLog();
-        assert.match(log, /cannot be written \(disk_full\)/);
-        assert.match(log, /recording finalized after \d+ failed attempt\(s\) \(no_space\)/);
-        assert.ok(!log.includes(disk.recDir), 'no path in the log');
+        await body(env, disk, links);
       } finally {
         await links.close();
       }
@@ -199,29 +159,59 @@ test('the disk fills during a recording: it stops at once, everyone is told, and
   } finally {
     disk.stop();
   }
-});
+}
 
-test('a finalization that failed for space survives kill -9: the restart finishes it with its consent log', { skip }, async (t) => {
-  const disk = await smallDisk(DISK_MB);
-  try {
-    await runE2E(t, options(disk), async (env) => {
-      const links = await linkServer(`${disk.root}/rec`);
-      try {
-        const ctx = await recordUntilTheDiskFills(t, env, disk);
-        await endSession(ctx.people);
-        await waitFor(async () => (await stats(env)).finalize_waiting === 1, { timeoutMs: 30000, message: 'finalization waiting' });
-        await env.janus.kill('SIGKILL');
-        disk.free();
-        await env.janus._launch(); // the same configuration, rec_dir and mount namespace
-        await waitForFile(path.join(ctx.dir, 'recording.mp4'));
-        // Nothing was being recorded when Janus died: the session had ended, only the finalization waited.
-        checkMetadata(t, ctx, { crashed: false });
-        assert.equal((await fetch(`${links.origin}${ctx.yes.download}`)).status, 200);
-      } finally {
-        await links.close();
-      }
-    });
-  } finally {
-    disk.stop();
-  }
-});
+test('the disk fills during a recording: it stops at once, everyone is told, and it is finalized when space returns', { skip }, (t) =>
+  onSmallDisk(t, async (env, disk, links) => {
+    const ctx = await recordUntilTheDiskFills(t, env, disk);
+    await endSession(ctx.people);
+    // No space to finalize: it waits (the tools do not even start), the link leads nowhere yet.
+    const waiting = await waitFor(
+      async () => {
+        const now = await stats(env);
+        return now.finalize_waiting === 1 ? now : null;
+      },
+      { timeoutMs: 30000, message: 'finalization waiting' },
+    );
+    t.diagnostic(`waiting: ${JSON.stringify(waiting)}`);
+    assert.ok(waiting.finalize_failed >= 1);
+    assert.ok(!fs.existsSync(path.join(ctx.dir, 'recording.mp4')));
+    assert.equal((await fetch(`${links.origin}${ctx.yes.download}`)).status, 404);
+    const marker = JSON.parse(fs.readFileSync(path.join(ctx.dir, 'state.json'), 'utf8'));
+    assert.equal(marker.state, 'finalizing');
+    assert.equal(marker.finalize_failure, 'no_space');
+    assert.deepEqual(marker.consent_log.map((e) => e.event).slice(0, 5), ['request', 'yes', 'yes', 'start', 'failed']);
+
+    // Space comes back while Janus runs.
+    const freed = Date.now();
+    disk.free();
+    await waitForFile(path.join(ctx.dir, 'recording.mp4'));
+    t.diagnostic(`finalized ${(Date.now() - freed) / 1000} s after space came back`);
+    checkMetadata(t, ctx, { crashed: false });
+    assert.equal((await fetch(`${links.origin}${ctx.yes.download}`)).status, 200, 'the link works now');
+    const done = await stats(env);
+    t.diagnostic(`admin: ${JSON.stringify(done)}`);
+    assert.equal(done.finalized, 1);
+    assert.ok(done.finalize_retried >= 1);
+    assert.equal(done.finalize_waiting, 0);
+    const log = env.janus.readLog();
+    assert.match(log, /cannot be written \(disk_full\)/);
+    assert.match(log, /recording finalized after \d+ failed attempt\(s\) \(no_space\)/);
+    assert.ok(!log.includes(disk.recDir), 'no path in the log');
+  }),
+);
+
+test('a finalization that failed for space survives kill -9: the restart finishes it with its consent log', { skip }, (t) =>
+  onSmallDisk(t, async (env, disk, links) => {
+    const ctx = await recordUntilTheDiskFills(t, env, disk);
+    await endSession(ctx.people);
+    await waitFor(async () => (await stats(env)).finalize_waiting === 1, { timeoutMs: 30000, message: 'finalization waiting' });
+    await env.janus.kill('SIGKILL');
+    disk.free();
+    await env.janus._launch(); // the same configuration, rec_dir and mount namespace
+    await waitForFile(path.join(ctx.dir, 'recording.mp4'));
+    // Nothing was being recorded when Janus died: the session had ended, only the finalization waited.
+    checkMetadata(t, ctx, { crashed: false });
+    assert.equal((await fetch(`${links.origin}${ctx.yes.download}`)).status, 200);
+  }),
+);

@@ -106,13 +106,15 @@ test('a flood of wrong keys (x.<random> and dr-a.<wrong>, ~500/s, fresh handles)
   }
   assertOnlyRefusals(figures, 'wrong keys');
   assert.ok(figures.answers['486'] > 0, 'a handle\'s sixth wrong key is limited');
-  assert.ok(figures.sent >= 500, `the flood was a flood: ${figures.sent} requests`);
+  // Far past every limit it must run into (5 per handle, 20 per room); how many more a run
+  // manages depends on how busy the machine is, so that is printed, not asserted.
+  assert.ok(figures.sent >= 200, `the flood was a flood: ${figures.sent} requests`);
   assert.equal(counts.argon2id_checks, before.argon2id_checks, 'no wrong key cost an Argon2id check');
 });
 
 test('an $argon2id$ entry: a flood naming it spends only its share of Argon2id; other keys are not delayed; --rehash ends it', async (t) => {
   const drA = keygen(['--id', 'dr-a']);
-  const world = await startWorld([{ id: 'dr-a', key_hash: drA.key_hash }, LEGACY]);
+  const world = await startWorld([{ id: 'dr-a', key_hash: drA.key_hash }, { id: LEGACY.id, key_hash: LEGACY.key_hash }]);
   const before = await attemptCounts(world);
   const flood = Flood.start(world.janus.wsUrl, { rate: RATE, perHandle: PER_HANDLE, body: () => createBody(`${LEGACY.id}.${secret()}`) });
   await flood.running(1000);

@@ -85,7 +85,9 @@ test('a flood of wrong tokens and passwords for a room id: the moderator comes b
   }
   assert.ok(['waiting', '486'].includes(answerKind(password.answer)), JSON.stringify(password.answer));
   assertOnlyRefusals(figures);
-  assert.ok(figures.sent >= 500, `the flood was a flood: ${figures.sent} requests`);
+  // Far past every limit it must run into (5 per handle, 20 per room); how many more a run
+  // manages depends on how busy the machine is, so that is printed, not asserted.
+  assert.ok(figures.sent >= 200, `the flood was a flood: ${figures.sent} requests`);
   // The moderator sees exactly the invitees (and the password joiner, if the limit let them through).
   const lobby = await moderator.handle.nextEvent((d) => d && d.counsel === 'lobby' && d.waiting.length >= guests.length, 5000);
   for (const g of guests) assert.ok(lobby.waiting.some((w) => w.id === g.answer.id && w.via === 'link'), JSON.stringify(lobby));

@@ -119,8 +119,7 @@ void malformed_fast_hashes_are_refused_at_start(void**) {
     c.practitioners = {{"dr-a", good}, {"dr-b", "$blake2b$" + salt + "$" + digest.substr(1)}};
     const auto why = c.problem();
     assert_true(why.has_value());
-    assert_true(contains(*why, "practitioner #2"));
-    assert_true(contains(*why, "\"dr-b\""));
+    assert_true(contains(*why, "practitioner \"dr-b\""));
     assert_true(contains(*why, "key_hash"));
     assert_false(contains(*why, salt));
     c.practitioners.pop_back();

@@ -451,7 +451,8 @@ void a_span_that_cannot_start_is_told_as_a_failure(void**) {
 Json consent_metadata(std::initializer_list<const char*> events) {
     Json log = Json::array();
     std::int64_t at = 1000;
-    for (const char* e : events) log.append(Json::object().set("at_ms", at++).set("event", e).set("participant", kAnna));
+    for (const char* e : events)
+        log.append(Json::object().set("at_ms", at++).set("event", e).set("participant", kAnna));
     return Json::object().set("room", kRoom).set("consent_log", std::move(log));
 }
 
@@ -512,7 +513,8 @@ void a_finalization_without_space_waits_for_it_and_is_deleted_after_retention(vo
     assert_string_equal(r.state()->finalize_failure.c_str(), "no_space");
     // No tool ran for it (the log says why), and the link leads nowhere yet.
     bool told = false;
-    for (const std::string& line : r.gateway.logs) told = told || line.find("not enough free space") != std::string::npos;
+    for (const std::string& line : r.gateway.logs)
+        told = told || line.find("not enough free space") != std::string::npos;
     assert_true(told);
     assert_false(r.recorder->links().lookup(link.substr(5), r.now_us / 1'000'000).has_value());
     // Still no room: the worker looks (every space_check_s) and waits on.

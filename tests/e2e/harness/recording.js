@@ -142,6 +142,19 @@ async function linkServer(recDir) {
   return { origin: `http://${HOST_IP}:${server.address().port}`, close: () => new Promise((r) => server.close(r)) };
 }
 
+// A moderator and a client publishing, asked, both saying yes: recording.
+// Returns { people, yes (the client's answer), started (the moderator's indicator time) }.
+async function recordingWithConsent(env) {
+  const people = await recordingRoom(env, ['client']);
+  await admit(people, 'client');
+  await publishAll(people, ['moderator', 'client']);
+  await ask(people, ['moderator', 'client']);
+  const yes = await consent(people, 'client', true);
+  await consent(people, 'moderator', true);
+  const started = await waitIndicator(people.moderator.tp, 'recording');
+  return { people, yes, started };
+}
+
 module.exports = {
   FINALIZE_TIMEOUT_MS,
   call,
@@ -154,6 +167,7 @@ module.exports = {
   publishAll,
   ask,
   consent,
+  recordingWithConsent,
   waitIndicator,
   endSession,
   roomFolder,
