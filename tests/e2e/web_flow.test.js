@@ -209,7 +209,8 @@ test('web: invalid, in-use, locked and too-many-attempts links get clear sentenc
     // Locked: the room address with the password gets "locked".
     await mod.page.getByRole('button', { name: 'Raum sperren' }).click();
     await mod.page.locator('#locked-badge').waitFor({ state: 'visible' });
-    const address = `#room=${params.get('room')}`;
+    // The room address as the links screen shows it (with the room key: e2ee is on).
+    const address = `#room=${params.get('room')}&k=${params.get('k')}`;
     const locked = await env.open(address, { name: 'locked' });
     await waitScreen(locked, 'screen-prejoin');
     assert.equal(await locked.page.getByLabel('Raumpasswort', { exact: true }).isVisible(), true, 'a link without token asks for the password');
@@ -231,6 +232,19 @@ test('web: invalid, in-use, locked and too-many-attempts links get clear sentenc
     await locked.page.getByLabel('Raumpasswort', { exact: true }).fill(password.toUpperCase().replace(/(.{4})(?=.)/g, '$1 '));
     await locked.page.getByRole('button', { name: 'Eintreten', exact: true }).click();
     await waitScreen(locked, 'screen-waiting');
+
+    // The room address cut off before its key, with the right password: the
+    // knock is answered `waiting` with e2ee, and the page leaves at once.
+    const cut = await env.open(`#room=${params.get('room')}`, { name: 'password-no-key' });
+    await waitScreen(cut, 'screen-prejoin');
+    await cut.page.getByLabel('Ich habe den Hinweis gelesen und halte mich daran.').check();
+    await cut.page.getByLabel('Ihr Name').fill('Nina');
+    await cut.page.getByLabel('Raumpasswort', { exact: true }).fill(password);
+    await cut.page.getByRole('button', { name: 'Eintreten', exact: true }).click();
+    assert.equal(await endKind(cut), 'incomplete');
+    await noCode(cut);
+    await waitLobby(mod, ['Lea']); // Nina is gone again at once
+    await cut.close();
 
     // A wrong password: said at the password field, the person can correct it.
     const pw = await env.open(address, { name: 'wrong-password' });
