@@ -9,19 +9,16 @@
 //   cd tests/e2e && ./run-in-netns.sh node --test e2ee_crypto.test.js
 
 const assert = require('node:assert/strict');
-const path = require('node:path');
 const { after, before, test } = require('node:test');
 
-const { Browser, StaticServer } = require('./harness');
-
-const WEB = path.resolve(__dirname, '..', '..', 'web');
+const { Browser, StaticServer } = require('../support');
 
 let web;
 let browser;
 let lab;
 
 before(async () => {
-  web = await StaticServer.start({ mounts: { '/web/': WEB } });
+  web = await StaticServer.start();
   browser = await Browser.launch({ origins: [web.origin] });
   lab = await browser.open(web.url('e2ee_lab.html'), { name: 'lab' });
   await lab.waitForState((s) => s.phase === 'ready', { message: 'e2ee lab loaded', timeoutMs: 10000 });

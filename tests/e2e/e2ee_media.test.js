@@ -14,12 +14,9 @@
 //   cd tests/e2e && ./run-in-netns.sh node --test e2ee_media.test.js
 
 const assert = require('node:assert/strict');
-const path = require('node:path');
 const { after, before, describe, test } = require('node:test');
 
-const { Browser, StaticServer, runE2E, sleep } = require('./harness');
-
-const WEB = path.resolve(__dirname, '..', '..', 'web');
+const { Browser, StaticServer, runE2E, sleep } = require('../support');
 
 describe('loopback in one page (no Janus)', () => {
   let web;
@@ -27,7 +24,7 @@ describe('loopback in one page (no Janus)', () => {
   let lab;
 
   before(async () => {
-    web = await StaticServer.start({ mounts: { '/web/': WEB } });
+    web = await StaticServer.start();
     browser = await Browser.launch({ origins: [web.origin] });
     lab = await browser.open(web.url('e2ee_lab.html'), { name: 'lab' });
     await lab.waitForState((s) => s.phase === 'ready', { message: 'e2ee lab loaded', timeoutMs: 10000 });
@@ -124,7 +121,7 @@ describe('loopback in one page (no Janus)', () => {
 // janus.js and a real Janus: the EchoTest plugin sends the page's frames back.
 for (const mode of ['script', 'encoded']) {
   test(`janus.js + Janus EchoTest (${mode}): prepare/seal on a janus.js handle, e2ee JSEP, echoed frames decrypt`, (t) =>
-    runE2E(t, { plugins: ['echotest'], web: { mounts: { '/web/': WEB } } }, async (env) => {
+    runE2E(t, { plugins: ['echotest'] }, async (env) => {
       const own = await env.open('e2ee_echo.html', { mode, codec: 'vp8' }, { name: 'own-key' });
       const other = await env.open('e2ee_echo.html', { mode, codec: 'vp8', owner: 778 }, { name: 'other-sender' });
       for (const tp of [own, other]) await tp.waitForState((s) => s.phase === 'answered' && s.handles.echo.webrtcUp, { message: 'echo up' });

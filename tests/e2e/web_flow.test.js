@@ -15,9 +15,8 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const { test } = require('node:test');
 
-const { COUNSEL_PLUGIN, COUNSEL_KEYGEN } = require('./harness');
-const { runWeb } = require('./web_support/env');
-const { exhaustRoomAttempts } = require('./web_support/janus_client');
+const { COUNSEL_PLUGIN, COUNSEL_KEYGEN, runWeb } = require('../support');
+const { exhaustRoomAttempts } = require('./web_support/attempts');
 const {
   shot,
   waitScreen,
