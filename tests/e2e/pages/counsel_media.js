@@ -18,12 +18,8 @@ import { restoreRidExtensions } from '/web/js/sdp_rid.js';
 
 (async function () {
   const page = window.e2ePage;
-  const { params, state, setPhase, fail, event } = page;
-  const label = params.get('label') || 'person';
-  document.getElementById('label').textContent = label;
-  setInterval(() => {
-    document.getElementById('phase').textContent = state.phase + (state.error ? ` (error: ${state.error})` : '');
-  }, 250);
+  const { state, setPhase, fail, event } = page;
+  const label = page.showLabelAndPhase();
 
   // Replies to requests, in order; everything else is an event.
   const REPLIES = new Set(['created', 'joined', 'waiting', 'ok', 'error', 'published', 'left']);
