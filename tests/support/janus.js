@@ -174,7 +174,6 @@ class Janus {
     }
     this.child = null;
     this.exited = null;
-    this.starts = 0;
   }
 
   get wsUrl() {
@@ -264,7 +263,6 @@ class Janus {
     });
     fs.closeSync(out);
     this.child = child;
-    this.starts += 1;
     live.add(child);
     let exitInfo = null;
     this.exited = new Promise((resolve) => {
@@ -290,12 +288,13 @@ class Janus {
   // Janus starts without a plugin whose init failed: make that a clear error.
   async _checkPlugins() {
     const conn = await JanusConnection.open(this.wsUrl, { token: this.options.tokenSecret ? this.mintToken() : undefined });
+    let info;
     try {
-      this.info = await conn.transact({ janus: 'info' });
+      info = await conn.transact({ janus: 'info' });
     } finally {
       await conn.close();
     }
-    const loaded = Object.keys(this.info.plugins || {});
+    const loaded = Object.keys(info.plugins || {});
     for (const p of this.plugins) {
       if (!p.pkg || loaded.includes(p.pkg)) continue;
       const own = p.pkg === COUNSEL ? `; plugin log lines:\n${this.readLog().split('\n').filter((l) => l.includes('[counsel]')).join('\n')}` : '';
