@@ -65,6 +65,8 @@ void CounselService::on_create(const Context& ctx, CreateRequest& req) {
         invite_tokens.push_back(random_token());
         invites.push_back(Invite{std::move(label), hasher_.hash(invite_tokens.back())});
     }
+    PhoneGrant phone;
+    if (req.phone) phone = grant_phone_credentials(invites);
     std::string password;
     std::optional<Digest> password_digest;
     if (req.password) {
@@ -83,17 +85,20 @@ void CounselService::on_create(const Context& ctx, CreateRequest& req) {
                           req.recording,
                           req.starts_at,
                           expires_at,
-                          created_mono_ms + expires_at * 1000 - created_unix_ms};
+                          created_mono_ms + expires_at * 1000 - created_unix_ms,
+                          phone.room_number};
     auto room = std::make_unique<Room>(std::move(settings), hasher_.hash(moderator_token), password_digest,
                                        std::move(invites));
     Room& created = *room;
     rooms_.emplace(created.digest(), std::move(room));
+    if (req.phone) phone_rooms_.emplace(phone.room_number, created.digest());
     ++rooms_created_;
 
     Json invite_list = Json::array();
     for (std::size_t i = 0; i < invite_tokens.size(); ++i) {
-        invite_list.append(
-            Json::object().set("label", created.invites()[i].label.view()).set("token", invite_tokens[i]));
+        Json invite = Json::object().set("label", created.invites()[i].label.view()).set("token", invite_tokens[i]);
+        if (req.phone) invite.set("pin", phone.pins[i]);
+        invite_list.append(std::move(invite));
     }
     Json answer = Json::object()
                       .set("counsel", "created")
@@ -105,7 +110,10 @@ void CounselService::on_create(const Context& ctx, CreateRequest& req) {
                       .set("e2ee", created.settings().e2ee)
                       .set("recording", created.settings().recording == RecordingMode::WithConsent ? "with_consent" : "off");
     if (req.password) answer.set("password", password);
+    if (req.phone)
+        answer.set("phone", Json::object().set("number", config_.phone_number).set("room_number", phone.room_number));
     reply(ctx, std::move(answer));
+    for (auto& pin : phone.pins) sodium_memzero(pin.data(), pin.size());
 
     for (auto& token : invite_tokens) sodium_memzero(token.data(), token.size());
     sodium_memzero(moderator_token.data(), moderator_token.size());
@@ -116,7 +124,8 @@ void CounselService::on_create(const Context& ctx, CreateRequest& req) {
                .set("invitees", static_cast<std::int64_t>(invite_tokens.size()))
                .set("password", req.password)
                .set("e2ee", created.settings().e2ee)
-               .set("recording", created.settings().recording == RecordingMode::WithConsent));
+               .set("recording", created.settings().recording == RecordingMode::WithConsent)
+               .set("phone", req.phone));
 }
 
 void CounselService::on_join(const Context& ctx, JoinRequest& req) {

@@ -24,6 +24,25 @@ std::optional<std::string> Config::problem() const {
         for (std::size_t j = 0; j < i; ++j)
             if (practitioners[j].id == p.id) return "practitioner #" + std::to_string(i + 1) + " repeats an id";
     }
+    if (auto phone = phone_problem()) return phone;
+    return std::nullopt;
+}
+
+std::optional<std::string> Config::phone_problem() const {
+    if (phone_number.empty() && phone_service_key_hash.empty()) return std::nullopt;
+    if (phone_number.empty() || phone_service_key_hash.empty())
+        return "phone: number and service_key_hash go together (or leave both out)";
+    // What a practice prints on an invitation: digits, +, blanks, ( ) - /.
+    if (phone_number.size() > 32) return "phone.number must be at most 32 characters";
+    int digits = 0;
+    for (char c : phone_number) {
+        if (c >= '0' && c <= '9') ++digits;
+        else if (c != '+' && c != ' ' && c != '(' && c != ')' && c != '-' && c != '/')
+            return "phone.number may hold only digits, +, blanks, ( ) - /";
+    }
+    if (digits < 3) return "phone.number needs at least 3 digits";
+    if (phone_service_key_hash.rfind("$argon2id$", 0) != 0)
+        return "phone.service_key_hash needs a key_hash from counsel-keygen ($argon2id$...)";
     return std::nullopt;
 }
 

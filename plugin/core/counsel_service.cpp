@@ -9,6 +9,9 @@ namespace counsel {
 namespace {
 
 constexpr std::int64_t kSweepEveryMs = 10'000;
+// Wrong PINs per phone room: 10 back to back, then one per 30 s (README
+// "Phone dial-in": with 10-digit PINs guessing stays hopeless for a room's life).
+constexpr BucketPolicy kPinPolicy{10, 30'000, SIZE_MAX};
 
 }  // namespace
 
@@ -21,11 +24,15 @@ CounselService::CounselService(Config config, Gateway& gateway, RoomLedger& ledg
       ledger_(ledger),
       clock_(clock),
       practitioners_(config_.practitioners),
+      phone_service_(config_.phone_enabled() ? std::vector<PractitionerEntry>{{"phone", config_.phone_service_key_hash}}
+                                             : std::vector<PractitionerEntry>{}),
       handle_attempts_({5, 10'000, 100'000}),
       room_attempts_({20, 3'000, SIZE_MAX}),
       unknown_room_attempts_({20, 3'000, 20'000}),
       key_attempts_({5, 10'000, 100'000}),
-      global_key_attempts_({10, 1'000, 1}) {}
+      global_key_attempts_({10, 1'000, 1}),
+      pin_attempts_(kPinPolicy),
+      unknown_pin_attempts_({kPinPolicy.burst, kPinPolicy.refill_ms, 20'000}) {}
 
 CounselService::~CounselService() = default;
 
@@ -62,6 +69,9 @@ void CounselService::handle(HandleId handle, const std::string& transaction, con
             else if constexpr (std::is_same_v<T, MessageRequest>) on_message(ctx, req);
             else if constexpr (std::is_same_v<T, RecordRequest>) on_record(ctx, req);
             else if constexpr (std::is_same_v<T, ConsentRequest>) on_consent(ctx, req);
+            else if constexpr (std::is_same_v<T, PhoneJoinRequest>) on_phone_join(ctx, req);
+            else if constexpr (std::is_same_v<T, PromptRequest>) on_prompt(ctx, req);
+            else if constexpr (std::is_same_v<T, PhoneMediaRequest>) on_phone_media(ctx, req);
         },
         std::get<Request>(parsed));
     publish_media_if_changed();
@@ -102,6 +112,8 @@ void CounselService::tick() {
         unknown_room_attempts_.sweep(now);
         key_attempts_.sweep(now);
         global_key_attempts_.sweep(now);
+        pin_attempts_.sweep(now);
+        unknown_pin_attempts_.sweep(now);
     }
 }
 
@@ -126,6 +138,7 @@ Json CounselService::describe_handle(HandleId handle) const {
         if (p.id != it->second.participant) continue;
         out.set("role", p.role == Role::Moderator ? "moderator" : "participant");
         out.set("state", p.presence == Presence::Lobby ? "lobby" : "admitted");
+        if (p.phone) out.set("phone", true);
         out.set("room", it->second.room->ref());
     }
     return out;

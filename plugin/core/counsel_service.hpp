@@ -82,6 +82,19 @@ private:
     void on_message(const Context& ctx, MessageRequest& req);
     void on_record(const Context& ctx, const RecordRequest& req);
     void on_consent(const Context& ctx, const ConsentRequest& req);
+    // Phone dial-in (phone_admission.cpp).
+    void on_phone_join(const Context& ctx, PhoneJoinRequest& req);
+    void on_prompt(const Context& ctx, const PromptRequest& req);
+    void on_phone_media(const Context& ctx, const PhoneMediaRequest& req);
+    // A fresh room number and one PIN per invite (their digests go into
+    // `invites`); the PINs in clear are for the create answer only.
+    struct PhoneGrant {
+        std::string room_number;
+        std::vector<std::string> pins;
+    };
+    PhoneGrant grant_phone_credentials(std::vector<Invite>& invites);
+    // Whether counsel-phone's service key is right (rate-limited like practitioner keys).
+    bool phone_service_allowed(const Context& ctx, SecretString& key);
     // After any change to a room's consent ledger: tell everyone, drive the recorder.
     // `ask` are the people to send a consent request now.
     void consent_changed(Room& room, RecordingState before, bool was_writing, const std::vector<std::uint64_t>& ask);
@@ -126,6 +139,8 @@ private:
     CredentialHasher hasher_;
 
     std::map<Digest, std::unique_ptr<Room>> rooms_;
+    std::map<std::string, Digest> phone_rooms_;  // dial-in room number -> room, live rooms only
+    PractitionerDirectory phone_service_;        // counsel-phone's key (one entry, or none)
     std::unordered_map<HandleId, Seat> handles_;
     // Tombstones whose durable write failed: refused in memory, retried on tick.
     std::set<Digest> pending_tombstones_;
@@ -135,6 +150,8 @@ private:
     RateLimiter unknown_room_attempts_;  // ids that do not: bounded memory
     RateLimiter key_attempts_;           // practitioner keys per handle
     RateLimiter global_key_attempts_;    // caps Argon2id work on the room thread
+    RateLimiter pin_attempts_;           // wrong PINs per phone room: stricter, a PIN has 33 bits
+    RateLimiter unknown_pin_attempts_;   // the same for room numbers that do not exist: bounded memory
     std::int64_t last_sweep_ms_ = 0;
     std::uint64_t rooms_created_ = 0;
     std::uint64_t rooms_ended_ = 0;

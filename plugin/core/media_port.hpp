@@ -20,6 +20,7 @@ struct MediaMember {
     std::uint64_t id;        // participant id, for the client to match streams to tiles
     bool muted_audio;        // by the moderator or themselves: their audio is dropped
     bool muted_video;
+    bool phone = false;      // a phone caller: one audio stream over plain RTP (connect_phone)
 };
 
 // One room as the media path needs to know it: who is admitted, nothing personal.
@@ -50,7 +51,11 @@ public:
     // itself (with a JSEP, or an error) through the gateway.
     virtual void negotiate(HandleId handle, const std::string& transaction, const std::string& request,
                            const Json& body, const Json& jsep, const MediaRoom& room) = 0;
-    // The person left their room: forget their negotiation state.
+    // An admitted phone caller's plain RTP with counsel-phone: a UDP socket on
+    // 127.0.0.1 towards `port` there. Called on the room thread; the media
+    // layer answers the transaction itself ({counsel:"rtp", port, payload_type}).
+    virtual void connect_phone(HandleId handle, const std::string& transaction, int port, const MediaRoom& room) = 0;
+    // The person left their room: forget their negotiation state (and close a phone caller's socket).
     virtual void release(HandleId handle) = 0;
     // The room thread's timer (every 250 ms): offers nobody answered expire here.
     virtual void tick() {}
@@ -61,6 +66,7 @@ class NoMedia final : public MediaPort {
 public:
     void publish(std::shared_ptr<const ForwardingTable>) override {}
     void negotiate(HandleId, const std::string&, const std::string&, const Json&, const Json&, const MediaRoom&) override {}
+    void connect_phone(HandleId, const std::string&, int, const MediaRoom&) override {}
     void release(HandleId) override {}
 };
 

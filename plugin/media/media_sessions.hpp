@@ -24,6 +24,7 @@
 #include "media/codec_table.hpp"
 #include "media/event_sender.hpp"
 #include "media/negotiation.hpp"
+#include "media/phone_link.hpp"
 #include "media/sdp_negotiator.hpp"
 #include "recording/recording_tap.hpp"
 #include "media/wishes.hpp"
@@ -57,6 +58,7 @@ public:
     void publish(std::shared_ptr<const ForwardingTable> table) override;
     void negotiate(HandleId handle, const std::string& transaction, const std::string& request, const Json& body,
                    const Json& jsep, const MediaRoom& room) override;
+    void connect_phone(HandleId handle, const std::string& transaction, int port, const MediaRoom& room) override;
     void release(HandleId handle) override;
 
     // Offers not answered within `timeout_ms` are dropped, the person is told
@@ -88,6 +90,9 @@ private:
         bool has_data = false;
         std::uint64_t sdp_session_id = 0;
         std::uint64_t sdp_version = 1;
+        // A phone caller (plain RTP, no negotiation): its receiver thread, last
+        // so that it stops before anything else of the session goes.
+        std::unique_ptr<PhoneReceiver> phone;
     };
 
     void on_publish(Session& s, const std::string& transaction, const Json& jsep, const MediaRoom& room);

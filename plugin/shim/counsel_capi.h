@@ -73,6 +73,9 @@ typedef struct counsel_settings {
 	const char *events_secret;
 	/* Media (README, "Media"): seconds a plugin offer waits for its answer. */
 	int64_t offer_timeout_s;
+	/* Phone dial-in (README, "Phone dial-in"): the `phone` group. */
+	const char *phone_number;
+	const char *phone_service_key_hash;
 } counsel_settings;
 
 /* Starts the core (room thread, durable store). Returns 0 on success; on

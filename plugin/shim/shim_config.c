@@ -160,6 +160,39 @@ static int counsel_config_practitioners(janus_config *config, counsel_practition
 	return 0;
 }
 
+/* The optional `phone` group at the top level (README "Phone dial-in"):
+ *   phone: { number = "+49 30 1234567"; service_key_hash = "$argon2id$..."; }
+ * The strings point into `config`; the core checks them. */
+static int counsel_config_phone(janus_config *config, counsel_settings *settings) {
+	janus_config_container *phone = janus_config_get(config, NULL, janus_config_type_any, "phone");
+	if(phone == NULL)
+		return 0;
+	if(phone->type != janus_config_type_category) {
+		JANUS_LOG(LOG_FATAL, "[counsel] 'phone' must be a group: phone: { number = \"...\"; service_key_hash = \"...\"; }\n");
+		return -1;
+	}
+	GList *l;
+	for(l = phone->list; l != NULL; l = l->next) {
+		janus_config_container *c = (janus_config_container *)l->data;
+		if(c == NULL || c->name == NULL)
+			continue;
+		gboolean number = !g_ascii_strcasecmp(c->name, "number");
+		if(!number && g_ascii_strcasecmp(c->name, "service_key_hash")) {
+			JANUS_LOG(LOG_WARN, "[counsel] ignoring unknown option phone.%s\n", c->name);
+			continue;
+		}
+		if(c->type != janus_config_type_item || c->value == NULL) {
+			JANUS_LOG(LOG_FATAL, "[counsel] phone.%s must be a string\n", c->name);
+			return -1;
+		}
+		if(number)
+			settings->phone_number = c->value;
+		else
+			settings->phone_service_key_hash = c->value;
+	}
+	return 0;
+}
+
 /* Reads the plugin's configuration file into `settings`. The strings point
  * into *config_out, which the caller destroys after counsel_start. */
 int counsel_config_load(const char *config_path, janus_config **config_out,
@@ -213,9 +246,9 @@ int counsel_config_load(const char *config_path, janus_config **config_out,
 			janus_config_container *c = (janus_config_container *)l->data;
 			if(c == NULL || counsel_known_option(c->name))
 				continue;
-			if(c->name != NULL && !g_ascii_strcasecmp(c->name, "practitioners")) {
-				JANUS_LOG(LOG_FATAL, "[counsel] 'practitioners' belongs at the top level of the file, "
-					"not inside general\n");
+			if(c->name != NULL && (!g_ascii_strcasecmp(c->name, "practitioners") || !g_ascii_strcasecmp(c->name, "phone"))) {
+				JANUS_LOG(LOG_FATAL, "[counsel] '%s' belongs at the top level of the file, "
+					"not inside general\n", c->name);
 				return -1;
 			}
 			JANUS_LOG(LOG_WARN, "[counsel] ignoring unknown option general.%s\n",
@@ -241,6 +274,9 @@ int counsel_config_load(const char *config_path, janus_config **config_out,
 			counsel_config_string(config, general, "store", &settings->store) < 0 ||
 			counsel_config_string(config, general, "postgres_conninfo", &settings->postgres_conninfo) < 0 ||
 			counsel_config_string(config, general, "node_id", &settings->node_id) < 0)
+		return -1;
+
+	if(counsel_config_phone(config, settings) < 0)
 		return -1;
 
 	counsel_practitioner *practitioners = NULL;

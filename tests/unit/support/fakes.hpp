@@ -91,6 +91,9 @@ public:
 // A configured service with one practitioner whose key is kPractitionerKey.
 extern const char* const kPractitionerKey;
 Config test_config();
+// The same with phone dial-in configured; counsel-phone's key is kPhoneServiceKey.
+extern const char* const kPhoneServiceKey;
+Config phone_test_config();
 
 // A harness: the service with its fakes, and request helpers that return the answer.
 struct Harness {
