@@ -54,6 +54,7 @@ public:
     // Reads what arrived on both sockets, sends the next 20 ms to the caller.
     Tick tick();
     const MediaCounts& counts() const { return counts_; }
+    const ConferenceMix::Counts& mix_counts() const { return mix_.counts(); }
 
 private:
     CallMedia(int line_fd, int line_port, int room_fd, int room_port);

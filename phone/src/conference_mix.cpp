@@ -9,7 +9,7 @@ namespace {
 
 constexpr std::size_t kStartPackets = 2;      // 40 ms buffered before a stream plays
 constexpr std::size_t kMaxPackets = 25;       // more than 500 ms waiting: drop the oldest
-constexpr std::int64_t kMaxLostFrames = 3;    // concealed by Opus PLC; a longer gap restarts the stream
+constexpr std::int64_t kMaxLostFrames = 3;    // concealed by Opus PLC; then the stream buffers again
 constexpr std::size_t kMaxPcm = kFrameSamples * 6;
 constexpr int kMaxDecoded = kLineRate * 120 / 1000;  // Opus frames are at most 120 ms
 
@@ -22,6 +22,7 @@ struct ConferenceMix::Source {
     std::int64_t next = 0;       // the one to decode next (when playing)
     bool playing = false;
     int last_frame = static_cast<int>(kFrameSamples);
+    std::int64_t missing = 0;  // frames concealed in a row
     int idle_frames = 0;
     std::vector<std::int16_t> pcm;
 
@@ -54,31 +55,35 @@ struct ConferenceMix::Source {
     }
 
     // Decodes until 20 ms are there or nothing is left to decode.
-    void fill() {
+    void fill(Counts& counts) {
         while (pcm.size() < kFrameSamples) {
             if (!playing) {
                 if (packets.size() < kStartPackets) return;
                 playing = true;
+                missing = 0;
                 next = packets.begin()->first;
-            }
-            if (packets.empty()) {
-                playing = false;  // underrun: buffer again before playing on
-                return;
             }
             auto it = packets.find(next);
             if (it != packets.end()) {
                 decode(it->second.data(), it->second.size());
                 packets.erase(it);
                 ++next;
+                missing = 0;
                 continue;
             }
-            const std::int64_t gap = packets.begin()->first - next;
-            if (gap > 0 && gap <= kMaxLostFrames) {
-                conceal();
-                ++next;
-            } else {
-                next = packets.begin()->first;  // a long gap (a pause, a new stream): go on from here
+            // The packet due is not here: late or lost. Opus conceals a few
+            // frames (the stream stays in time); then the stream pauses and
+            // buffers again (a sender that stopped, or a long gap).
+            if (missing >= kMaxLostFrames) {
+                playing = false;
+                ++counts.underruns;
+                if (!packets.empty() && packets.begin()->first > next) next = packets.begin()->first;
+                return;
             }
+            conceal();
+            ++counts.concealed;
+            ++missing;
+            ++next;
         }
     }
 };
@@ -98,10 +103,16 @@ void ConferenceMix::push(const RtpView& packet) {
     Source& s = *slot;
     s.idle_frames = 0;
     const std::int64_t ext = s.extend(packet.seq);
-    if (s.playing && ext < s.next) return;  // too late
+    if (s.playing && ext < s.next) {
+        ++counts_.late;
+        return;
+    }
     s.highest = std::max(s.highest, ext);
     s.packets[ext].assign(packet.payload, packet.payload + packet.payload_size);
-    while (s.packets.size() > kMaxPackets) s.packets.erase(s.packets.begin());
+    while (s.packets.size() > kMaxPackets) {
+        s.packets.erase(s.packets.begin());
+        ++counts_.dropped;
+    }
     if (s.playing && !s.packets.empty() && s.packets.begin()->first > s.next &&
         s.packets.begin()->first - s.next > static_cast<std::int64_t>(kMaxPackets))
         s.next = s.packets.begin()->first;
@@ -111,7 +122,7 @@ void ConferenceMix::mix(std::int16_t out[kFrameSamples]) {
     std::int32_t sum[kFrameSamples] = {};
     for (auto it = sources_.begin(); it != sources_.end();) {
         Source& s = *it->second;
-        s.fill();
+        s.fill(counts_);
         const std::size_t n = std::min(kFrameSamples, s.pcm.size());
         for (std::size_t i = 0; i < n; ++i) sum[i] += s.pcm[i];
         s.pcm.erase(s.pcm.begin(), s.pcm.begin() + static_cast<std::ptrdiff_t>(n));
@@ -122,6 +133,7 @@ void ConferenceMix::mix(std::int16_t out[kFrameSamples]) {
     }
     for (std::size_t i = 0; i < kFrameSamples; ++i)
         out[i] = static_cast<std::int16_t>(std::clamp<std::int32_t>(sum[i], -32768, 32767));
+    ++counts_.frames;
 }
 
 }  // namespace counsel::phone

@@ -34,11 +34,22 @@ public:
     void mix(std::int16_t out[kFrameSamples]);
     std::size_t sources() const { return sources_.size(); }
 
+    // What the jitter buffers did (counts over the call; the log and the benchmark show them).
+    struct Counts {
+        std::uint64_t frames = 0;       // 20 ms frames mixed
+        std::uint64_t underruns = 0;    // a playing stream had nothing for a frame
+        std::uint64_t concealed = 0;    // frames made up by Opus's loss concealment
+        std::uint64_t late = 0;         // packets that came after their time
+        std::uint64_t dropped = 0;      // packets dropped because too many waited
+    };
+    const Counts& counts() const { return counts_; }
+
 private:
     struct Source;
     // A stream that sent nothing for this many frames is forgotten (its decoder freed).
     static constexpr int kForgetAfterFrames = 150;
     std::map<std::uint32_t, std::unique_ptr<Source>> sources_;
+    Counts counts_;
 };
 
 }  // namespace counsel::phone

@@ -7,6 +7,7 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "log.hpp"
@@ -21,11 +22,16 @@ int wakeup(su_root_magic_t*, su_wait_t*, su_wakeup_arg_t* arg) {
     return 0;
 }
 
-void drain(int fd) {
-    std::uint64_t value;
-    while (::read(fd, &value, sizeof(value)) == static_cast<ssize_t>(sizeof(value))) {
-    }
+// Reads an eventfd or timerfd: how often it fired since the last read.
+std::uint64_t drain(int fd) {
+    std::uint64_t total = 0, value = 0;
+    while (::read(fd, &value, sizeof(value)) == static_cast<ssize_t>(sizeof(value))) total += value;
+    return total;
 }
+
+// A loop that was not scheduled for a while catches up on this many ticks at most
+// (every caller's audio stays in time; a longer stall is lost, not queued).
+constexpr std::uint64_t kMaxCatchUpTicks = 10;
 
 }  // namespace
 
@@ -141,8 +147,8 @@ int PhoneService::run() {
     }
     std::function<void()> on_post = [this] { drain_posted(); };
     std::function<void()> on_timer = [this] {
-        drain(timer_fd_);
-        tick();
+        const std::uint64_t due = std::min(drain(timer_fd_), kMaxCatchUpTicks);
+        for (std::uint64_t i = 0; i < due; ++i) tick();
     };
     std::function<void()> on_signal = [this] {
         signalfd_siginfo info;
@@ -258,8 +264,14 @@ void PhoneService::finish(CallId id, bool send_bye, const char* why) {
     Call& call = *it->second;
     if (why)
         log::info("call " + std::to_string(id) + ": " + why + " (" + std::to_string((now_ms() - call.started_ms) / 1000) +
-                  " s; " + std::to_string(call.media().counts().line_in) + " packets in, " +
-                  std::to_string(call.media().counts().line_out) + " out)");
+                  " s)");
+    const MediaCounts& c = call.media().counts();
+    const ConferenceMix::Counts& m = call.media().mix_counts();
+    log::verbose("call " + std::to_string(id) + ": line " + std::to_string(c.line_in) + " in / " +
+                 std::to_string(c.line_out) + " out, room " + std::to_string(c.room_in) + " in / " +
+                 std::to_string(c.room_out) + " out; mix " + std::to_string(m.frames) + " frames, " +
+                 std::to_string(m.underruns) + " underruns, " + std::to_string(m.concealed) + " concealed, " +
+                 std::to_string(m.late) + " late, " + std::to_string(m.dropped) + " dropped");
     // Detaching is leaving: the plugin seats nobody on a detached handle.
     if (call.handle) {
         janus_->detach(call.handle);

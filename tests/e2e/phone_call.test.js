@@ -151,12 +151,20 @@ describe('phone dial-in', { skip }, () => {
       const g = caller.tone(GUEST_HZ, 1500);
       return m.amplitude > PRESENT && g.amplitude > PRESENT && { m, g };
     }, { timeoutMs: 20000, intervalMs: 500, message: 'the caller hears both (mixed)' });
+    // Measured again after 2 s of steady flow, over 1.5 s.
+    await sleep(2000);
+    const [finalMod, finalGuest] = [await heardBy(r.mod, CALLER_HZ), await heardBy(guest, CALLER_HZ)];
+    const [lineMod, lineGuest] = [caller.tone(MODERATOR_HZ, 1500), caller.tone(GUEST_HZ, 1500)];
     const own = caller.tone(CALLER_HZ, 1500);
     console.log(
-      `phone audio: caller 440 Hz at the moderator ${toMod.amplitude} (rms ${toMod.rms}), at the guest ${toGuest.amplitude}; ` +
-        `on the line 1000 Hz ${back.m.amplitude}, 1400 Hz ${back.g.amplitude} (rms ${back.m.rms}), own 440 Hz ${own.amplitude}`,
+      `phone audio (tone amplitude of 8000 sent): caller 440 Hz at the moderator ${finalMod.amplitude} (rms ${finalMod.rms}), ` +
+        `at the guest ${finalGuest.amplitude}; on the line 1000 Hz ${lineMod.amplitude}, 1400 Hz ${lineGuest.amplitude} ` +
+        `(rms ${lineMod.rms}), the caller's own 440 Hz ${own.amplitude}; first heard: ${toMod.amplitude}, ${toGuest.amplitude}, ` +
+        `${back.m.amplitude}, ${back.g.amplitude}`,
     );
-    assert.ok(own.amplitude < back.m.amplitude / 10, `the caller hears their own voice (${own.amplitude})`);
+    for (const [what, level] of [['moderator', finalMod], ['guest', finalGuest], ['line 1000 Hz', lineMod], ['line 1400 Hz', lineGuest]])
+      assert.ok(level.amplitude > PRESENT, `${what}: ${level.amplitude}`);
+    assert.ok(own.amplitude < lineMod.amplitude / 10, `the caller hears their own voice (${own.amplitude})`);
 
     const ended = await r.mod.request({ request: 'end' });
     assert.equal(ended.counsel, 'ended');
