@@ -68,9 +68,13 @@ SipAgent::~SipAgent() {
 }
 
 bool SipAgent::start(std::string& why) {
+    // What a plain phone leg needs: INVITE/ACK/BYE/CANCEL/OPTIONS, no reliable
+    // provisional responses, no session timer of ours (a re-INVITE from the
+    // PBX gets the same answer), no MESSAGE or SUBSCRIBE.
     nua_ = nua_create(root_, trampoline, this, NUTAG_URL(settings_.listen.c_str()), NUTAG_MEDIA_ENABLE(0),
-                      NUTAG_AUTOANSWER(0), NUTAG_AUTOALERT(0), NUTAG_ALLOW("INVITE, ACK, BYE, CANCEL, OPTIONS"),
-                      SIPTAG_USER_AGENT_STR("counsel-phone"), NUTAG_ENABLEMESSAGE(0), TAG_NULL());
+                      NUTAG_AUTOANSWER(0), NUTAG_AUTOALERT(0), NUTAG_ENABLEMESSAGE(0), NUTAG_SESSION_TIMER(0),
+                      SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS"), SIPTAG_SUPPORTED(nullptr),
+                      SIPTAG_USER_AGENT_STR("counsel-phone"), TAG_NULL());
     if (!nua_) {
         why = "cannot listen for SIP on " + settings_.listen + " (address in use, or not an address of this machine)";
         return false;

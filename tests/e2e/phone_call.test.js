@@ -34,6 +34,7 @@ describe('phone dial-in', { skip }, () => {
   const peers = [];
   const callers = [];
   const events = []; // every plugin event any peer saw (the canary must not be in one)
+  const secrets = []; // every room's number and PINs (in no log)
 
   before(async () => {
     janus = await JanusServer.start({
@@ -88,7 +89,9 @@ describe('phone dial-in', { skip }, () => {
     assert.equal(created.counsel, 'created', JSON.stringify(created));
     const joined = await mod.request({ request: 'join', room: created.room, token: created.moderator_token, display: 'Dr. M' });
     assert.equal(joined.counsel, 'joined');
-    return { mod, created, number: created.phone.room_number, pins: created.invites.map((i) => i.pin) };
+    const r = { mod, created, number: created.phone.room_number, pins: created.invites.map((i) => i.pin) };
+    secrets.push(r);
+    return r;
   }
 
   // The caller keys the room number and the PIN (as telephone-events or in-band
@@ -171,5 +174,159 @@ describe('phone dial-in', { skip }, () => {
     const result = await Promise.race([caller.ended, sleep(30000).then(() => 'timeout')]);
     assert.deepEqual(result, { code: 0, signal: null }, `SIPp ended the call cleanly after counsel-phone's BYE: ${caller.readLog()}`);
     assert.match(phone.readLog(), /hung up by counsel-phone/);
+  });
+
+  // The call ends from counsel-phone's side: SIPp answers the BYE and exits 0.
+  async function byeFromPhone(caller, what) {
+    const result = await Promise.race([caller.ended, sleep(60000).then(() => 'timeout')]);
+    assert.deepEqual(result, { code: 0, signal: null }, `${what}: counsel-phone's BYE; SIPp: ${caller.readLog()}`);
+  }
+
+  function lobbyHasPhone(e) {
+    return e.counsel === 'lobby' && e.waiting.some((w) => w.phone);
+  }
+
+  test('in-band keys; the wait prompt reaches the caller; deny: a prompt, then BYE', async () => {
+    const r = await room(['Anrufer']);
+    const caller = await call();
+    const entry = await knock(caller, r, { mode: 'inband' });
+    await caller.waitForQuiet();
+    const ok = await r.mod.request({ request: 'prompt', id: entry.id, prompt: 'wait' });
+    assert.equal(ok.counsel, 'ok');
+    await caller.waitForSound();
+    const from = r.mod.events.length;
+    assert.equal((await r.mod.request({ request: 'deny', id: entry.id })).counsel, 'ok');
+    await byeFromPhone(caller, 'deny');
+    const lobby = await r.mod.waitForEvent((e) => e.counsel === 'lobby', { from });
+    assert.equal(lobby.waiting.length, 0);
+  });
+
+  test('mute silences the caller for the room at once; remove: a prompt, BYE, and the PIN is burned', async () => {
+    const r = await room(['Anrufer']);
+    await r.mod.publish(MODERATOR_HZ);
+    const caller = await call();
+    const entry = await knock(caller, r);
+    await r.mod.request({ request: 'admit', id: entry.id });
+    caller.playTone(CALLER_HZ);
+    await waitFor(async () => (await heardBy(r.mod, CALLER_HZ)).amplitude > PRESENT, {
+      timeoutMs: 20000, intervalMs: 500, message: 'the moderator hears the caller',
+    });
+    assert.equal((await r.mod.request({ request: 'mute', id: entry.id, audio: true })).counsel, 'ok');
+    await sleep(2000);
+    const muted = await heardBy(r.mod, CALLER_HZ);
+    assert.ok(muted.amplitude < 200, `muted caller still heard: ${muted.amplitude}`);
+    // The caller still hears the room (a mute is about what they send).
+    assert.ok(caller.tone(MODERATOR_HZ, 1500).amplitude > PRESENT);
+
+    assert.equal((await r.mod.request({ request: 'kick', id: entry.id })).counsel, 'ok');
+    await byeFromPhone(caller, 'remove');
+    // The same PIN again: refused like any wrong PIN (three tries, then goodbye).
+    const again = await call();
+    await again.waitForSound();
+    for (let i = 0; i < 3; i++) {
+      await again.keys(r.number);
+      await again.keys(r.pins[0]);
+      await sleep(300);
+    }
+    await byeFromPhone(again, 'a burned PIN');
+    assert.ok(!r.mod.events.slice(-5).some(lobbyHasPhone));
+  });
+
+  test('a caller who hangs up in the lobby leaves it', async () => {
+    const r = await room(['Anrufer']);
+    const caller = await call({ hangUpAfterMs: 9000 });
+    await knock(caller, r);
+    const from = r.mod.events.length;
+    const result = await Promise.race([caller.ended, sleep(30000).then(() => 'timeout')]);
+    assert.deepEqual(result, { code: 0, signal: null }, `SIPp's BYE: ${caller.readLog()}`);
+    const lobby = await r.mod.waitForEvent((e) => e.counsel === 'lobby', { from, message: 'the lobby after the hang-up' });
+    assert.equal(lobby.waiting.length, 0);
+    await waitFor(() => /the caller hung up \(lobby/.test(phone.readLog()), { message: 'counsel-phone saw the hang-up' });
+  });
+
+  test('a wrong PIN and an unknown room number: the same answer, three tries, then goodbye', async () => {
+    const r = await room(['Anrufer']);
+    const wrongPin = r.pins[0] === '0123456789' ? '9876543210' : '0123456789';
+    const unknown = r.number === '000000' ? '000001' : '000000';
+    const heard = [];
+    for (const [number, pin] of [[r.number, wrongPin], [unknown, r.pins[0]]]) {
+      const before = (phone.readLog().match(/phone_join -> error/g) || []).length;
+      const caller = await call();
+      await caller.waitForSound();
+      const started = Date.now();
+      for (let i = 0; i < 3; i++) {
+        await caller.keys(number);
+        await caller.keys(pin);
+        await sleep(300);
+      }
+      await byeFromPhone(caller, `${number === r.number ? 'wrong PIN' : 'unknown room'}`);
+      const refusals = (phone.readLog().match(/phone_join -> error/g) || []).length - before;
+      heard.push({ refusals, packets: caller.packetsIn, ms: Date.now() - started });
+    }
+    assert.equal(heard[0].refusals, 3);
+    assert.equal(heard[1].refusals, 3);
+    console.log(`wrong PIN vs unknown room: ${JSON.stringify(heard)}`);
+    assert.ok(!r.mod.events.some(lobbyHasPhone), 'nobody reached the lobby');
+  });
+
+  test('a caller who keys nothing hears the greeting twice and is hung up', async () => {
+    const caller = await call();
+    await caller.waitForSound();
+    await byeFromPhone(caller, 'no input');
+    assert.match(phone.readLog(), /room number -> goodbye/);
+  });
+
+  test('a recording room asks the caller by keypad: 1 agrees, 2 withdraws (and stops the recording)', async () => {
+    const r = await room(['Anrufer'], { recording: 'with_consent' });
+    await r.mod.publish(MODERATOR_HZ);
+    const caller = await call();
+    const entry = await knock(caller, r);
+    await r.mod.request({ request: 'admit', id: entry.id });
+    caller.playTone(CALLER_HZ);
+    await waitFor(async () => (await heardBy(r.mod, CALLER_HZ)).amplitude > PRESENT, {
+      timeoutMs: 20000, intervalMs: 500, message: 'the moderator hears the caller',
+    });
+    const asked = await r.mod.request({ request: 'record', action: 'request' });
+    assert.equal(asked.counsel, 'ok', JSON.stringify(asked));
+    assert.equal((await r.mod.request({ request: 'consent', recording: true })).counsel, 'ok');
+    await caller.waitForSound();
+    await caller.keys('1');
+    await r.mod.waitForEvent((e) => e.counsel === 'recording' && e.state === 'recording', { message: 'recording with both consents' });
+    await sleep(1500);
+    await caller.keys('2');
+    await r.mod.waitForEvent((e) => e.counsel === 'recording' && e.state === 'aborted', { message: 'the caller withdrew' });
+    await r.mod.request({ request: 'end' });
+    await byeFromPhone(caller, 'end');
+  });
+
+  test("the caller's number is in no log, no file and no event; nor are PINs or room numbers in a log", async () => {
+    // Runs after the calls above (node:test runs a describe's tests in order).
+    const logs = { counselPhone: phone.readLog(), janus: janus.readLog() };
+    for (const [name, text] of Object.entries(logs)) assert.ok(!text.includes(CANARY_DIGITS), `${name} log has the caller's number`);
+    for (const r of secrets) {
+      for (const pin of r.pins) {
+        assert.ok(!logs.counselPhone.includes(pin) && !logs.janus.includes(pin), 'a PIN in a log');
+      }
+      assert.ok(!logs.counselPhone.includes(r.number), 'a room number in counsel-phone\'s log');
+    }
+    const everyEvent = JSON.stringify(peers.flatMap((p) => p.events));
+    assert.ok(everyEvent.includes('Telefon 1'));
+    assert.ok(!everyEvent.includes(CANARY_DIGITS), "an event carries the caller's number");
+    const files = [];
+    const walk = (dir) => {
+      for (const name of fs.readdirSync(dir)) {
+        const p = path.join(dir, name);
+        const st = fs.lstatSync(p);
+        if (st.isDirectory()) walk(p);
+        else if (st.isFile()) files.push(p);
+      }
+    };
+    walk(janus.dir);
+    walk(phone.dir);
+    for (const file of files) {
+      assert.ok(!fs.readFileSync(file).includes(CANARY_DIGITS), `${file} holds the caller's number`);
+    }
+    assert.ok(files.length > 3);
+    console.log(`canary: not in ${files.length} files (Janus's and counsel-phone's folders, logs, state), nor in ${peers.length} peers' events`);
   });
 });
