@@ -100,6 +100,7 @@ class JanusProcess {
   //   eventBackend: URL: Debian's sample event handler posts every event there
   //   http:       also open Janus's HTTP API on 127.0.0.1 (httpUrl)
   //   tokenSecret: Janus's signed-token auth with this secret (token_auth_secret)
+  //   phone:      the counsel plugin's `phone` group ({ number, service_key_hash })
   static async start(options = {}) {
     const janus = new JanusProcess(options);
     try {
@@ -208,7 +209,8 @@ class JanusProcess {
     const list = practitioners.map((p) => `\t{ id = ${jcfgValue(p.id)}; key_hash = ${jcfgValue(p.key_hash)}; }`);
     fs.writeFileSync(
       path.join(this.dir, 'janus.plugin.counsel.jcfg'),
-      `general: {\n${jcfgGroup(pluginGeneral)}\n}\npractitioners = (\n${list.join(',\n')}\n)\n`,
+      `general: {\n${jcfgGroup(pluginGeneral)}\n}\npractitioners = (\n${list.join(',\n')}\n)\n` +
+        (this.options.phone ? `phone: {\n${jcfgGroup(this.options.phone)}\n}\n` : ''),
     );
   }
 
