@@ -33,13 +33,22 @@ export function renderLobby(r, afterRender) {
       h(
         'li',
         { class: 'lobby-item', dataset: { pid: String(p.id), since: String(p.since || 0) } },
-        h('div', { class: 'lobby-who' }, h('span', { class: 'lobby-name', text: p.display }), h('span', { class: 'lobby-time' })),
+        h(
+          'div',
+          { class: 'lobby-who' },
+          p.phone ? h('span', { class: 'lobby-phone', title: t('lobby.phone') }, icon('phone'), h('span', { class: 'visually-hidden', text: t('lobby.phone') })) : null,
+          h('span', { class: 'lobby-name', text: p.display }),
+          h('span', { class: 'lobby-time' }),
+        ),
         h(
           'div',
           { class: 'lobby-actions' },
           lobbyButton('admit', 'primary small', 'check', 'lobby.admit', p, () => admit(r, p)),
           lobbyButton('deny', 'secondary small', 'close', 'lobby.deny', p, () => deny(r, p)),
-          lobbyButton('message', 'secondary small', 'chat', 'lobby.message', p, () => messageTo(r, p)),
+          // A caller cannot read: they get the fixed spoken "please wait" instead of a message.
+          p.phone
+            ? lobbyButton('prompt', 'secondary small', 'wait', 'lobby.waitPrompt', p, () => waitPrompt(r, p))
+            : lobbyButton('message', 'secondary small', 'chat', 'lobby.message', p, () => messageTo(r, p)),
         ),
       ),
     ),
@@ -88,6 +97,15 @@ async function deny(r, p) {
   if (!ok || r.ended) return;
   try {
     await r.counsel.request({ request: 'deny', id: p.id });
+  } catch (err) {
+    toast(err && err.code === 481 ? t('error.notInLobby') : errorText(err && err.code));
+  }
+}
+
+async function waitPrompt(r, p) {
+  try {
+    await r.counsel.request({ request: 'prompt', id: p.id, prompt: 'wait' });
+    toast(t('lobby.waitPromptSent', { name: p.display }));
   } catch (err) {
     toast(err && err.code === 481 ? t('error.notInLobby') : errorText(err && err.code));
   }

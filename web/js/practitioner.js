@@ -32,6 +32,7 @@ export function initPractitioner(appState) {
   });
   $('opt-rec-consent').addEventListener('change', renderE2eeOption);
   $('opt-rec-off').addEventListener('change', renderE2eeOption);
+  $('opt-phone').addEventListener('change', renderE2eeOption);
   $('create-form').addEventListener('submit', (e) => {
     e.preventDefault();
     create();
@@ -70,6 +71,11 @@ function renderE2eeOption() {
     box.checked = false;
     box.disabled = true;
     bind(help, 'practitioner.e2eeWithRecording');
+  } else if ($('opt-phone').checked) {
+    // A phone leg is decoded on the server (README "Phone dial-in").
+    box.checked = false;
+    box.disabled = true;
+    bind(help, 'practitioner.e2eeWithPhone');
   } else {
     box.disabled = false;
     bind(help, 'practitioner.e2eeHelp');
@@ -179,6 +185,7 @@ function validate() {
     password,
   };
   if (title) body.title = title;
+  if ($('opt-phone').checked) body.phone = true;
   return body;
 }
 
@@ -209,6 +216,8 @@ async function create() {
     if (err && err.code === 482) {
       fieldError('practitioner-key', 'practitioner-key-error', t('practitioner.keyWrong'));
       $('practitioner-key').focus();
+    } else if (err && err.code === 487 && body.phone) {
+      formError('create-error', t('practitioner.phoneUnavailable'));
     } else if (err && (err.code === 'connection' || err.code === 'timeout')) {
       formError('create-error', t(err.code === 'timeout' ? 'error.timeout' : 'error.connection'));
     } else {
@@ -275,9 +284,15 @@ function renderLinks(created) {
   $('links-summary').textContent = summary;
 
   $('link-list').replaceChildren(
-    ...created.invites.map((inv, i) =>
-      linkRow(inv.label, personalLink(created.room, inv.token), 'links.copyFor', { label: inv.label }, `link-${i + 1}`),
-    ),
+    ...created.invites.map((inv, i) => {
+      const row = linkRow(inv.label, personalLink(created.room, inv.token), 'links.copyFor', { label: inv.label }, `link-${i + 1}`);
+      // Dial-in: the practice's number, the room number and this person's own PIN (in groups, to read aloud).
+      if (inv.pin && created.phone) {
+        const pin = inv.pin.replace(/(\d{5})(?=\d)/g, '$1 ');
+        row.append(h('p', { class: 'phone-line mono', i18n: ['links.phone', { number: created.phone.number, room: created.phone.room_number, pin }] }));
+      }
+      return row;
+    }),
   );
   const pwBlock = $('password-block');
   if (created.password) {

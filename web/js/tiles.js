@@ -154,6 +154,7 @@ export class Tiles {
     tile.video.hidden = videoOff;
 
     const marks = [];
+    if (p.phone) marks.push(h('span', { class: 'mark', title: t('tile.phone') }, icon('phone'), h('span', { class: 'visually-hidden', i18n: ['tile.phone'] })));
     if (audioOff) marks.push(h('span', { class: 'mark', title: t('tile.micOff') }, icon('mic-off'), h('span', { class: 'visually-hidden', i18n: ['tile.micOff'] })));
     // The camera mark means someone turned it off, not that no picture has arrived yet.
     const cameraOff = self ? !this.local.videoOn || modMuted.video : modMuted.video || selfMuted.video;
@@ -171,6 +172,7 @@ export class Tiles {
       mute.replaceChildren(...label(mute, modMuted.audio ? 'mic' : 'mic-off', modMuted.audio ? 'tile.unmuteShort' : 'tile.muteShort'));
       cam.replaceChildren(...label(cam, modMuted.video ? 'cam' : 'cam-off', modMuted.video ? 'tile.allowVideoShort' : 'tile.stopVideoShort'));
       kick.replaceChildren(...label(kick, 'user-remove', 'tile.removeShort'));
+      cam.hidden = Boolean(p.phone); // a caller has no camera
     }
   }
 }

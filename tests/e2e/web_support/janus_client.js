@@ -20,6 +20,7 @@ class JanusClient {
     this.ws = ws;
     this.token = token;
     this.waiting = new Map(); // transaction -> resolve (skipping acks)
+    this.events = []; // plugin events nobody asked for (plugindata.data)
     ws.on('message', (data) => {
       let msg;
       try {
@@ -27,6 +28,7 @@ class JanusClient {
       } catch {
         return;
       }
+      if (!msg.transaction && msg.plugindata) this.events.push(msg.plugindata.data);
       if (msg.janus === 'ack' || !msg.transaction) return;
       const w = this.waiting.get(msg.transaction);
       if (w) {
