@@ -8,6 +8,7 @@ namespace {
 constexpr std::size_t kRoomDigits = 6;
 constexpr std::size_t kPinDigits = 10;
 constexpr std::int64_t kGoodbyeLimitMs = 30'000;
+constexpr std::int64_t kAnswerLimitMs = 30'000;
 
 void wipe(std::string& text) {
     if (!text.empty()) sodium_memzero(text.data(), text.size());
@@ -108,7 +109,7 @@ void CallFlow::digits_complete(std::int64_t now_ms) {
         return collect(FlowState::CollectPin, Prompt::EnterPin, now_ms);
     }
     state_ = FlowState::Checking;
-    deadline_ms_ = -1;
+    deadline_ms_ = now_ms + kAnswerLimitMs;  // the plugin always answers; a lost answer must not hold the line
     Json body = Json::object().set("request", "phone_join").set("room_number", room_number_).set("pin", digits_);
     wipe(room_number_);
     clear_digits();
@@ -131,6 +132,7 @@ void CallFlow::tick(std::int64_t now_ms) {
         state_ = FlowState::Done;
         return actions_.hang_up();
     }
+    if (state_ == FlowState::Checking && now_ms >= deadline_ms_) return goodbye(Prompt::Unavailable, now_ms);
     if ((state_ != FlowState::CollectRoom && state_ != FlowState::CollectPin) || deadline_ms_ < 0 ||
         now_ms < deadline_ms_)
         return;

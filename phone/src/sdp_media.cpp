@@ -21,8 +21,9 @@ bool is(const char* text, const char* name) { return text && strcasecmp(text, na
 std::string refused(const sdp_media_t* m) {
     std::string line = std::string("m=") + (m->m_type_name ? m->m_type_name : "audio") + " 0 " +
                        (m->m_proto_name ? m->m_proto_name : "RTP/AVP");
-    line += " ";
-    line += m->m_format && m->m_format->l_text ? m->m_format->l_text : "0";
+    // A refused m-line still names one of its formats (RFC 3264 6): RTP formats are in the rtpmaps.
+    if (m->m_rtpmaps) line += " " + std::to_string(m->m_rtpmaps->rm_pt);
+    else line += std::string(" ") + (m->m_format && m->m_format->l_text ? m->m_format->l_text : "0");
     return line;
 }
 

@@ -128,6 +128,20 @@ void CounselService::on_create(const Context& ctx, CreateRequest& req) {
                .set("phone", req.phone));
 }
 
+std::optional<Error> CounselService::lobby_refusal(const Room& room, const CredentialRef& credential) const {
+    if (room.locked()) return error(ErrorCode::Locked, "the room is locked");
+    if (room.in_use(credential)) return error(ErrorCode::InUse, "this personal link is already in use in this room");
+    if (room.count(Presence::Lobby) >= static_cast<std::size_t>(config_.max_participants))
+        return error(ErrorCode::Full, "the waiting room is full");
+    return std::nullopt;
+}
+
+std::uint64_t CounselService::new_participant_id(Room& room) {
+    std::uint64_t id = random_participant_id();
+    while (room.find(id)) id = random_participant_id();
+    return id;
+}
+
 void CounselService::on_join(const Context& ctx, JoinRequest& req) {
     if (handles_[ctx.handle].room) return fail(ctx, error(ErrorCode::NotAllowed, "this handle is already in a room"));
     const std::int64_t now_ms = clock_.monotonic_ms();
@@ -159,16 +173,10 @@ void CounselService::on_join(const Context& ctx, JoinRequest& req) {
 
     const bool moderator = credential->kind == CredentialRef::Kind::Moderator;
     if (moderator && room.moderator()) return fail(ctx, error(ErrorCode::SeatTaken, "the moderator seat is taken"));
-    if (!moderator) {
-        if (room.locked()) return fail(ctx, error(ErrorCode::Locked, "the room is locked"));
-        if (room.in_use(*credential))
-            return fail(ctx, error(ErrorCode::InUse, "this personal link is already in use in this room"));
-        if (room.count(Presence::Lobby) >= static_cast<std::size_t>(config_.max_participants))
-            return fail(ctx, error(ErrorCode::Full, "the waiting room is full"));
-    }
+    if (!moderator)
+        if (auto refusal = lobby_refusal(room, *credential)) return fail(ctx, *refusal);
 
-    std::uint64_t id = random_participant_id();
-    while (room.find(id)) id = random_participant_id();
+    const std::uint64_t id = new_participant_id(room);
     room.add(Participant{id, ctx.handle, moderator ? Role::Moderator : Role::Guest,
                          moderator ? Presence::Admitted : Presence::Lobby, *credential, std::move(req.display),
                          clock_.unix_s(), now_ms});

@@ -123,6 +123,10 @@ private:
     void end_room(Room& room, EndReason reason, const Context* by_moderator);
     void notify(const char* event, const Room& room, Json details = Json::object());
 
+    // Why a guest with this credential cannot enter the room's lobby now (locked, in use, full).
+    std::optional<Error> lobby_refusal(const Room& room, const CredentialRef& credential) const;
+    std::uint64_t new_participant_id(Room& room);
+
     bool credential_attempt_allowed(HandleId handle, const std::string& room_key, std::int64_t now_ms) const;
     void credential_attempt_failed(HandleId handle, const std::string& room_key, bool known_room, std::int64_t now_ms);
 

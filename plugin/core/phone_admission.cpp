@@ -99,14 +99,9 @@ void CounselService::on_phone_join(const Context& ctx, PhoneJoinRequest& req) {
         return fail(ctx, error(ErrorCode::NotAuthorized, "not authorized"));
     }
     // From here on exactly as a personal link: locked, in use, lobby full.
-    if (room->locked()) return fail(ctx, error(ErrorCode::Locked, "the room is locked"));
-    if (room->in_use(*credential))
-        return fail(ctx, error(ErrorCode::InUse, "this personal link is already in use in this room"));
-    if (room->count(Presence::Lobby) >= static_cast<std::size_t>(config_.max_participants))
-        return fail(ctx, error(ErrorCode::Full, "the waiting room is full"));
+    if (auto refusal = lobby_refusal(*room, *credential)) return fail(ctx, *refusal);
 
-    std::uint64_t id = random_participant_id();
-    while (room->find(id)) id = random_participant_id();
+    const std::uint64_t id = new_participant_id(*room);
     Participant caller{id, ctx.handle, Role::Guest, Presence::Lobby, *credential,
                        SecretString(room->next_phone_label()), clock_.unix_s(), now_ms};
     caller.phone = true;

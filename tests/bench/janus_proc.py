@@ -41,8 +41,16 @@ def proc_rss_kib(pid):
     return 0
 
 
+def free_loopback_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 class Janus:
-    def __init__(self, plugin, plugin_so, keygen=None, callgrind=False):
+    # http: also Janus's HTTP transport on 127.0.0.1 (http_url; what counsel-phone talks to);
+    # phone_hash: the counsel plugin's `phone` group with this service key hash.
+    def __init__(self, plugin, plugin_so, keygen=None, callgrind=False, http=False, phone_hash=None):
         self.plugin, self.callgrind = plugin, callgrind
         self.dir = tempfile.mkdtemp(prefix="counsel-bench-janus-")
         plugins = os.path.join(self.dir, "plugins")
@@ -61,8 +69,14 @@ class Janus:
                 f'\tloggers_folder = "{empty}"\n\tlog_to_stdout = false\n\tlog_to_file = "{self.log}"\n'
                 "\tdebug_level = 4\n\tdebug_timestamps = true\n\tsession_timeout = 60\n\texit_on_dl_error = true\n}\n"
                 f'media: {{\n}}\nnat: {{\n\tnice_debug = false\n\tice_enforce_list = "{HOST_IP}"\n}}\n'
-                f'transports: {{\n\tdisable = "{OTHER_TRANSPORTS}"\n}}\nevents: {{\n\tbroadcast = false\n}}\n'
+                f'transports: {{\n\tdisable = "{OTHER_TRANSPORTS.replace("libjanus_http.so,", "") if http else OTHER_TRANSPORTS}"\n}}\n'
+                'events: {\n\tbroadcast = false\n}\n'
             )
+        self.http_port = free_loopback_port() if http else None
+        if http:
+            with open(os.path.join(self.dir, "janus.transport.http.jcfg"), "w") as f:
+                f.write(f'general: {{\n\tjson = "compact"\n\tbase_path = "/janus"\n\thttp = true\n\tport = {self.http_port}\n'
+                        '\tip = "127.0.0.1"\n\thttps = false\n}\nadmin: {\n\tadmin_http = false\n}\n')
         with open(os.path.join(self.dir, "janus.transport.websockets.jcfg"), "w") as f:
             f.write(f'general: {{\n\tjson = "compact"\n\tws = true\n\tws_port = {self.port}\n\tws_ip = "{HOST_IP}"\n}}\n')
         if plugin == "janus.plugin.counsel":
@@ -74,9 +88,15 @@ class Janus:
                     f'general: {{\n\tstate_db = "{self.dir}/counsel.db"\n\trec_dir = "{self.dir}/rec"\n}}\n'
                     f'practitioners = (\n\t{{ id = "bench"; key_hash = "{creds["key_hash"]}"; }}\n)\n'
                 )
+                if phone_hash:
+                    f.write(f'phone: {{\n\tnumber = "+49 30 1234567"\n\tservice_key_hash = "{phone_hash}"\n}}\n')
         elif plugin == "janus.plugin.videoroom":
             with open(os.path.join(self.dir, "janus.plugin.videoroom.jcfg"), "w") as f:
                 f.write("general: {\n}\n")
+
+    @property
+    def http_url(self):
+        return f"http://127.0.0.1:{self.http_port}/janus"
 
     @property
     def ws_url(self):

@@ -6,6 +6,7 @@
 #   conf/coturn/turnserver.conf            turnserver started on 127.0.0.1 with it, must come up and listen
 #   conf/systemd/janus.service.d/*.conf    systemd-analyze verify of Debian's janus.service with the drop-in
 #   conf/systemd/janus-counsel-web.service systemd-analyze verify (the page's server)
+#   conf/systemd/counsel-phone.service     systemd-analyze verify (phone dial-in)
 #   conf/systemd/journald@janus.conf       its keys against Debian's journald.conf
 # Installs nginx-light and coturn when missing, with their services kept from
 # starting (policy-rc.d). Root only. Nothing is left running or changed in /etc.
@@ -126,6 +127,13 @@ if grep -v "^$" <<<"$out" | grep -qiv "Failed to connect\|not booted\|System has
 	printf '%s\n' "$out"; die "systemd-analyze verify complained about conf/systemd/janus-counsel-web.service"
 fi
 log "systemd-analyze verify: conf/systemd/janus-counsel-web.service ok"
+# counsel-phone's unit; verify wants its ExecStart binary installed (the .deb test installs the real one).
+sed 's|^ExecStart=/usr/bin/counsel-phone |ExecStart=/bin/true |' "$REPO/conf/systemd/counsel-phone.service" >"$TMP/units/counsel-phone.service"
+out="$(SYSTEMD_UNIT_PATH="$TMP/units:" systemd-analyze verify --man=no "$TMP/units/counsel-phone.service" 2>&1 || true)"
+if grep -v "^$" <<<"$out" | grep -qiv "Failed to connect\|not booted\|System has not been booted\|Running in chroot"; then
+	printf '%s\n' "$out"; die "systemd-analyze verify complained about conf/systemd/counsel-phone.service"
+fi
+log "systemd-analyze verify: conf/systemd/counsel-phone.service ok"
 
 # journald has no validator: every key must be one Debian's /etc/systemd/journald.conf
 # lists (it names them all, commented out), in [Journal], with a value.
