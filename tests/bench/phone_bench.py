@@ -313,11 +313,15 @@ async def scenario(args, media, size, service):
             if size >= 2:
                 await r["mod"].request({"request": "end"})
         await asyncio.sleep(12 if size >= 2 else 1)  # goodbye prompts, then counsel-phone logs its counts
+        # Per call at its end: packets from the room (the others' Opus, all decoded) and mix counts.
+        rooms_in = [int(n) for n in re.findall(r"room (\d+) in / \d+ out", phone.log_text())]
         mixes = re.findall(r"mix (\d+) frames, (\d+) underruns, (\d+) concealed, (\d+) late, (\d+) dropped", phone.log_text())
         if mixes:
             res["mix_frames"] = sum(int(m[0]) for m in mixes)
             res["mix_underruns"] = sum(int(m[1]) for m in mixes)
             res["mix_concealed"] = sum(int(m[2]) for m in mixes)
+            # Opus packets from the room per 20 ms mixed: the streams each caller really decoded.
+            res["streams_decoded_per_frame"] = round(sum(rooms_in) / max(1, res["mix_frames"]), 2)
         log(json.dumps(res))
         return res
     finally:
@@ -340,12 +344,12 @@ def markdown(meta, results, args):
            f"Date {meta['date']}; machine: nproc {meta['nproc']}, {meta['cpu']}, kernel {meta['kernel']}; load average at the "
            f"start {meta['load']}. {args.rooms} room(s) per scenario, one phone caller each; window {args.window} s. "
            "CPU = user + system seconds of the process over the window; % of one core per caller.", "",
-           "| scenario | callers | Opus streams mixed per caller | counsel-phone CPU s (system) | % of a core per caller | Janus CPU s | caller hears pkt/s | mix frames / underruns / concealed |",
+           "| scenario | callers | Opus streams mixed per caller (decoded per 20 ms) | counsel-phone CPU s (system) | % of a core per caller | Janus CPU s | caller hears pkt/s | mix frames / underruns / concealed |",
            "|---|---|---|---|---|---|---|---|"]
     for r in results:
         name = "lobby (no mix)" if r["size"] == 1 else f"rooms of {r['size']}"
         mix = f"{r.get('mix_frames', '–')} / {r.get('mix_underruns', '–')} / {r.get('mix_concealed', '–')}"
-        out.append(f"| {name} | {r['callers']} | {r['streams_mixed_per_caller']} | {r['phone_cpu_s']} ({r['phone_sys_s']}) | "
+        out.append(f"| {name} | {r['callers']} | {r['streams_mixed_per_caller']} ({r.get('streams_decoded_per_frame', '–')}) | {r['phone_cpu_s']} ({r['phone_sys_s']}) | "
                    f"{r['phone_cpu_pct_per_caller']} | {r['janus_cpu_s']} | {r['line_packets_per_caller_s']} | {mix} |")
     return "\n".join(out) + "\n"
 
