@@ -5,8 +5,10 @@
 //
 // Input: lines. "<h>{json}" sends json from handle h (a digit 1-6); in the
 // JSON, $R, $M, $A, $B and $P stand for the room id, the moderator token, two
-// invite tokens and the room password. "!<n>" advances the clock n seconds
-// and ticks; "~<h>" detaches handle h.
+// invite tokens and the room password; $N, $K and $S for the room's phone
+// number, A's PIN and counsel-phone's service key (the room has phone
+// dial-in). "!<n>" advances the clock n seconds and ticks; "~<h>" detaches
+// handle h.
 #include <sodium.h>
 
 #include <cstdint>
@@ -32,8 +34,17 @@ Config fuzz_config() {
             std::abort();
         return std::string(out);
     }();
+    static const std::string service_hash = [] {
+        char out[crypto_pwhash_STRBYTES];
+        if (crypto_pwhash_str(out, kPhoneServiceKey, std::strlen(kPhoneServiceKey), crypto_pwhash_OPSLIMIT_MIN,
+                              crypto_pwhash_MEMLIMIT_MIN) != 0)
+            std::abort();
+        return std::string(out);
+    }();
     Config c = test_config();
     c.practitioners = {{"practice", hash}};
+    c.phone_number = "+49 30 1234567";
+    c.phone_service_key_hash = service_hash;
     return c;
 }
 
@@ -46,12 +57,14 @@ void replace_all(std::string& text, std::string_view from, const std::string& to
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     Harness h(fuzz_config());
-    Json created = h.create(9, {"A", "B"}, ",\"password\":true,\"recording\":\"with_consent\"");
+    Json created = h.create(9, {"A", "B"}, ",\"password\":true,\"recording\":\"with_consent\",\"phone\":true");
     json_t* invites = created.field("invites");
     const std::string room = str(created, "room"), moderator = str(created, "moderator_token"),
                       password = str(created, "password");
     const std::string a = json_string_value(json_object_get(json_array_get(invites, 0), "token"));
     const std::string b = json_string_value(json_object_get(json_array_get(invites, 1), "token"));
+    const std::string number = str(Json::borrow(created.field("phone")), "room_number");
+    const std::string pin = json_string_value(json_object_get(json_array_get(invites, 0), "pin"));
 
     std::string_view input(reinterpret_cast<const char*>(data), size);
     int steps = 0;
@@ -78,16 +91,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         replace_all(text, "$A", a);
         replace_all(text, "$B", b);
         replace_all(text, "$P", password);
+        replace_all(text, "$N", number);
+        replace_all(text, "$K", pin);
+        replace_all(text, "$S", kPhoneServiceKey);
         json_error_t err;
         Json body = Json::adopt(json_loadb(text.data(), text.size(), JSON_DECODE_ANY, &err));
         if (!body) continue;
         const std::size_t before = h.gateway.pushed.size();
         h.service.handle(static_cast<HandleId>(op - '0'), "f", body, Json());
-        // Every request gets exactly one answer with its transaction.
+        // Every request gets exactly one answer with its transaction; an admitted
+        // caller's `rtp` is answered by the media layer, which this core has not.
         std::size_t answers = 0;
         for (std::size_t i = before; i < h.gateway.pushed.size(); ++i)
             if (h.gateway.pushed[i].transaction == "f") ++answers;
-        if (answers != 1) std::abort();
+        const bool media_answers = body.string_at("request") == std::string("rtp") && answers == 0;
+        if (answers != 1 && !media_answers) std::abort();
         h.gateway.pushed.clear();
     }
     // Whatever happened, ending everything leaves no room and no seat.
