@@ -19,15 +19,20 @@ bool is_b64url(char c) {
 
 }  // namespace
 
-CapabilityStore::CapabilityStore(std::string rec_dir)
-    : rec_dir_(std::move(rec_dir)), links_dir_(rec_dir_ + "/_links") {}
+CapabilityStore::CapabilityStore(std::string rec_dir, std::optional<unsigned> reader_group)
+    : rec_dir_(std::move(rec_dir)), links_dir_(rec_dir_ + "/_links"), reader_group_(reader_group) {}
 
 bool CapabilityStore::open(std::string& reason) {
     if (sodium_init() < 0) {
         reason = "libsodium could not be initialised";
         return false;
     }
-    return make_private_dir(links_dir_, reason);
+    if (!make_private_dir(links_dir_, reason)) return false;
+    if (!share_with_reader(links_dir_, reader_group_)) {
+        reason = "cannot give rec_reader_group access to the link folder";
+        return false;
+    }
+    return true;
 }
 
 bool CapabilityStore::well_formed(std::string_view capability) {
@@ -121,7 +126,9 @@ bool CapabilityStore::publish(const std::string& digest, const std::string& room
                               std::int64_t expires_at_s) {
     if (!valid_digest(digest) || !valid_room_ref(room_ref) || expires_at_s <= 0) return false;
     std::lock_guard lock(mutex_);
-    return write_private_file(links_dir_ + "/" + digest, render(Entry{room_ref, granted_at_s, expires_at_s}));
+    const std::string path = links_dir_ + "/" + digest;
+    return write_private_file(path, render(Entry{room_ref, granted_at_s, expires_at_s})) &&
+           share_with_reader(path, reader_group_);
 }
 
 std::optional<std::string> CapabilityStore::lookup(std::string_view capability, std::int64_t now_s) const {

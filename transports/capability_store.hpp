@@ -31,8 +31,9 @@ public:
         std::string digest;
     };
 
-    // Links live in <rec_dir>/_links.
-    explicit CapabilityStore(std::string rec_dir);
+    // Links live in <rec_dir>/_links. With `reader_group`, the folder and every
+    // link file are readable by that group (the page server's, rec_reader_group).
+    explicit CapabilityStore(std::string rec_dir, std::optional<unsigned> reader_group = std::nullopt);
 
     // Creates the link folder (0700). False with a reason if it cannot.
     bool open(std::string& reason);
@@ -79,6 +80,7 @@ private:
 
     std::string rec_dir_;
     std::string links_dir_;
+    std::optional<unsigned> reader_group_;
     mutable std::mutex mutex_;
 };
 

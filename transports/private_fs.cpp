@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -83,6 +84,18 @@ bool write_private_file(const std::string& path, std::string_view content) {
     return true;
 }
 
+bool share_with_reader(const std::string& path, std::optional<unsigned> group) {
+    if (!group) return true;
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) return false;
+    struct stat st {};
+    bool ok = ::fstat(fd, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode));
+    ok = ok && ::fchown(fd, static_cast<uid_t>(-1), static_cast<gid_t>(*group)) == 0;
+    ok = ok && ::fchmod(fd, S_ISDIR(st.st_mode) ? 0710 : 0640) == 0;
+    ::close(fd);
+    return ok;
+}
+
 std::optional<std::string> read_small_file(const std::string& path, std::size_t max_bytes) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) return std::nullopt;
@@ -144,6 +157,14 @@ void sync_path(const std::string& path) {
     if (fd < 0) return;
     ::fsync(fd);
     ::close(fd);
+}
+
+std::int64_t free_bytes(const std::string& path) {
+    struct statvfs st {};
+    if (::statvfs(path.c_str(), &st) != 0) return -1;
+    // A filesystem without free inodes is as full as one without free blocks.
+    if (st.f_files > 0 && st.f_favail == 0) return 0;
+    return static_cast<std::int64_t>(st.f_bavail) * static_cast<std::int64_t>(st.f_frsize);
 }
 
 std::int64_t now_unix_us() {

@@ -17,6 +17,10 @@ namespace counsel::transports {
 bool make_private_dir(const std::string& path, std::string& reason);
 // Writes `content` to `path` atomically with mode 0600.
 bool write_private_file(const std::string& path, std::string_view content);
+// Lets one group read what the page server must read (rec_reader_group): a
+// folder becomes 0710 (enter, not list), a file 0640, both of that group; no
+// symlink is followed. Without a group nothing changes (true).
+bool share_with_reader(const std::string& path, std::optional<unsigned> group);
 // The whole file, or nullopt (missing, unreadable, larger than `max_bytes`).
 std::optional<std::string> read_small_file(const std::string& path, std::size_t max_bytes = 1 << 20);
 // Deletes a file or a folder with everything in it; true if nothing remains.
@@ -31,6 +35,8 @@ std::int64_t file_size(const std::string& path);
 std::int64_t mtime_us(const std::string& path);
 // fsync of a file or folder by path (best effort).
 void sync_path(const std::string& path);
+// Bytes an unprivileged writer may still use on the filesystem of `path` (statvfs), or -1.
+std::int64_t free_bytes(const std::string& path);
 
 // Wall clock, unix microseconds.
 std::int64_t now_unix_us();

@@ -1,49 +1,113 @@
 // Who gets in: practitioners create rooms; credentials lead to the moderator
 // seat or, for everyone else, always to the lobby. Failed credentials are
 // rate-limited, and an unknown room looks exactly like a wrong credential.
+//
+// The limits bound what guessing can achieve and what checking costs, never
+// who may get in: a credential that is right and cheap to check (a token, a
+// practitioner key with a $blake2b$ hash or one that verified before) is
+// judged whatever the limits say. Only what a guess could find (the 60-bit room
+// password) or what costs CPU (an Argon2id check) waits for a limit.
 #include <sodium.h>
 
 #include "core/counsel_service.hpp"
+#include "core/profile.hpp"
 #include "core/room_views.hpp"
 
 namespace counsel {
 namespace {
 
 constexpr int kRoomIdAttempts = 4;
+// Argon2id checks waiting or running at once: one costs ~50 ms, seconds on a
+// loaded machine, so a longer queue would only answer later, not more.
+constexpr std::size_t kMaxArgon2idInFlight = 2;
 const std::string kGlobalKey = "global";
 
 std::string handle_key(HandleId handle) { return std::to_string(handle); }
 
 }  // namespace
 
-bool CounselService::credential_attempt_allowed(HandleId handle, const std::string& room_key,
+bool CounselService::credential_attempt_allowed(HandleId handle, const std::string& room_key, bool by_password,
                                                 std::int64_t now_ms) const {
-    return handle_attempts_.allows(handle_key(handle), now_ms) && room_attempts_.allows(room_key, now_ms) &&
-           unknown_room_attempts_.allows(room_key, now_ms);
+    if (!handle_attempts_.allows(handle_key(handle), now_ms)) return false;
+    // Tokens carry 128 random bits: only the room password needs a limit per room.
+    return !by_password ||
+           (room_attempts_.allows(room_key, now_ms) && unknown_room_attempts_.allows(room_key, now_ms));
 }
 
-void CounselService::credential_attempt_failed(HandleId handle, const std::string& room_key, bool known_room,
-                                               std::int64_t now_ms) {
+void CounselService::credential_attempt_failed(HandleId handle, const std::string& room_key, bool by_password,
+                                               bool known_room, std::int64_t now_ms) {
+    ++attempts_.join_refused;
     handle_attempts_.fail(handle_key(handle), now_ms);
-    (known_room ? room_attempts_ : unknown_room_attempts_).fail(room_key, now_ms);
+    if (by_password) (known_room ? room_attempts_ : unknown_room_attempts_).fail(room_key, now_ms);
+}
+
+bool CounselService::argon2id_allowed(const std::string& practitioner, std::int64_t now_ms) const {
+    return argon2id_attempts_.allows(practitioner, now_ms) && argon2id_global_.allows(kGlobalKey, now_ms);
 }
 
 void CounselService::on_create(const Context& ctx, CreateRequest& req) {
+    // After the shape and the profile: under kbv a phone room is 488 (profile.cpp), not this.
+    if (req.phone && !config_.phone_enabled()) {
+        req.practitioner_key.wipe();
+        return fail(ctx, error(ErrorCode::NotAllowed, "phone dial-in is not configured on this server"));
+    }
     const std::int64_t now_ms = clock_.monotonic_ms();
     const std::string who = handle_key(ctx.handle);
-    // A key that verified before costs no Argon2id, so the limits (which exist
-    // to bound that cost) do not apply to it: an attacker cannot lock practitioners out.
-    auto practitioner = practitioners_.recall(req.practitioner_key.view());
-    if (!practitioner) {
-        if (!key_attempts_.allows(who, now_ms) || !global_key_attempts_.allows(kGlobalKey, now_ms))
-            return fail(ctx, error(ErrorCode::TooManyAttempts, "too many attempts: try again later"));
-        practitioner = practitioners_.verify(req.practitioner_key.view());
+    // Only an Argon2id check waits for the limits (they bound its CPU time);
+    // any other key is judged at once, so wrong keys cannot crowd out a right one.
+    const std::optional<std::string> costly = practitioners_.argon2id_needed(req.practitioner_key.view());
+    if (!costly) {
+        auto practitioner = practitioners_.verify(req.practitioner_key.view());
+        req.practitioner_key.wipe();
+        return create_for(ctx, req, practitioner, false);
     }
-    req.practitioner_key.wipe();
+    if (!key_attempts_.allows(who, now_ms) || !argon2id_allowed(*costly, now_ms) ||
+        argon2id_in_flight_ >= kMaxArgon2idInFlight) {
+        req.practitioner_key.wipe();
+        ++attempts_.create_limited;
+        return fail(ctx, error(ErrorCode::TooManyAttempts, "too many attempts: try again later"));
+    }
+    // Charged before the check, so that checks waiting for their turn count too.
+    key_attempts_.fail(who, now_ms);
+    argon2id_attempts_.fail(*costly, now_ms);
+    argon2id_global_.fail(kGlobalKey, now_ms);
+    if (!argon2id_checker_) {
+        auto practitioner = practitioners_.verify(req.practitioner_key.view());
+        req.practitioner_key.wipe();
+        return create_for(ctx, req, practitioner, true);
+    }
+    // Off the room thread; the create goes on when the answer comes back.
+    auto check = std::make_shared<PractitionerDirectory::Argon2idCheck>(
+        practitioners_.prepare_argon2id(req.practitioner_key.view()));
+    auto pending = std::make_shared<CreateRequest>(std::move(req));
+    std::string hash = check->hash;
+    SecretString key = std::move(pending->practitioner_key);
+    ++argon2id_in_flight_;
+    argon2id_checker_->check(std::move(hash), std::move(key),
+                             [this, check, pending, handle = ctx.handle, txn = ctx.transaction](bool matched) {
+                                 --argon2id_in_flight_;
+                                 const auto practitioner = practitioners_.finish_argon2id(*check, matched);
+                                 // The practitioner closed the page meanwhile: nobody would learn the room.
+                                 if (!handles_.count(handle)) return;
+                                 create_for(Context{handle, txn}, *pending, practitioner, true);
+                                 publish_media_if_changed();
+                             });
+}
+
+void CounselService::create_for(const Context& ctx, CreateRequest& req, const std::optional<std::string>& practitioner,
+                                bool charged) {
+    const std::int64_t now_ms = clock_.monotonic_ms();
+    const std::string who = handle_key(ctx.handle);
     if (!practitioner) {
-        key_attempts_.fail(who, now_ms);
-        global_key_attempts_.fail(kGlobalKey, now_ms);
-        gateway_.log(Gateway::Level::Warn, "[counsel] handle " + who + ": create refused (practitioner key)");
+        if (!charged) {
+            if (!key_attempts_.allows(who, now_ms)) {
+                ++attempts_.create_limited;
+                return fail(ctx, error(ErrorCode::TooManyAttempts, "too many attempts: try again later"));
+            }
+            key_attempts_.fail(who, now_ms);
+        }
+        ++attempts_.create_refused;
+        create_refusals_.refused(gateway_, "[counsel] handle " + who + ": create refused (practitioner key)", now_ms);
         return fail(ctx, error(ErrorCode::NotAuthorized, "not authorized"));
     }
 
@@ -131,7 +195,10 @@ void CounselService::on_create(const Context& ctx, CreateRequest& req) {
 std::optional<Error> CounselService::lobby_refusal(const Room& room, const CredentialRef& credential) const {
     if (room.locked()) return error(ErrorCode::Locked, "the room is locked");
     if (room.in_use(credential)) return error(ErrorCode::InUse, "this personal link is already in use in this room");
-    if (room.count(Presence::Lobby) >= static_cast<std::size_t>(config_.max_participants))
+    // A personal link (or its PIN) always reaches the lobby (490 keeps it to one
+    // person); password knockers share max_participants places of their own.
+    if (credential.kind == CredentialRef::Kind::Password &&
+        room.count_password_knockers() >= static_cast<std::size_t>(config_.max_participants))
         return error(ErrorCode::Full, "the waiting room is full");
     return std::nullopt;
 }
@@ -147,8 +214,10 @@ void CounselService::on_join(const Context& ctx, JoinRequest& req) {
     const std::int64_t now_ms = clock_.monotonic_ms();
     const Digest digest = room_digest(req.room);
     const std::string room_key = hex(digest);
-    if (!credential_attempt_allowed(ctx.handle, room_key, now_ms))
+    if (!credential_attempt_allowed(ctx.handle, room_key, req.by_password, now_ms)) {
+        ++attempts_.join_limited;
         return fail(ctx, error(ErrorCode::TooManyAttempts, "too many attempts: try again later"));
+    }
 
     auto found = rooms_.find(digest);
     if (found == rooms_.end()) {
@@ -158,7 +227,7 @@ void CounselService::on_join(const Context& ctx, JoinRequest& req) {
         // start, so another node of a shared store holds it (README "Many nodes").
         if (recorded == LedgerState::Live)
             return fail(ctx, error(ErrorCode::OtherNode, "this session runs on another server of this service"));
-        credential_attempt_failed(ctx.handle, room_key, false, now_ms);
+        credential_attempt_failed(ctx.handle, room_key, req.by_password, false, now_ms);
         return fail(ctx, error(ErrorCode::NotAuthorized, "not authorized"));
     }
     Room& room = *found->second;
@@ -166,7 +235,7 @@ void CounselService::on_join(const Context& ctx, JoinRequest& req) {
     req.credential.wipe();
     const auto credential = req.by_password ? room.match_password(presented) : room.match_token(presented);
     if (!credential || room.is_burned(*credential) || room.banned(ctx.handle)) {
-        credential_attempt_failed(ctx.handle, room_key, true, now_ms);
+        credential_attempt_failed(ctx.handle, room_key, req.by_password, true, now_ms);
         gateway_.log(Gateway::Level::Verbose, "[counsel] handle " + handle_key(ctx.handle) + ": join refused (credential)");
         return fail(ctx, error(ErrorCode::NotAuthorized, "not authorized"));
     }
@@ -175,6 +244,19 @@ void CounselService::on_join(const Context& ctx, JoinRequest& req) {
     if (moderator && room.moderator()) return fail(ctx, error(ErrorCode::SeatTaken, "the moderator seat is taken"));
     if (!moderator)
         if (auto refusal = lobby_refusal(room, *credential)) return fail(ctx, *refusal);
+
+    if (req.peek) {
+        // The link is good and would get in now: what the page must know before
+        // anyone is told of a knock (an e2ee room opened without its key ends
+        // here, before the lobby and the participant list). Nobody is seated.
+        const RoomSettings& s = room.settings();
+        return reply(ctx, Json::object()
+                              .set("counsel", "peek")
+                              .set("role", moderator ? "moderator" : "participant")
+                              .set("e2ee", s.e2ee)
+                              .set("recording", s.recording == RecordingMode::WithConsent ? "with_consent" : "off")
+                              .set("notice", config_.notice_text));
+    }
 
     const std::uint64_t id = new_participant_id(room);
     room.add(Participant{id, ctx.handle, moderator ? Role::Moderator : Role::Guest,
@@ -185,26 +267,34 @@ void CounselService::on_join(const Context& ctx, JoinRequest& req) {
     if (moderator) {
         room.set_moderator_left_ms(std::nullopt);
         const RoomSettings& s = room.settings();
-        reply(ctx, Json::object()
-                       .set("counsel", "joined")
-                       .set("role", "moderator")
-                       .set("id", id)
-                       .set("room", s.id)
-                       .set("title", s.title.view())
-                       .set("participants", participants_view(room))
-                       .set("lobby", lobby_view(room))
-                       .set("locked", room.locked())
-                       .set("e2ee", s.e2ee)
-                       .set("recording", s.recording == RecordingMode::WithConsent ? "with_consent" : "off")
-                       .set("expires_at", s.expires_at)
-                       .set("notice", config_.notice_text));
+        Json joined = Json::object()
+                          .set("counsel", "joined")
+                          .set("role", "moderator")
+                          .set("id", id)
+                          .set("room", s.id)
+                          .set("title", s.title.view())
+                          .set("participants", participants_view(room))
+                          .set("lobby", lobby_view(room))
+                          .set("locked", room.locked())
+                          .set("e2ee", s.e2ee)
+                          .set("recording", s.recording == RecordingMode::WithConsent ? "with_consent" : "off")
+                          .set("expires_at", s.expires_at)
+                          .set("notice", config_.notice_text)
+                          .set("knock_chime", profile_knock_chime(config_.profile_kind()));
+        if (room.has_password()) joined.set("password", room.password_closed() ? "closed" : "open");
+        reply(ctx, std::move(joined));
         broadcast_participants(room);
         gateway_.log(Gateway::Level::Info,
                      "[counsel] handle " + handle_key(ctx.handle) + ": moderator of room " + room.ref());
         notify("moderator_joined", room);
     } else {
-        // A lobby member learns its own id and the notice, nothing about the room.
-        reply(ctx, Json::object().set("counsel", "waiting").set("id", id).set("notice", config_.notice_text));
+        // A lobby member learns its own id, the notice and whether the room is
+        // end-to-end encrypted (a page without the key leaves at once), nothing else.
+        reply(ctx, Json::object()
+                       .set("counsel", "waiting")
+                       .set("id", id)
+                       .set("notice", config_.notice_text)
+                       .set("e2ee", room.settings().e2ee));
         send_lobby_to_moderator(room);
         notify("lobby", room, Json::object().set("waiting", static_cast<std::int64_t>(room.count(Presence::Lobby))));
     }

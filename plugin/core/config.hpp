@@ -10,8 +10,11 @@ namespace counsel {
 
 struct PractitionerEntry {
     std::string id;
-    std::string key_hash;  // crypto_pwhash_str (Argon2id)
+    std::string key_hash;  // "$blake2b$..." or "$argon2id$..." (core/key_hash.hpp)
 };
+
+// A compliance profile (core/profile.hpp holds its rules).
+enum class Profile { None, Kbv };
 
 struct Config {
     std::string state_db = "/var/lib/janus/counsel/state.db";
@@ -27,11 +30,16 @@ struct Config {
     std::int64_t max_participants = 10;
     std::vector<PractitionerEntry> practitioners;
     // Phone dial-in (README "Phone dial-in"): the number callers dial (shown
-    // on invitations) and the Argon2id hash of counsel-phone's service key.
+    // on invitations) and the $blake2b$ hash of counsel-phone's service key.
     // Both set, or neither: rooms with `phone: true` need both.
     std::string phone_number;
     std::string phone_service_key_hash;
     bool phone_enabled() const { return !phone_number.empty() && !phone_service_key_hash.empty(); }
+    // `profile` as configured: "" (none) or "kbv"; anything else cannot start.
+    std::string profile;
+
+    // The profile in force (None for a name problem() refuses).
+    Profile profile_kind() const;
 
     // The default room length: an hour, or less if the cap is lower.
     std::int64_t default_duration_s() const { return max_duration_s < 3600 ? max_duration_s : 3600; }

@@ -12,6 +12,7 @@ const char* recording_state_name(RecordingState state) {
         case RecordingState::Paused: return "paused";
         case RecordingState::Stopped: return "stopped";
         case RecordingState::Aborted: return "aborted";
+        case RecordingState::Failed: return "failed";
     }
     return "";
 }
@@ -24,13 +25,15 @@ std::vector<std::uint64_t> ConsentLedger::pending() const {
 }
 
 bool ConsentLedger::request(const std::vector<std::uint64_t>& admitted, std::int64_t now_ms) {
-    if (state_ != RecordingState::Idle && state_ != RecordingState::Stopped && state_ != RecordingState::Aborted)
+    if (state_ != RecordingState::Idle && state_ != RecordingState::Stopped && state_ != RecordingState::Aborted &&
+        state_ != RecordingState::Failed)
         return false;
     if (state_ == RecordingState::Aborted) {
         recorded_ = false;
         log_.clear();  // the vetoed recording and its metadata are gone
     }
     answers_.clear();
+    failure_.clear();
     for (std::uint64_t id : admitted) answers_[id] = Answer::Pending;
     state_ = RecordingState::Awaiting;
     note(now_ms, "request");
@@ -40,9 +43,13 @@ bool ConsentLedger::request(const std::vector<std::uint64_t>& admitted, std::int
 
 bool ConsentLedger::answer(std::uint64_t id, bool yes, std::int64_t now_ms) {
     const bool asking = state_ == RecordingState::Awaiting || state_ == RecordingState::Recording ||
-                        state_ == RecordingState::Paused || state_ == RecordingState::Stopped;
+                        state_ == RecordingState::Paused || state_ == RecordingState::Stopped ||
+                        state_ == RecordingState::Failed;
     auto it = answers_.find(id);
     if (!asking || it == answers_.end()) return false;
+    // A yes repeated changes nothing and is not logged again: the log (kept
+    // on disk with the recording) grows only with what happened.
+    if (yes && it->second == Answer::Yes) return true;
     note(now_ms, yes ? "yes" : "no", id);
     if (!yes) {
         // A veto: stop at once and forget everything recorded.
@@ -52,8 +59,9 @@ bool ConsentLedger::answer(std::uint64_t id, bool yes, std::int64_t now_ms) {
         note(now_ms, "abort");
         return true;
     }
-    if (state_ == RecordingState::Stopped) return true;  // a late yes changes nothing
     it->second = Answer::Yes;
+    // A late yes changes nothing.
+    if (state_ == RecordingState::Stopped || state_ == RecordingState::Failed) return true;
     settle(now_ms);
     return true;
 }
@@ -77,6 +85,15 @@ bool ConsentLedger::stop(std::int64_t now_ms) {
         return false;
     state_ = recorded_ ? RecordingState::Stopped : RecordingState::Idle;
     note(now_ms, "stop");
+    return true;
+}
+
+bool ConsentLedger::write_failed(const std::string& reason, std::int64_t now_ms) {
+    if (state_ != RecordingState::Recording && state_ != RecordingState::Paused) return false;
+    // The answers stay: a later "no" still vetoes what was written.
+    state_ = RecordingState::Failed;
+    failure_ = reason;
+    note(now_ms, "failed");
     return true;
 }
 

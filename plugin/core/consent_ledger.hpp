@@ -4,7 +4,11 @@
 //   idle ──request──▶ awaiting ──all yes──▶ recording ◀──all yes── paused
 //                        │                     │  └──someone admitted──▶ │
 //                        │                     └──moderator stop──▶ stopped ──request──▶ awaiting
+//                        │                     └──write failure (recorder)──▶ failed ──request──▶ awaiting
 //   any "no", at any time before the end ─────▶ aborted (everything recorded is deleted)
+//
+// `failed`: the server could not write (a full disk): the span ends at once,
+// what was written before stays consented and is finalized like a stop.
 //
 // A "no" vetoes the whole recording, not just what follows: a client can
 // always take back a yes, and nothing of theirs survives it. Every step is
@@ -19,12 +23,13 @@
 
 namespace counsel {
 
-enum class RecordingState { Idle, Awaiting, Recording, Paused, Stopped, Aborted };
+enum class RecordingState { Idle, Awaiting, Recording, Paused, Stopped, Aborted, Failed };
 const char* recording_state_name(RecordingState state);
 
 struct ConsentLogEntry {
     std::int64_t at_unix_ms;
-    std::string event;       // "request", "yes", "no", "start", "pause", "resume", "stop", "abort", "admitted", "left"
+    // "request", "yes", "no", "start", "pause", "resume", "stop", "abort", "admitted", "left", "failed"
+    std::string event;
     std::uint64_t participant = 0;
 };
 
@@ -50,6 +55,11 @@ public:
     void left(std::uint64_t id, std::int64_t now_ms);
     // The moderator stops; false if nothing runs.
     bool stop(std::int64_t now_ms);
+    // The recorder could not write (`reason`: a short code such as "disk_full"):
+    // a running or paused recording ends, keeping what was written. False otherwise.
+    bool write_failed(const std::string& reason, std::int64_t now_ms);
+    // Why the recording failed (state `failed`), else empty.
+    const std::string& failure() const { return failure_; }
 
 private:
     void settle(std::int64_t now_ms);
@@ -59,6 +69,7 @@ private:
     RecordingState state_ = RecordingState::Idle;
     std::map<std::uint64_t, Answer> answers_;  // the admitted circle while asking/recording
     bool recorded_ = false;
+    std::string failure_;
     std::vector<ConsentLogEntry> log_;
 };
 

@@ -3,15 +3,14 @@
 // kick, mute, lock, incident) and room_lifecycle.cpp (leave, end, purge).
 #include "core/counsel_service.hpp"
 
+#include "core/key_hash.hpp"
+#include "core/profile.hpp"
 #include "core/room_views.hpp"
 
 namespace counsel {
 namespace {
 
 constexpr std::int64_t kSweepEveryMs = 10'000;
-// Wrong PINs per phone room: 10 back to back, then one per 30 s (README
-// "Phone dial-in": with 10-digit PINs guessing stays hopeless for a room's life).
-constexpr BucketPolicy kPinPolicy{10, 30'000, SIZE_MAX};
 
 }  // namespace
 
@@ -20,21 +19,29 @@ CounselService::CounselService(Config config, Gateway& gateway, RoomLedger& ledg
     : config_(std::move(config)),
       gateway_(gateway),
       media_(media ? *media : no_media_),
-      recorder_(recorder),
+      // A profile without recording leaves the server without a recorder, whatever is wired.
+      recorder_(profile_allows_recording(config_.profile_kind()) ? recorder : nullptr),
       ledger_(ledger),
       clock_(clock),
       practitioners_(config_.practitioners),
-      phone_service_(config_.phone_enabled() ? std::vector<PractitionerEntry>{{"phone", config_.phone_service_key_hash}}
-                                             : std::vector<PractitionerEntry>{}),
+      phone_service_key_(parse_fast_key_hash(config_.phone_service_key_hash)),
       handle_attempts_({5, 10'000, 100'000}),
       room_attempts_({20, 3'000, SIZE_MAX}),
       unknown_room_attempts_({20, 3'000, 20'000}),
       key_attempts_({5, 10'000, 100'000}),
-      global_key_attempts_({10, 1'000, 1}),
-      pin_attempts_(kPinPolicy),
-      unknown_pin_attempts_({kPinPolicy.burst, kPinPolicy.refill_ms, 20'000}) {}
+      argon2id_attempts_({5, 2'000, 10'000}),
+      argon2id_global_({10, 1'000, 1}),
+      create_refusals_(Gateway::Level::Warn, "create(s) refused (practitioner key)", kSweepEveryMs) {}
 
-CounselService::~CounselService() = default;
+CounselService::~CounselService() { stop_background_work(); }
+
+void CounselService::check_argon2id_off_thread(Argon2idChecker::Post post) {
+    argon2id_checker_ = std::make_unique<Argon2idChecker>(std::move(post));
+}
+
+void CounselService::stop_background_work() {
+    if (argon2id_checker_) argon2id_checker_->stop();
+}
 
 void CounselService::attach(HandleId handle) { handles_.try_emplace(handle); }
 
@@ -43,14 +50,20 @@ void CounselService::detach(HandleId handle) {
     if (it == handles_.end()) return;
     if (Room* room = it->second.room) unseat(*room, it->second.participant);
     handles_.erase(handle);
+    // Janus never reuses a handle id: its buckets can limit nothing any more.
+    handle_attempts_.forget(std::to_string(handle));
+    key_attempts_.forget(std::to_string(handle));
     publish_media_if_changed();
 }
 
 void CounselService::handle(HandleId handle, const std::string& transaction, const Json& body, const Json& jsep) {
     handles_.try_emplace(handle);  // a request may race ahead of attach
-    const Context ctx{handle, transaction};
+    // Janus marks an offer on a negotiated PeerConnection as an update.
+    const bool fresh_offer = jsep && jsep.string_at("type") == std::string("offer") && !json_is_true(jsep.field("update"));
+    const Context ctx{handle, transaction, fresh_offer};
     auto parsed = parse_request(body, config_, clock_.unix_s());
     if (auto* failure = std::get_if<Error>(&parsed)) return fail(ctx, *failure);
+    if (auto refused = profile_refusal(config_.profile_kind(), std::get<Request>(parsed))) return fail(ctx, *refused);
     if (jsep && !std::holds_alternative<NegotiateRequest>(std::get<Request>(parsed)))
         return fail(ctx, error(ErrorCode::Malformed, "this request does not take a JSEP"));
     std::visit(
@@ -59,6 +72,7 @@ void CounselService::handle(HandleId handle, const std::string& transaction, con
             if constexpr (std::is_same_v<T, CreateRequest>) on_create(ctx, req);
             else if constexpr (std::is_same_v<T, JoinRequest>) on_join(ctx, req);
             else if constexpr (std::is_same_v<T, TargetRequest>) on_target(ctx, req);
+            else if constexpr (std::is_same_v<T, DenyPasswordRequest>) on_deny_password(ctx, req);
             else if constexpr (std::is_same_v<T, MuteRequest>) on_mute(ctx, req);
             else if constexpr (std::is_same_v<T, LockRequest>) on_lock(ctx, req);
             else if constexpr (std::is_same_v<T, EndRequest>) on_end(ctx);
@@ -100,6 +114,10 @@ void CounselService::tick() {
         }
     }
 
+    // Write failures the RTP path flagged since the last tick.
+    if (recorder_)
+        for (const RecordingFailure& failure : recorder_->take_failures()) recording_failed(failure);
+
     for (auto it = pending_tombstones_.begin(); it != pending_tombstones_.end();)
         it = ledger_.tombstone(*it) ? pending_tombstones_.erase(it) : std::next(it);
 
@@ -111,10 +129,10 @@ void CounselService::tick() {
         room_attempts_.sweep(now);
         unknown_room_attempts_.sweep(now);
         key_attempts_.sweep(now);
-        global_key_attempts_.sweep(now);
-        pin_attempts_.sweep(now);
-        unknown_pin_attempts_.sweep(now);
+        argon2id_attempts_.sweep(now);
+        argon2id_global_.sweep(now);
     }
+    create_refusals_.flush(gateway_, now);
 }
 
 ServiceStats CounselService::stats() const {
@@ -127,6 +145,8 @@ ServiceStats CounselService::stats() const {
     s.handles = handles_.size();
     s.rooms_created = rooms_created_;
     s.rooms_ended = rooms_ended_;
+    s.attempts = attempts_;
+    s.attempts.argon2id_checks = practitioners_.argon2_checks();
     return s;
 }
 
@@ -152,7 +172,21 @@ Participant* CounselService::seated_participant(HandleId handle) {
 
 void CounselService::reply(const Context& ctx, Json answer) { gateway_.push_event(ctx.handle, ctx.transaction, answer); }
 
-void CounselService::fail(const Context& ctx, const Error& failure) { reply(ctx, error_view(failure)); }
+void CounselService::fail(const Context& ctx, const Error& failure) {
+    Json answer = error_view(failure);
+    if (ctx.fresh_offer) {
+        // Janus set up an ICE agent for this offer before handing it over, and
+        // only a closed PeerConnection removes it: left alone, the handle's
+        // next offer fails in Janus ("Agent already exists?", error 490). There
+        // is no working media to lose (a renegotiation is not fresh), and the
+        // hangup_media that follows only ends media, never a seat. Closed before
+        // the answer leaves, so Janus is already cleaning up when the client
+        // reads it.
+        gateway_.close_pc(ctx.handle);
+        answer.set("pc_closed", true);
+    }
+    reply(ctx, std::move(answer));
+}
 
 void CounselService::send(HandleId handle, Json event) { gateway_.push_event(handle, std::string(), event); }
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "core/argon2id_checker.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/gateway.hpp"
@@ -18,11 +19,21 @@
 #include "core/recording_port.hpp"
 #include "core/practitioner_directory.hpp"
 #include "core/rate_limiter.hpp"
+#include "core/refusal_log.hpp"
 #include "core/requests.hpp"
 #include "core/room.hpp"
 #include "core/room_ledger.hpp"
 
 namespace counsel {
+
+// Wrong credentials: judged and refused (482), or refused unjudged (486).
+struct AttemptCounts {
+    std::uint64_t create_refused = 0;
+    std::uint64_t create_limited = 0;
+    std::uint64_t join_refused = 0;
+    std::uint64_t join_limited = 0;
+    std::uint64_t argon2id_checks = 0;
+};
 
 // Counts for the admin API; never names.
 struct ServiceStats {
@@ -32,6 +43,7 @@ struct ServiceStats {
     std::size_t handles = 0;
     std::uint64_t rooms_created = 0;
     std::uint64_t rooms_ended = 0;
+    AttemptCounts attempts;
 };
 
 enum class EndReason { Moderator, Expired, Idle, Shutdown };
@@ -54,6 +66,12 @@ public:
     // Ends every room (the plugin is being unloaded): tombstoned, everyone told.
     void end_all();
 
+    // From now on Argon2id checks run on a thread of their own and their
+    // results come back through `post` (RoomThread does this; without it they
+    // run inline, as the unit tests want). stop_background_work ends that thread.
+    void check_argon2id_off_thread(Argon2idChecker::Post post);
+    void stop_background_work();
+
     ServiceStats stats() const;
     // Admin view of one handle: role and state, no names.
     Json describe_handle(HandleId handle) const;
@@ -67,11 +85,21 @@ private:
     struct Context {
         HandleId handle;
         const std::string& transaction;
+        // The request carries a JSEP offer on a handle without a negotiated
+        // PeerConnection: Janus built an ICE agent for it before we saw it.
+        bool fresh_offer = false;
     };
 
     void on_create(const Context& ctx, CreateRequest& req);
+    // The rest of create once the key was judged (`charged`: its attempt was
+    // already counted against the limits).
+    void create_for(const Context& ctx, CreateRequest& req, const std::optional<std::string>& practitioner,
+                    bool charged);
     void on_join(const Context& ctx, JoinRequest& req);
     void on_target(const Context& ctx, const TargetRequest& req);
+    void on_deny_password(const Context& ctx, const DenyPasswordRequest& req);
+    // Keeps a denied lobby member from knocking again; says what was banned.
+    static const char* ban_knocker(Room& room, const Participant& knocker);
     void on_mute(const Context& ctx, const MuteRequest& req);
     void on_lock(const Context& ctx, const LockRequest& req);
     void on_end(const Context& ctx);
@@ -98,6 +126,8 @@ private:
     // After any change to a room's consent ledger: tell everyone, drive the recorder.
     // `ask` are the people to send a consent request now.
     void consent_changed(Room& room, RecordingState before, bool was_writing, const std::vector<std::uint64_t>& ask);
+    // The recorder stopped writing a room's span: everyone is told, what was written stays.
+    void recording_failed(const RecordingFailure& failure);
     // The ledger's log as JSON (ids and times only).
     static Json consent_metadata(const Room& room);
 
@@ -111,12 +141,14 @@ private:
     Room* moderated_room(const Context& ctx);
     Participant* seated_participant(HandleId handle);
     void reply(const Context& ctx, Json answer);
+    // An error answer; refusing a fresh offer also closes the PeerConnection Janus began for it.
     void fail(const Context& ctx, const Error& failure);
     void send(HandleId handle, Json event);
 
     // Removes a person from their room (leave, detach, deny, kick, timeout)
     // and tells the others what changed.
-    void unseat(Room& room, std::uint64_t id);
+    // `tell_moderator` false: the caller sends the lobby view itself (after a batch).
+    void unseat(Room& room, std::uint64_t id, bool tell_moderator = true);
     void broadcast_participants(Room& room);
     void send_lobby_to_moderator(Room& room);
     // Ends a room: tombstone, tell everyone, purge. Returns the purge's duration.
@@ -127,8 +159,11 @@ private:
     std::optional<Error> lobby_refusal(const Room& room, const CredentialRef& credential) const;
     std::uint64_t new_participant_id(Room& room);
 
-    bool credential_attempt_allowed(HandleId handle, const std::string& room_key, std::int64_t now_ms) const;
-    void credential_attempt_failed(HandleId handle, const std::string& room_key, bool known_room, std::int64_t now_ms);
+    bool credential_attempt_allowed(HandleId handle, const std::string& room_key, bool by_password,
+                                    std::int64_t now_ms) const;
+    void credential_attempt_failed(HandleId handle, const std::string& room_key, bool by_password, bool known_room,
+                                   std::int64_t now_ms);
+    bool argon2id_allowed(const std::string& practitioner, std::int64_t now_ms) const;
 
     Config config_;
     Gateway& gateway_;
@@ -144,18 +179,22 @@ private:
 
     std::map<Digest, std::unique_ptr<Room>> rooms_;
     std::map<std::string, Digest> phone_rooms_;  // dial-in room number -> room, live rooms only
-    PractitionerDirectory phone_service_;        // counsel-phone's key (one entry, or none)
+    std::optional<FastKeyHash> phone_service_key_;  // counsel-phone's key ($blake2b$), when phone is configured
     std::unordered_map<HandleId, Seat> handles_;
     // Tombstones whose durable write failed: refused in memory, retried on tick.
     std::set<Digest> pending_tombstones_;
 
-    RateLimiter handle_attempts_;
-    RateLimiter room_attempts_;          // rooms that exist; dropped with the room
-    RateLimiter unknown_room_attempts_;  // ids that do not: bounded memory
-    RateLimiter key_attempts_;           // practitioner keys per handle
-    RateLimiter global_key_attempts_;    // caps Argon2id work on the room thread
-    RateLimiter pin_attempts_;           // wrong PINs per phone room: stricter, a PIN has 33 bits
-    RateLimiter unknown_pin_attempts_;   // the same for room numbers that do not exist: bounded memory
+    RateLimiter handle_attempts_;        // wrong tokens, passwords and PINs per handle
+    RateLimiter room_attempts_;          // wrong passwords per room that exists; dropped with the room
+    RateLimiter unknown_room_attempts_;  // the same for ids that do not: bounded memory
+    RateLimiter key_attempts_;           // wrong practitioner keys per handle
+    RateLimiter argon2id_attempts_;      // Argon2id checks per practitioner (one flood, one practitioner)
+    RateLimiter argon2id_global_;        // caps Argon2id work on the room thread
+    RefusalLog create_refusals_;
+    std::size_t argon2id_in_flight_ = 0;  // sent to the checker, result not back yet
+    // Last: destroyed (its thread joined) before anything its results use.
+    std::unique_ptr<Argon2idChecker> argon2id_checker_;
+    AttemptCounts attempts_;
     std::int64_t last_sweep_ms_ = 0;
     std::uint64_t rooms_created_ = 0;
     std::uint64_t rooms_ended_ = 0;

@@ -6,9 +6,11 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "core/error.hpp"
 #include "core/gateway.hpp"
 #include "core/json.hpp"
 
@@ -21,6 +23,7 @@ struct MediaMember {
     bool muted_audio;        // by the moderator or themselves: their audio is dropped
     bool muted_video;
     bool phone = false;      // a phone caller: one audio stream over plain RTP (connect_phone)
+    bool receive_video = true;  // false: audio only for them (their own choice); no video is forwarded to them
 };
 
 // One room as the media path needs to know it: who is admitted, nothing personal.
@@ -47,14 +50,17 @@ public:
     // atomically and renegotiates receivers whose set of peers changed.
     virtual void publish(std::shared_ptr<const ForwardingTable> table) = 0;
     // An admitted person's `publish` (JSEP offer) or `answer` (JSEP answer).
-    // Called on the room thread; the media layer answers the transaction
-    // itself (with a JSEP, or an error) through the gateway.
-    virtual void negotiate(HandleId handle, const std::string& transaction, const std::string& request,
-                           const Json& body, const Json& jsep, const MediaRoom& room) = 0;
+    // Called on the room thread. The media layer answers an accepted one
+    // itself (with a JSEP) through the gateway; a refusal it returns, and the
+    // core answers it (and cleans up after a refused first offer).
+    virtual std::optional<Error> negotiate(HandleId handle, const std::string& transaction, const std::string& request,
+                                           const Json& body, const Json& jsep, const MediaRoom& room) = 0;
     // An admitted phone caller's plain RTP with counsel-phone: a UDP socket on
     // 127.0.0.1 towards `port` there. Called on the room thread; the media
-    // layer answers the transaction itself ({counsel:"rtp", port, payload_type}).
-    virtual void connect_phone(HandleId handle, const std::string& transaction, int port, const MediaRoom& room) = 0;
+    // layer answers a connected one itself ({counsel:"rtp", port, payload_type}),
+    // a refusal it returns for the core to answer.
+    virtual std::optional<Error> connect_phone(HandleId handle, const std::string& transaction, int port,
+                                               const MediaRoom& room) = 0;
     // The person left their room: forget their negotiation state (and close a phone caller's socket).
     virtual void release(HandleId handle) = 0;
     // The room thread's timer (every 250 ms): offers nobody answered expire here.
@@ -65,8 +71,13 @@ public:
 class NoMedia final : public MediaPort {
 public:
     void publish(std::shared_ptr<const ForwardingTable>) override {}
-    void negotiate(HandleId, const std::string&, const std::string&, const Json&, const Json&, const MediaRoom&) override {}
-    void connect_phone(HandleId, const std::string&, int, const MediaRoom&) override {}
+    std::optional<Error> negotiate(HandleId, const std::string&, const std::string&, const Json&, const Json&,
+                                   const MediaRoom&) override {
+        return std::nullopt;
+    }
+    std::optional<Error> connect_phone(HandleId, const std::string&, int, const MediaRoom&) override {
+        return std::nullopt;
+    }
     void release(HandleId) override {}
 };
 

@@ -13,7 +13,7 @@ std::shared_ptr<const MediaRoom> CounselService::media_room(const Room& room) co
     for (const Participant& p : room.people())
         if (p.presence == Presence::Admitted)
             out->members.push_back(MediaMember{p.handle, p.id, p.muted_audio || p.self_muted_audio,
-                                               p.muted_video || p.self_muted_video, p.phone});
+                                               p.muted_video || p.self_muted_video, p.phone, p.receive_video});
     return out;
 }
 
@@ -46,18 +46,25 @@ void CounselService::on_negotiate(const Context& ctx, const NegotiateRequest& re
     // An e2ee room only carries PeerConnections negotiated as end-to-end encrypted.
     if (room.settings().e2ee && !json_is_true(jsep.field("e2ee")))
         return fail(ctx, error(ErrorCode::Conflict, "this room is end-to-end encrypted: negotiate with e2ee"));
-    media_.negotiate(ctx.handle, ctx.transaction, req.name, body, jsep, *media_room(room));
+    if (auto refused = media_.negotiate(ctx.handle, ctx.transaction, req.name, body, jsep, *media_room(room)))
+        return fail(ctx, *refused);
 }
 
 void CounselService::on_configure(const Context& ctx, const ConfigureRequest& req) {
     Participant* self = seated_participant(ctx.handle);
     if (!self || self->presence != Presence::Admitted)
         return fail(ctx, error(ErrorCode::NotAllowed, "only people admitted to the room can configure media"));
+    const bool mutes = req.audio_muted || req.video_muted;
     if (req.audio_muted) self->self_muted_audio = *req.audio_muted;
     if (req.video_muted) self->self_muted_video = *req.video_muted;
+    // What they receive is theirs alone: a new table, but nothing to tell the others.
+    if (req.receive_video && *req.receive_video != self->receive_video) {
+        self->receive_video = *req.receive_video;
+        media_changed();
+    }
     Room& room = *handles_[ctx.handle].room;
-    reply(ctx, Json::object().set("counsel", "ok").set("request", "configure"));
-    broadcast_participants(room);
+    reply(ctx, Json::object().set("counsel", "ok").set("request", "configure").set("receive_video", self->receive_video));
+    if (mutes) broadcast_participants(room);
 }
 
 }  // namespace counsel

@@ -1,5 +1,6 @@
-// What only the moderator may do: admit, deny, kick, mute, lock, report an
-// incident. Nothing here can hand moderator rights to anyone else.
+// What only the moderator may do: admit, deny (one person, or every password
+// knocker at once), kick, mute, lock, report an incident. Nothing here can
+// hand moderator rights to anyone else.
 #include "core/counsel_service.hpp"
 #include "core/room_views.hpp"
 
@@ -26,6 +27,7 @@ void CounselService::on_target(const Context& ctx, const TargetRequest& req) {
 
     const HandleId handle = target->handle;
     const std::uint64_t id = target->id;
+    Json answer = Json::object().set("counsel", "ok").set("request", action_name(req.action)).set("id", id);
     switch (req.action) {
         case TargetAction::Admit: {
             if (room->count(Presence::Admitted) >= static_cast<std::size_t>(config_.max_participants))
@@ -56,7 +58,9 @@ void CounselService::on_target(const Context& ctx, const TargetRequest& req) {
             break;
         }
         case TargetAction::Deny:
-            send(handle, Json::object().set("counsel", "denied"));
+            answer.set("ban", req.ban);
+            if (req.ban) answer.set("banned", ban_knocker(*room, *target));
+            send(handle, Json::object().set("counsel", "denied").set("final", req.ban));
             gateway_.close_pc(handle);
             unseat(*room, id);
             break;
@@ -70,7 +74,44 @@ void CounselService::on_target(const Context& ctx, const TargetRequest& req) {
             notify("removed", *room);
             break;
     }
-    reply(ctx, Json::object().set("counsel", "ok").set("request", action_name(req.action)).set("id", id));
+    reply(ctx, std::move(answer));
+}
+
+const char* CounselService::ban_knocker(Room& room, const Participant& knocker) {
+    // A personal link is burned. A shared password cannot be burned for one
+    // person, so that connection is banned (deny_password closes the password).
+    if (knocker.credential.kind == CredentialRef::Kind::Password) {
+        room.ban(knocker.handle);
+        return "connection";
+    }
+    room.burn(knocker.credential);
+    return "link";
+}
+
+void CounselService::on_deny_password(const Context& ctx, const DenyPasswordRequest& req) {
+    Room* room = moderated_room(ctx);
+    if (!room) return;
+    if (!room->has_password()) return fail(ctx, error(ErrorCode::NotAllowed, "this room has no password"));
+    std::vector<std::uint64_t> knockers;
+    for (const Participant& p : room->people())
+        if (p.presence == Presence::Lobby && p.credential.kind == CredentialRef::Kind::Password) knockers.push_back(p.id);
+    for (std::uint64_t id : knockers) {
+        const HandleId handle = room->find(id)->handle;
+        if (req.ban) room->ban(handle);
+        send(handle, Json::object().set("counsel", "denied").set("final", req.ban));
+        gateway_.close_pc(handle);
+        unseat(*room, id, false);
+    }
+    if (req.ban) room->close_password();
+    if (!knockers.empty()) send_lobby_to_moderator(*room);
+    gateway_.log(Gateway::Level::Info, "[counsel] room " + room->ref() + ": " + std::to_string(knockers.size()) +
+                                           " password knocker(s) denied" + (req.ban ? ", password closed" : ""));
+    reply(ctx, Json::object()
+                   .set("counsel", "ok")
+                   .set("request", "deny_password")
+                   .set("denied", static_cast<std::int64_t>(knockers.size()))
+                   .set("ban", req.ban)
+                   .set("password", room->password_closed() ? "closed" : "open"));
 }
 
 void CounselService::on_mute(const Context& ctx, const MuteRequest& req) {

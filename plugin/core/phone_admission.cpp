@@ -6,13 +6,13 @@
 #include <sodium.h>
 
 #include "core/counsel_service.hpp"
+#include "core/key_hash.hpp"
 #include "core/phone_credentials.hpp"
 #include "core/room_views.hpp"
 
 namespace counsel {
 namespace {
 
-const std::string kGlobalKey = "global";
 constexpr int kRoomNumberAttempts = 64;
 
 std::string handle_key(HandleId handle) { return std::to_string(handle); }
@@ -45,21 +45,19 @@ CounselService::PhoneGrant CounselService::grant_phone_credentials(std::vector<I
 }
 
 bool CounselService::phone_service_allowed(const Context& ctx, SecretString& key) {
+    // A key from counsel-keygen ($blake2b$, 256 bits) is judged at once, right
+    // or wrong; only a wrong one costs from its handle's bucket, as a wrong
+    // practitioner key does.
+    const bool right = phone_service_key_ && fast_key_matches(*phone_service_key_, key.view());
+    key.wipe();
+    if (right) return true;
     const std::int64_t now_ms = clock_.monotonic_ms();
     const std::string who = handle_key(ctx.handle);
-    auto service = phone_service_.recall(key.view());
-    if (!service) {
-        if (!key_attempts_.allows(who, now_ms) || !global_key_attempts_.allows(kGlobalKey, now_ms)) {
-            key.wipe();
-            fail(ctx, error(ErrorCode::TooManyAttempts, "too many attempts: try again later"));
-            return false;
-        }
-        service = phone_service_.verify(key.view());
+    if (!key_attempts_.allows(who, now_ms)) {
+        fail(ctx, error(ErrorCode::TooManyAttempts, "too many attempts: try again later"));
+        return false;
     }
-    key.wipe();
-    if (service) return true;
     key_attempts_.fail(who, now_ms);
-    global_key_attempts_.fail(kGlobalKey, now_ms);
     gateway_.log(Gateway::Level::Warn, "[counsel] handle " + who + ": phone_join refused (service key)");
     fail(ctx, error(ErrorCode::NotAuthorized, "not authorized"));
     return false;
@@ -78,23 +76,26 @@ void CounselService::on_phone_join(const Context& ctx, PhoneJoinRequest& req) {
     }
     if (!phone_service_allowed(ctx, req.service_key)) return req.pin.wipe();
 
+    // A PIN has the limits of the personal link it stands for: its handle's
+    // bucket (one call), never a room's, so wrong PINs cannot keep a caller
+    // out. Its 12 digits keep guessing hopeless at the pace calls allow
+    // (README "Phone dial-in").
     const std::int64_t now_ms = clock_.monotonic_ms();
     const std::string who = handle_key(ctx.handle);
     auto number = phone_rooms_.find(req.room_number);
     const bool known = number != phone_rooms_.end();
-    const std::string limit_key = known ? hex(number->second) : req.room_number;
-    RateLimiter& pins = known ? pin_attempts_ : unknown_pin_attempts_;
-    if (!handle_attempts_.allows(who, now_ms) || !pins.allows(limit_key, now_ms)) {
+    const std::string room_key = known ? hex(number->second) : req.room_number;
+    if (!credential_attempt_allowed(ctx.handle, room_key, false, now_ms)) {
         req.pin.wipe();
+        ++attempts_.join_limited;
         return fail(ctx, error(ErrorCode::TooManyAttempts, "too many attempts: try again later"));
     }
     const Digest presented = hasher_.hash(pin_hash_input(req.pin.view()));
     req.pin.wipe();
     Room* room = known ? rooms_.at(number->second).get() : nullptr;
     const auto credential = room ? room->match_pin(presented) : std::nullopt;
-    if (!credential || room->is_burned(*credential)) {
-        handle_attempts_.fail(who, now_ms);
-        pins.fail(limit_key, now_ms);
+    if (!credential || room->is_burned(*credential) || room->banned(ctx.handle)) {
+        credential_attempt_failed(ctx.handle, room_key, false, known, now_ms);
         gateway_.log(Gateway::Level::Verbose, "[counsel] handle " + who + ": phone_join refused (PIN)");
         return fail(ctx, error(ErrorCode::NotAuthorized, "not authorized"));
     }
@@ -129,7 +130,8 @@ void CounselService::on_phone_media(const Context& ctx, const PhoneMediaRequest&
     Participant* self = seated_participant(ctx.handle);
     if (!self || !self->phone || self->presence != Presence::Admitted)
         return fail(ctx, error(ErrorCode::NotAllowed, "plain RTP is only for admitted phone callers"));
-    media_.connect_phone(ctx.handle, ctx.transaction, req.port, *media_room(*handles_[ctx.handle].room));
+    if (auto refused = media_.connect_phone(ctx.handle, ctx.transaction, req.port, *media_room(*handles_[ctx.handle].room)))
+        return fail(ctx, *refused);
 }
 
 }  // namespace counsel

@@ -3,47 +3,71 @@
 #include <sodium.h>
 
 namespace counsel {
+namespace {
 
-PractitionerDirectory::PractitionerDirectory(std::vector<PractitionerEntry> entries) : entries_(std::move(entries)) {}
+constexpr std::size_t kMaxKeyBytes = 256;
 
-std::optional<std::string> PractitionerDirectory::recall(std::string_view key) const {
-    const Digest digest = hasher_.hash(key);
-    for (const auto& r : remembered_)
-        if (digest_equal(r.key_digest, digest)) return entries_[r.index].id;
+}  // namespace
+
+PractitionerDirectory::PractitionerDirectory(std::vector<PractitionerEntry> entries) {
+    for (auto& e : entries) {
+        Entry entry{std::move(e.id), {}, parse_fast_key_hash(e.key_hash)};
+        if (!entry.fast) entry.argon2id = std::move(e.key_hash);
+        entries_.push_back(std::move(entry));
+    }
+}
+
+std::optional<std::size_t> PractitionerDirectory::candidate(std::string_view key) const {
+    if (key.empty() || key.size() > kMaxKeyBytes) return std::nullopt;
+    // The secret is base64url (no '.'), so the id ends at the last '.'; ids may contain dots.
+    const std::size_t dot = key.rfind('.');
+    if (dot == std::string_view::npos) return entries_.size() == 1 ? std::optional<std::size_t>(0) : std::nullopt;
+    const std::string_view id = key.substr(0, dot);
+    for (std::size_t i = 0; i < entries_.size(); ++i)
+        if (entries_[i].id == id) return i;
     return std::nullopt;
 }
 
-const PractitionerEntry* PractitionerDirectory::candidate(std::string_view key, std::size_t& index) const {
-    // The secret is base64url (no '.'), so the id ends at the last '.'; ids may contain dots.
-    const std::size_t dot = key.rfind('.');
-    if (dot == std::string_view::npos) {
-        index = 0;
-        return entries_.size() == 1 ? &entries_[0] : nullptr;
-    }
-    const std::string_view id = key.substr(0, dot);
-    for (std::size_t i = 0; i < entries_.size(); ++i) {
-        if (entries_[i].id == id) {
-            index = i;
-            return &entries_[i];
-        }
-    }
-    return nullptr;
+bool PractitionerDirectory::remembered(std::string_view key, std::size_t entry) const {
+    const Digest digest = hasher_.hash(key);
+    for (const auto& r : remembered_)
+        if (r.entry == entry && digest_equal(r.key_digest, digest)) return true;
+    return false;
+}
+
+std::optional<std::string> PractitionerDirectory::argon2id_needed(std::string_view key) const {
+    const auto index = candidate(key);
+    if (!index || entries_[*index].fast || remembered(key, *index)) return std::nullopt;
+    return entries_[*index].id;
 }
 
 std::optional<std::string> PractitionerDirectory::verify(std::string_view key) {
-    if (key.empty() || key.size() > 256) return std::nullopt;
-    if (auto known = recall(key)) return known;
-    std::size_t index = 0;
-    const PractitionerEntry* entry = candidate(key, index);
-    if (entry == nullptr) return std::nullopt;
+    const auto index = candidate(key);
+    if (!index) return std::nullopt;
+    const Entry& entry = entries_[*index];
+    if (entry.fast) {
+        if (!fast_key_matches(*entry.fast, key)) return std::nullopt;
+        return entry.id;
+    }
+    if (remembered(key, *index)) return entry.id;
+    const Argon2idCheck check = prepare_argon2id(key);
     // crypto_pwhash_str_verify wants a NUL-terminated password; the hash covers the whole key.
     std::string text(key);
-    ++argon2_checks_;
-    const bool ok = crypto_pwhash_str_verify(entry->key_hash.c_str(), text.c_str(), text.size()) == 0;
+    const bool ok = crypto_pwhash_str_verify(check.hash.c_str(), text.c_str(), text.size()) == 0;
     sodium_memzero(text.data(), text.size());
-    if (!ok) return std::nullopt;
-    remembered_.push_back({hasher_.hash(key), index});
-    return entry->id;
+    return finish_argon2id(check, ok);
+}
+
+PractitionerDirectory::Argon2idCheck PractitionerDirectory::prepare_argon2id(std::string_view key) {
+    const std::size_t index = candidate(key).value();  // argon2id_needed named it
+    ++argon2_checks_;
+    return Argon2idCheck{index, hasher_.hash(key), entries_[index].argon2id};
+}
+
+std::optional<std::string> PractitionerDirectory::finish_argon2id(const Argon2idCheck& check, bool matched) {
+    if (!matched) return std::nullopt;
+    remembered_.push_back({check.key_digest, check.entry});
+    return entries_[check.entry].id;
 }
 
 }  // namespace counsel

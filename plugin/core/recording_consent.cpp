@@ -58,6 +58,9 @@ void CounselService::consent_changed(Room& room, RecordingState before, bool was
                                      const std::vector<std::uint64_t>& ask) {
     const ConsentLedger& ledger = room.consent();
     if (recorder_) {
+        // The log first, so the marker a span start or end writes holds it (a
+        // veto deletes everything: nothing to keep then).
+        if (ledger.state() != RecordingState::Aborted) recorder_->consent_logged(room.ref(), consent_metadata(room));
         if (was_writing && !ledger.writing()) recorder_->end_span(room.ref());
         if (ledger.state() == RecordingState::Aborted && before != RecordingState::Aborted)
             recorder_->discard(room.ref());
@@ -69,18 +72,38 @@ void CounselService::consent_changed(Room& room, RecordingState before, bool was
     if (was_writing != ledger.writing()) media_changed();
 
     const std::vector<std::uint64_t> pending = ledger.pending();
-    const Json indicator = Json::object()
-                               .set("counsel", "recording")
-                               .set("state", recording_state_name(ledger.state()))
-                               .set("pending", static_cast<std::int64_t>(pending.size()));
+    Json indicator = Json::object()
+                         .set("counsel", "recording")
+                         .set("state", recording_state_name(ledger.state()))
+                         .set("pending", static_cast<std::int64_t>(pending.size()));
+    if (ledger.state() == RecordingState::Failed) indicator.set("reason", ledger.failure());
     for (const Participant& p : room.people()) {
         if (p.presence != Presence::Admitted) continue;
         send(p.handle, indicator);
     }
     for (std::uint64_t id : ask)
         if (Participant* p = room.find(id)) send(p->handle, Json::object().set("counsel", "consent_request"));
-    if (before != ledger.state())
-        notify("recording", room, Json::object().set("state", recording_state_name(ledger.state())));
+    if (before != ledger.state()) {
+        Json details = Json::object().set("state", recording_state_name(ledger.state()));
+        if (ledger.state() == RecordingState::Failed) details.set("reason", ledger.failure());
+        notify("recording", room, std::move(details));
+    }
+}
+
+void CounselService::recording_failed(const RecordingFailure& failure) {
+    for (auto& [digest, room] : rooms_) {
+        if (room->ref() != failure.room_ref) continue;
+        ConsentLedger& ledger = room->consent();
+        const RecordingState before = ledger.state();
+        const bool was_writing = ledger.writing();
+        // Nothing to stop if consent already ended the span: its end is in the recording's metadata.
+        if (!ledger.write_failed(failure.reason, clock_.unix_ms())) return;
+        gateway_.log(Gateway::Level::Warn, "[counsel] room " + room->ref() +
+                                               ": recording stopped, the server could not write it (" + failure.reason +
+                                               ")");
+        consent_changed(*room, before, was_writing, {});
+        return;
+    }
 }
 
 Json CounselService::consent_metadata(const Room& room) {

@@ -12,6 +12,13 @@
 
 namespace counsel {
 
+// A span the recorder stopped writing on its own: a write failed on the RTP
+// path (only a flag is set there) and the room thread is told at its next tick.
+struct RecordingFailure {
+    std::string room_ref;
+    std::string reason;  // "disk_full" (no space left on rec_dir) or "write_error"
+};
+
 class RecordingPort {
 public:
     virtual ~RecordingPort() = default;
@@ -24,6 +31,12 @@ public:
     // The session ended with consented media: build the MP4 in the background.
     // `metadata` is the consent log (ids and times, no names).
     virtual void finalize(const std::string& room_ref, const Json& metadata) = 0;
+    // The consent log so far, after every change (`metadata` as for finalize):
+    // kept in the recording's marker on disk once a span has started, so every
+    // way to a finished recording (end, crash, a retried finalization) keeps it.
+    virtual void consent_logged(const std::string& room_ref, const Json& metadata) = 0;
+    // Spans that failed to write since the last call (on the room thread, each tick).
+    virtual std::vector<RecordingFailure> take_failures() = 0;
     // A private download link (a >= 128-bit capability path) for one consenting person.
     virtual std::string grant_download(const std::string& room_ref) = 0;
     // How many days a finished recording stays downloadable (told to each person who consents).

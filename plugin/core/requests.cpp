@@ -87,13 +87,13 @@ std::variant<Request, Error> parse_create(const Json& body, const Config& config
         json_t* label = required(entry, "label", is_string, "a string", failure);
         if (failure) return *failure;
         if (!is_presentable_text(text_of(label), kMaxLabelChars))
-            return invalid("an invitee label must be 1-64 characters without control characters");
+            return invalid("an invitee label must be 1-64 characters, some visible, without control characters");
         req.labels.emplace_back(text_of(label));
     }
     if (json_t* title = body.field("title")) {
         if (!json_is_string(title)) return malformed("field title must be a string");
         if (json_string_length(title) > 0 && !is_presentable_text(text_of(title), kMaxTitleChars))
-            return invalid("title must be at most 80 characters without control characters");
+            return invalid("title must be at most 80 characters, some visible, without control characters");
         req.title = SecretString(text_of(title));
     }
     req.starts_at = now_unix;
@@ -128,8 +128,6 @@ std::variant<Request, Error> parse_create(const Json& body, const Config& config
     if (req.phone && e2ee.value_or(false))
         return error(ErrorCode::Conflict,
                      "a phone call cannot be end-to-end encrypted: create a phone room with e2ee false");
-    if (req.phone && !config.phone_enabled())
-        return error(ErrorCode::NotAllowed, "phone dial-in is not configured on this server");
     req.e2ee = e2ee.value_or(req.recording == RecordingMode::Off && !req.phone);
     req.password = optional_bool(body, "password", failure).value_or(false);
     if (failure) return *failure;
@@ -138,11 +136,14 @@ std::variant<Request, Error> parse_create(const Json& body, const Config& config
 }
 
 std::variant<Request, Error> parse_join(const Json& body) {
-    if (auto e = only_fields(body, {"room", "token", "password", "display"})) return *e;
+    if (auto e = only_fields(body, {"room", "token", "password", "display", "peek"})) return *e;
     std::optional<Error> failure;
+    const bool peek = optional_bool(body, "peek", failure).value_or(false);
+    if (failure) return *failure;
     json_t* room = required(body, "room", is_string, "a string", failure);
     if (failure) return *failure;
-    json_t* display = required(body, "display", is_string, "a string", failure);
+    // A peek seats nobody, so it needs no name (one given is still checked).
+    json_t* display = peek && !body.field("display") ? nullptr : required(body, "display", is_string, "a string", failure);
     if (failure) return *failure;
     json_t* token = body.field("token");
     json_t* password = body.field("password");
@@ -153,10 +154,10 @@ std::variant<Request, Error> parse_join(const Json& body) {
     if (!looks_like_token(text_of(room))) return invalid("room must be a room id from an invitation link");
     if (token ? !looks_like_token(text_of(credential)) : !looks_like_password(text_of(credential)))
         return invalid(token ? "token must be a token from an invitation link" : "password must be 12 characters");
-    if (!is_presentable_text(text_of(display), kMaxDisplayChars))
-        return invalid("display must be 1-64 characters without control characters");
+    if (display && !is_presentable_text(text_of(display), kMaxDisplayChars))
+        return invalid("display must be 1-64 characters some visible, without control characters");
     return Request{JoinRequest{std::string(text_of(room)), SecretString(text_of(credential)), password != nullptr,
-                               SecretString(text_of(display))}};
+                               SecretString(display ? text_of(display) : std::string_view()), peek}};
 }
 
 std::optional<std::uint64_t> participant_id(const Json& body, std::optional<Error>& failure) {
@@ -171,11 +172,23 @@ std::optional<std::uint64_t> participant_id(const Json& body, std::optional<Erro
 }
 
 std::variant<Request, Error> parse_target(const Json& body, TargetAction action) {
-    if (auto e = only_fields(body, {"id"})) return *e;
+    const bool may_ban = action == TargetAction::Deny;
+    if (auto e = may_ban ? only_fields(body, {"id", "ban"}) : only_fields(body, {"id"})) return *e;
     std::optional<Error> failure;
     auto id = participant_id(body, failure);
     if (failure) return *failure;
-    return Request{TargetRequest{action, *id}};
+    const bool ban = optional_bool(body, "ban", failure).value_or(false);
+    if (failure) return *failure;
+    return Request{TargetRequest{action, *id, ban}};
+}
+
+std::variant<Request, Error> parse_deny_password(const Json& body) {
+    if (auto e = only_fields(body, {"ban"})) return *e;
+    std::optional<Error> failure;
+    const std::optional<bool> ban = optional_bool(body, "ban", failure);
+    if (failure) return *failure;
+    if (!ban) return malformed("missing field: ban");
+    return Request{DenyPasswordRequest{*ban}};
 }
 
 std::variant<Request, Error> parse_mute(const Json& body) {
@@ -205,13 +218,17 @@ std::variant<Request, Error> parse_incident(const Json& body) {
 }
 
 std::variant<Request, Error> parse_configure(const Json& body) {
-    if (auto e = only_fields(body, {"audio_muted", "video_muted"})) return *e;
+    if (auto e = only_fields(body, {"audio_muted", "video_muted", "receive_video"})) return *e;
     std::optional<Error> failure;
-    ConfigureRequest req{optional_bool(body, "audio_muted", failure), std::nullopt};
+    ConfigureRequest req;
+    req.audio_muted = optional_bool(body, "audio_muted", failure);
     if (failure) return *failure;
     req.video_muted = optional_bool(body, "video_muted", failure);
     if (failure) return *failure;
-    if (!req.audio_muted && !req.video_muted) return malformed("configure needs audio_muted and/or video_muted");
+    req.receive_video = optional_bool(body, "receive_video", failure);
+    if (failure) return *failure;
+    if (!req.audio_muted && !req.video_muted && !req.receive_video)
+        return malformed("configure needs audio_muted, video_muted and/or receive_video");
     return Request{req};
 }
 
@@ -223,7 +240,7 @@ std::variant<Request, Error> parse_message(const Json& body) {
     json_t* text = required(body, "text", is_string, "a string", failure);
     if (failure) return *failure;
     if (!is_presentable_text(text_of(text), kMaxMessageChars))
-        return invalid("text must be 1-500 characters without control characters");
+        return invalid("text must be 1-500 characters, some visible, without control characters");
     return Request{MessageRequest{*id, SecretString(text_of(text))}};
 }
 
@@ -300,6 +317,7 @@ std::variant<Request, Error> parse_request(const Json& body, const Config& confi
     if (name == "admit") return parse_target(body, TargetAction::Admit);
     if (name == "deny") return parse_target(body, TargetAction::Deny);
     if (name == "kick") return parse_target(body, TargetAction::Kick);
+    if (name == "deny_password") return parse_deny_password(body);
     if (name == "mute") return parse_mute(body);
     if (name == "lock") return parse_bare(body, LockRequest{true});
     if (name == "unlock") return parse_bare(body, LockRequest{false});
@@ -336,39 +354,6 @@ const char* category_name(IncidentCategory category) {
         case IncidentCategory::Other: return "other";
     }
     return "";
-}
-
-bool is_presentable_text(std::string_view text, std::size_t max_chars) {
-    std::size_t chars = 0;
-    bool visible = false;
-    for (std::size_t i = 0; i < text.size();) {
-        const auto byte = static_cast<unsigned char>(text[i]);
-        std::uint32_t code;
-        std::size_t len;
-        if (byte < 0x80) { code = byte; len = 1; }
-        else if ((byte & 0xE0) == 0xC0) { code = byte & 0x1F; len = 2; }
-        else if ((byte & 0xF0) == 0xE0) { code = byte & 0x0F; len = 3; }
-        else if ((byte & 0xF8) == 0xF0) { code = byte & 0x07; len = 4; }
-        else return false;
-        if (i + len > text.size()) return false;
-        for (std::size_t k = 1; k < len; ++k) {
-            const auto next = static_cast<unsigned char>(text[i + k]);
-            if ((next & 0xC0) != 0x80) return false;
-            code = (code << 6) | (next & 0x3F);
-        }
-        // RFC 3629: shortest form only, no UTF-16 surrogates, nothing past U+10FFFF.
-        static constexpr std::uint32_t kMinForLength[] = {0, 0, 0x80, 0x800, 0x10000};
-        if (code < kMinForLength[len] || (code >= 0xD800 && code <= 0xDFFF) || code > 0x10FFFF) return false;
-        // C0/C1 controls, DEL, line/paragraph separators and bidi overrides can
-        // forge what a moderator sees; none belongs in a name.
-        if (code < 0x20 || (code >= 0x7F && code <= 0x9F) || code == 0x2028 || code == 0x2029 ||
-            (code >= 0x202A && code <= 0x202E) || (code >= 0x2066 && code <= 0x2069) || code == 0)
-            return false;
-        if (code != ' ' && code != 0xA0 && code != 0x3000) visible = true;
-        ++chars;
-        i += len;
-    }
-    return chars >= 1 && chars <= max_chars && visible;
 }
 
 }  // namespace counsel

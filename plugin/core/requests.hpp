@@ -11,6 +11,7 @@
 #include "core/config.hpp"
 #include "core/error.hpp"
 #include "core/json.hpp"
+#include "core/presentable_text.hpp"
 #include "core/secret_string.hpp"
 
 namespace counsel {
@@ -33,13 +34,24 @@ struct JoinRequest {
     std::string room;
     SecretString credential;
     bool by_password;
-    SecretString display;
+    SecretString display;  // empty for a peek
+    // Only check the link: answer what the room is (e2ee or not) and seat nobody.
+    bool peek = false;
 };
 
 enum class TargetAction { Admit, Deny, Kick };
 struct TargetRequest {
     TargetAction action;
     std::uint64_t id;
+    // deny only: "not at all" — a personal link is burned, a password
+    // knocker's handle banned. False: "not now", the person may knock again.
+    bool ban = false;
+};
+
+// The moderator denies every lobby member who came with the room password at
+// once; with `ban` the password is closed for the rest of the session.
+struct DenyPasswordRequest {
+    bool ban;
 };
 
 struct MuteRequest {
@@ -67,10 +79,12 @@ struct NegotiateRequest {
     bool wants_offer;  // publish: the JSEP must be an offer; answer: an answer
 };
 
-// A person mutes or unmutes themselves; a moderator's mute stays in force.
+// A person mutes or unmutes themselves (a moderator's mute stays in force),
+// or switches what they receive to audio only and back.
 struct ConfigureRequest {
     std::optional<bool> audio_muted;
     std::optional<bool> video_muted;
+    std::optional<bool> receive_video;
 };
 
 // The moderator writes to one person waiting in the lobby. Never stored or logged.
@@ -108,9 +122,10 @@ struct PhoneMediaRequest {
     int port;
 };
 
-using Request = std::variant<CreateRequest, JoinRequest, TargetRequest, MuteRequest, LockRequest, EndRequest,
-                             LeaveRequest, IncidentRequest, NegotiateRequest, ConfigureRequest, MessageRequest,
-                             RecordRequest, ConsentRequest, PhoneJoinRequest, PromptRequest, PhoneMediaRequest>;
+using Request = std::variant<CreateRequest, JoinRequest, TargetRequest, DenyPasswordRequest, MuteRequest, LockRequest,
+                             EndRequest, LeaveRequest, IncidentRequest, NegotiateRequest, ConfigureRequest,
+                             MessageRequest, RecordRequest, ConsentRequest, PhoneJoinRequest, PromptRequest,
+                             PhoneMediaRequest>;
 
 // Parses a request body. `now_unix` bounds starts_at; `config` bounds the rest.
 std::variant<Request, Error> parse_request(const Json& body, const Config& config, std::int64_t now_unix);
@@ -118,9 +133,5 @@ std::variant<Request, Error> parse_request(const Json& body, const Config& confi
 // Names for answers and events.
 const char* action_name(TargetAction action);
 const char* category_name(IncidentCategory category);
-
-// Whether `text` is fit to show people: valid UTF-8 (Jansson guarantees it),
-// 1..max_chars code points, no control characters, not only blanks.
-bool is_presentable_text(std::string_view text, std::size_t max_chars);
 
 }  // namespace counsel

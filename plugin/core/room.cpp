@@ -38,7 +38,12 @@ std::optional<CredentialRef> Room::match_pin(const Digest& pin) const {
 }
 
 bool Room::is_burned(const CredentialRef& credential) const {
-    return credential.kind == CredentialRef::Kind::Invite && invites_[credential.invite_index].burned;
+    switch (credential.kind) {
+        case CredentialRef::Kind::Invite: return invites_[credential.invite_index].burned;
+        case CredentialRef::Kind::Password: return password_closed_;
+        case CredentialRef::Kind::Moderator: return false;
+    }
+    return false;
 }
 
 void Room::burn(const CredentialRef& credential) {
@@ -74,6 +79,12 @@ Participant* Room::moderator() {
 std::size_t Room::count(Presence presence) const {
     return static_cast<std::size_t>(
         std::count_if(people_.begin(), people_.end(), [presence](const Participant& p) { return p.presence == presence; }));
+}
+
+std::size_t Room::count_password_knockers() const {
+    return static_cast<std::size_t>(std::count_if(people_.begin(), people_.end(), [](const Participant& p) {
+        return p.presence == Presence::Lobby && p.credential.kind == CredentialRef::Kind::Password;
+    }));
 }
 
 void Room::purge() {

@@ -54,8 +54,13 @@ public:
     // The invite whose PIN digest matches (phone rooms), in constant time.
     std::optional<CredentialRef> match_pin(const Digest& pin) const;
     const std::vector<Invite>& invites() const { return invites_; }
+    // A burned token, or the password once it is closed, lets nobody in.
     bool is_burned(const CredentialRef& credential) const;
     void burn(const CredentialRef& credential);
+    bool has_password() const { return password_.has_value(); }
+    bool password_closed() const { return password_closed_; }
+    // Ends the shared password for the rest of the session (deny_password with ban).
+    void close_password() { password_closed_ = true; }
     // Whether someone is present (lobby or admitted) with this credential.
     bool in_use(const CredentialRef& credential) const;
 
@@ -65,6 +70,8 @@ public:
     Participant* moderator();
     const std::vector<Participant>& people() const { return people_; }
     std::size_t count(Presence presence) const;
+    // Lobby members who came with the room password (their share of the lobby).
+    std::size_t count_password_knockers() const;
 
     bool locked() const { return locked_; }
     void set_locked(bool locked) { locked_ = locked; }
@@ -90,6 +97,7 @@ private:
     Digest digest_;
     Digest moderator_token_;
     std::optional<Digest> password_;
+    bool password_closed_ = false;
     std::vector<Invite> invites_;
     std::vector<Participant> people_;  // in order of arrival
     std::set<HandleId> banned_;

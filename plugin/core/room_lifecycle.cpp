@@ -40,7 +40,7 @@ void CounselService::end_all() {
     publish_media_if_changed();
 }
 
-void CounselService::unseat(Room& room, std::uint64_t id) {
+void CounselService::unseat(Room& room, std::uint64_t id, bool tell_moderator) {
     Participant* person = room.find(id);
     if (!person) return;
     const bool was_moderator = person->role == Role::Moderator;
@@ -58,7 +58,7 @@ void CounselService::unseat(Room& room, std::uint64_t id) {
         consent_changed(room, before, was_writing, {});
     }
     if (was_admitted) broadcast_participants(room);
-    else send_lobby_to_moderator(room);
+    else if (tell_moderator) send_lobby_to_moderator(room);
 }
 
 void CounselService::broadcast_participants(Room& room) {
@@ -104,10 +104,7 @@ void CounselService::end_room(Room& room, EndReason reason, const Context* by_mo
     }
     media_changed();
     room_attempts_.forget(hex(digest));
-    if (const std::string& number = room.settings().phone_room; !number.empty()) {
-        phone_rooms_.erase(number);
-        pin_attempts_.forget(hex(digest));
-    }
+    if (const std::string& number = room.settings().phone_room; !number.empty()) phone_rooms_.erase(number);
     rooms_.erase(digest);  // ~Room purges names, labels, title and hashes
     ++rooms_ended_;
     const auto purge_us =

@@ -13,7 +13,12 @@ constexpr auto kTickEvery = std::chrono::milliseconds(250);
 
 RoomThread::RoomThread(Config config, Gateway& gateway, RoomLedger& ledger, const Clock& clock, MediaPort* media,
                        RecordingPort* recorder)
-    : service_(std::move(config), gateway, ledger, clock, media, recorder), gateway_(gateway), thread_([this] { run(); }) {}
+    : service_(std::move(config), gateway, ledger, clock, media, recorder), gateway_(gateway), thread_([this] { run(); }) {
+    // Read on this thread only in jobs, which post() hands over under the queue's lock.
+    service_.check_argon2id_off_thread([this](std::function<void()> job) {
+        post([job = std::move(job)](CounselService&) { job(); });
+    });
+}
 
 RoomThread::~RoomThread() { stop(); }
 
@@ -49,6 +54,8 @@ void RoomThread::stop() {
     }
     wake_.notify_one();
     if (thread_.joinable()) thread_.join();
+    // Before the queue and its lock go: the checker posts into them.
+    service_.stop_background_work();
 }
 
 void RoomThread::run() {

@@ -23,10 +23,12 @@ Json lobby_view(const Room& room) {
     Json list = Json::array();
     for (const Participant& p : room.people()) {
         if (p.presence != Presence::Lobby) continue;
+        // `via` lets the moderator tell password knockers (deny_password) from personal links.
         list.append(Json::object()
                         .set("id", p.id)
                         .set("display", p.display.view())
                         .set("since", p.since_unix)
+                        .set("via", p.credential.kind == CredentialRef::Kind::Password ? "password" : "link")
                         .set("phone", p.phone));
     }
     return list;

@@ -142,6 +142,7 @@ struct HandleView {
     std::uint64_t participant = 0;
     bool muted_audio = false;
     bool muted_video = false;
+    bool receive_video = true;          // false: audio only; no video leg leads to this handle
     std::vector<StreamView> streams;    // own published streams
     std::vector<ReceiveView> receive;   // by this handle's m-line index
     std::vector<std::shared_ptr<Endpoint>> chat_peers;  // other admitted people with a data channel

@@ -8,10 +8,6 @@
 namespace counsel::media {
 namespace {
 
-Json error_event(int code, const std::string& text) {
-    return Json::object().set("counsel", "error").set("error_code", code).set("error", text);
-}
-
 bool same_streams(const std::vector<OwnStream>& a, const std::vector<OwnStream>& b) {
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i) {
@@ -68,29 +64,25 @@ const MediaLayer::Stream* MediaLayer::stream_of(const SourceKey& key) const {
     return nullptr;
 }
 
-void MediaLayer::fail(HandleId handle, const std::string& transaction, int code, const std::string& text) {
-    gateway_.push_event(handle, transaction, error_event(code, text));
-}
-
 void MediaLayer::publish(std::shared_ptr<const ForwardingTable> table) {
     if (stopped_) return;
     table_ = std::move(table);
     refresh();
 }
 
-void MediaLayer::negotiate(HandleId handle, const std::string& transaction, const std::string& request, const Json&,
-                           const Json& jsep, const MediaRoom& room) {
-    if (stopped_) return;
+std::optional<Error> MediaLayer::negotiate(HandleId handle, const std::string& transaction, const std::string& request,
+                                           const Json&, const Json& jsep, const MediaRoom& room) {
+    if (stopped_) return std::nullopt;
     auto it = sessions_.find(handle);
     if (request == "answer") {
-        if (it == sessions_.end()) return fail(handle, transaction, 487, "there is no offer from the plugin to answer");
+        if (it == sessions_.end()) return error(ErrorCode::NotAllowed, "there is no offer from the plugin to answer");
         return on_answer(it->second, transaction, jsep);
     }
-    if (request != "publish") return fail(handle, transaction, 480, "unknown media request");
+    if (request != "publish") return error(ErrorCode::Malformed, "unknown media request");
     if (it == sessions_.end()) {
         const MediaMember* me = member_of(room, handle);
         janus_plugin_session* janus_handle = me ? counsel_shim_session_acquire(handle) : nullptr;
-        if (!janus_handle) return;  // detached meanwhile: nobody to answer
+        if (!janus_handle) return std::nullopt;  // detached meanwhile: nobody to answer
         Session s;
         s.handle = handle;
         s.participant = me->id;
@@ -101,13 +93,14 @@ void MediaLayer::negotiate(HandleId handle, const std::string& transaction, cons
                 .count());
         it = sessions_.emplace(handle, std::move(s)).first;
     }
-    on_publish(it->second, transaction, jsep, room);
+    return on_publish(it->second, transaction, jsep, room);
 }
 
-void MediaLayer::on_publish(Session& s, const std::string& transaction, const Json& jsep, const MediaRoom& room) {
+std::optional<Error> MediaLayer::on_publish(Session& s, const std::string& transaction, const Json& jsep,
+                                            const MediaRoom& room) {
     if (s.nego.offer_in_flight())
-        return fail(s.handle, transaction, 487,
-                    "an offer from the plugin is waiting for your answer: answer it, then publish again");
+        return error(ErrorCode::NotAllowed,
+                     "an offer from the plugin is waiting for your answer: answer it, then publish again");
     const std::string sdp = jsep.string_at("sdp").value_or("");
     // Janus marks an offer on a PeerConnection that was negotiated before as an update.
     const bool update = json_is_true(jsep.field("update")) && s.nego.is_published();
@@ -116,7 +109,7 @@ void MediaLayer::on_publish(Session& s, const std::string& transaction, const Js
     if (answer.error_code) {
         log(Gateway::Level::Verbose, "handle " + std::to_string(s.handle) + ": publish refused (" +
                                          std::to_string(answer.error_code) + ")");
-        return fail(s.handle, transaction, answer.error_code, answer.error);
+        return error(static_cast<ErrorCode>(answer.error_code), answer.error);
     }
 
     std::vector<OwnStream> before;
@@ -155,12 +148,13 @@ void MediaLayer::on_publish(Session& s, const std::string& transaction, const Js
                                      " simulcast), data " + (s.has_data ? "yes" : "no") +
                                      (update ? " (update)" : ""));
     refresh();
+    return std::nullopt;
 }
 
-void MediaLayer::on_answer(Session& s, const std::string& transaction, const Json& jsep) {
-    if (!s.nego.offer_in_flight()) return fail(s.handle, transaction, 487, "there is no offer from the plugin to answer");
+std::optional<Error> MediaLayer::on_answer(Session& s, const std::string& transaction, const Json& jsep) {
+    if (!s.nego.offer_in_flight()) return error(ErrorCode::NotAllowed, "there is no offer from the plugin to answer");
     const auto accepted = accepted_mlines(jsep.string_at("sdp").value_or(""));
-    if (!accepted) return fail(s.handle, transaction, 480, "the JSEP answer is not a valid SDP");
+    if (!accepted) return error(ErrorCode::Malformed, "the JSEP answer is not a valid SDP");
     const std::size_t offered = s.nego.pending()->size();
     s.nego.answered(*accepted);
     if (accepted->size() != offered)
@@ -169,20 +163,22 @@ void MediaLayer::on_answer(Session& s, const std::string& transaction, const Jso
                                       std::to_string(offered));
     sender_.send(s.endpoint, transaction, Json::object().set("counsel", "ok").set("request", "answer"), Json());
     refresh();
+    return std::nullopt;
 }
 
-void MediaLayer::connect_phone(HandleId handle, const std::string& transaction, int port, const MediaRoom& room) {
-    if (stopped_) return;
-    if (sessions_.count(handle)) return fail(handle, transaction, 487, "this caller's RTP is already connected");
+std::optional<Error> MediaLayer::connect_phone(HandleId handle, const std::string& transaction, int port,
+                                               const MediaRoom& room) {
+    if (stopped_) return std::nullopt;
+    if (sessions_.count(handle)) return error(ErrorCode::NotAllowed, "this caller's RTP is already connected");
     const MediaMember* me = member_of(room, handle);
     janus_plugin_session* janus_handle = me ? counsel_shim_session_acquire(handle) : nullptr;
-    if (!janus_handle) return;  // detached meanwhile: nobody to answer
+    if (!janus_handle) return std::nullopt;  // detached meanwhile: nobody to answer
     std::string why;
     auto socket = PhoneSocket::open(port, why);
     if (!socket) {
         counsel_shim_session_release(janus_handle);
         log(Gateway::Level::Error, "handle " + std::to_string(handle) + ": phone RTP socket failed (" + why + ")");
-        return fail(handle, transaction, 499, "the plugin could not open its RTP socket");
+        return error(ErrorCode::Internal, "the plugin could not open its RTP socket");
     }
     const int local_port = socket->local_port();
     Session s;
@@ -204,12 +200,13 @@ void MediaLayer::connect_phone(HandleId handle, const std::string& transaction, 
     s.nego.published({own});
     s.nego.set_connected(true);
     s.phone = std::make_unique<PhoneReceiver>(handle, s.endpoint->phone->fd());
-    if (!s.phone->running()) return fail(handle, transaction, 499, "the plugin could not start the caller's RTP");
+    if (!s.phone->running()) return error(ErrorCode::Internal, "the plugin could not start the caller's RTP");
     auto& session = sessions_.emplace(handle, std::move(s)).first->second;
     sender_.send(session.endpoint, transaction,
                  Json::object().set("counsel", "rtp").set("port", local_port).set("payload_type", kPhoneOpusPt), Json());
     log(Gateway::Level::Verbose, "handle " + std::to_string(handle) + ": phone caller's RTP on the loopback");
     refresh();
+    return std::nullopt;
 }
 
 void MediaLayer::release(HandleId handle) {
@@ -340,6 +337,15 @@ void MediaLayer::tick() {
 void MediaLayer::rebuild_snapshot() {
     auto snapshot = std::make_shared<Snapshot>();
     snapshot->version = ++snapshot_version_;
+    // Receivers who switched video back on: their senders are asked for keyframes once the snapshot is in.
+    std::vector<HandleId> video_back;
+    for (auto& [handle, s] : sessions_) {
+        const MediaRoom* room = room_of(handle);
+        const MediaMember* me = room ? member_of(*room, handle) : nullptr;
+        if (!me) continue;
+        if (me->receive_video && !s.receive_video) video_back.push_back(handle);
+        s.receive_video = me->receive_video;
+    }
     for (auto& [handle, s] : sessions_) {
         const MediaRoom* room = room_of(handle);
         const MediaMember* me = room ? member_of(*room, handle) : nullptr;
@@ -349,6 +355,7 @@ void MediaLayer::rebuild_snapshot() {
         view.participant = s.participant;
         view.muted_audio = me->muted_audio;
         view.muted_video = me->muted_video;
+        view.receive_video = me->receive_video;
         view.has_data = s.has_data;
 
         // The others in the room with a PeerConnection.
@@ -392,6 +399,10 @@ void MediaLayer::rebuild_snapshot() {
                         leg->sim.templayer_target = 2;
                     }
                     kept[r->handle] = leg;
+                    // Audio only for that receiver: the leg (and its sequence
+                    // numbering) is kept for later, but the RTP path never sees
+                    // it, so skipping costs nothing per packet.
+                    if (stream.state->video && !r->receive_video) continue;
                     sv.legs.push_back(std::move(leg));
                 }
             }
@@ -426,6 +437,12 @@ void MediaLayer::rebuild_snapshot() {
         snapshot->handles.emplace(handle, std::move(view));
     }
     store_snapshot(std::move(snapshot));
+    // Their decoders start again only on a keyframe.
+    const std::int64_t now_us = janus_get_monotonic_time();
+    for (HandleId receiver : video_back)
+        for (auto& [handle, s] : sessions_)
+            for (Stream& stream : s.streams)
+                if (stream.state->video && stream.legs.count(receiver)) request_keyframe(*s.endpoint, *stream.state, now_us);
 }
 
 }  // namespace counsel::media

@@ -56,9 +56,10 @@ public:
 
     // MediaPort, on the room thread.
     void publish(std::shared_ptr<const ForwardingTable> table) override;
-    void negotiate(HandleId handle, const std::string& transaction, const std::string& request, const Json& body,
-                   const Json& jsep, const MediaRoom& room) override;
-    void connect_phone(HandleId handle, const std::string& transaction, int port, const MediaRoom& room) override;
+    std::optional<Error> negotiate(HandleId handle, const std::string& transaction, const std::string& request,
+                                   const Json& body, const Json& jsep, const MediaRoom& room) override;
+    std::optional<Error> connect_phone(HandleId handle, const std::string& transaction, int port,
+                                       const MediaRoom& room) override;
     void release(HandleId handle) override;
 
     // Offers not answered within `timeout_ms` are dropped, the person is told
@@ -90,13 +91,15 @@ private:
         bool has_data = false;
         std::uint64_t sdp_session_id = 0;
         std::uint64_t sdp_version = 1;
+        bool receive_video = true;  // as the last snapshot had it (a switch back asks for keyframes)
         // A phone caller (plain RTP, no negotiation): its receiver thread, last
         // so that it stops before anything else of the session goes.
         std::unique_ptr<PhoneReceiver> phone;
     };
 
-    void on_publish(Session& s, const std::string& transaction, const Json& jsep, const MediaRoom& room);
-    void on_answer(Session& s, const std::string& transaction, const Json& jsep);
+    // Both return a refusal for the core to answer; nullopt: answered here.
+    std::optional<Error> on_publish(Session& s, const std::string& transaction, const Json& jsep, const MediaRoom& room);
+    std::optional<Error> on_answer(Session& s, const std::string& transaction, const Json& jsep);
     // Wishes, due offers, snapshot: after anything changed.
     void refresh();
     // What everyone with a PeerConnection up sends right now.
@@ -105,7 +108,6 @@ private:
     void rebuild_snapshot();
     const MediaRoom* room_of(HandleId handle) const;
     const Stream* stream_of(const SourceKey& key) const;
-    void fail(HandleId handle, const std::string& transaction, int code, const std::string& text);
     void log(Gateway::Level level, const std::string& line) { gateway_.log(level, "[counsel] " + line); }
 
     Gateway& gateway_;

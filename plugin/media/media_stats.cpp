@@ -40,7 +40,8 @@ Json describe_handle_media(HandleId handle) {
         .set("own_streams", static_cast<std::int64_t>(view.streams.size()))
         .set("receive_streams", receiving)
         .set("muted_audio", view.muted_audio)
-        .set("muted_video", view.muted_video);
+        .set("muted_video", view.muted_video)
+        .set("receive_video", view.receive_video);
 }
 
 Json media_totals() {

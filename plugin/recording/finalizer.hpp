@@ -3,13 +3,16 @@
 // grid (each scaled to fit its tile, letterboxed, on black) and one mixed
 // audio track, the spans one after another.
 //
-//   janus-pp-rec  each .mjr -> its own container (.mkv video, .opus audio), stream copy
-//   ffprobe       each video: its first picture size (for the tile) and every track's length
+//   janus-pp-rec  each .mjr -> its own container (.mkv video, .opus audio), stream copy;
+//                 the tracks side by side (the runs are mostly start-up and file I/O)
+//   ffprobe       each video: its first picture size (for the tile); every track's length
+//                 only in a span a crash left open (its end is its last packet)
 //   ffmpeg        one run: per span a black canvas of the span's length with the tiles
 //                 overlaid at their start offset (overlay), the audio tracks delayed to their
 //                 offset, gaps filled with silence (aresample async), summed at full level
 //                 (amix) under a limiter against clipping when people talk at once; the
-//                 spans joined (concat); H.264 (libx264, yuv420p, High) + AAC-LC, faststart
+//                 spans joined (concat); H.264 (libx264 without B-frames, yuv420p, High) +
+//                 AAC-LC (fast coder), faststart
 //
 // Why H.264 + AAC in MP4: the picture is composed, so video must be encoded
 // anyway, and the mix is new audio, so audio too; that pair plays in every

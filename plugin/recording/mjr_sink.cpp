@@ -2,6 +2,7 @@
 
 #include <glib.h>
 #include <jansson.h>
+#include <stdio_ext.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -51,16 +52,25 @@ public:
         janus_recorder_destroy(recorder_);
     }
 
-    void write(char* rtp, unsigned length) override {
-        if (closed_.load(std::memory_order_acquire) || !rtp || length < 12) return;
+    bool write(char* rtp, unsigned length) override {
+        if (closed_.load(std::memory_order_acquire) || !rtp || length < 12) return true;
         if (!keyframe_seen_.load(std::memory_order_relaxed)) {
             // A video file starts with a keyframe: what comes before it cannot be decoded.
             int plen = 0;
             char* payload = janus_rtp_payload(rtp, static_cast<int>(length), &plen);
-            if (!payload || plen <= 0 || !is_keyframe(codec_, payload, plen)) return;
+            if (!payload || plen <= 0 || !is_keyframe(codec_, payload, plen)) return true;
             keyframe_seen_.store(true, std::memory_order_relaxed);
         }
-        janus_recorder_save_frame(recorder_, rtp, length);
+        const int rc = janus_recorder_save_frame(recorder_, rtp, length);
+        if (rc == -6) return false;  // "Error saving frame"
+        // The recorder writes through stdio: a failed flush drops the buffer,
+        // and the next fwrite into the emptied buffer succeeds, so its return
+        // code can stay 0 while data is lost. The stream's error flag is
+        // sticky: read it under the recorder's mutex (close() may fclose).
+        janus_mutex_lock_nodebug(&recorder_->mutex);
+        const bool failed = recorder_->file && std::ferror(recorder_->file);
+        janus_mutex_unlock_nodebug(&recorder_->mutex);
+        return !failed;
     }
 
     void close() override {
@@ -71,6 +81,9 @@ public:
         // the file is complete on disk when the span ends.
         janus_mutex_lock_nodebug(&recorder_->mutex);
         if (recorder_->file) {
+            // After a failed write the buffer may start in the middle of a
+            // packet: dropped, so the file ends with the last whole one.
+            if (std::ferror(recorder_->file)) __fpurge(recorder_->file);
             std::fflush(recorder_->file);
             fsync(fileno(recorder_->file));
             std::fclose(recorder_->file);

@@ -5,7 +5,9 @@
 // the sender), after the mute check and never for a room whose MediaRoom has
 // `recording == false`: the recorder hands out no sink then, and every sink
 // of a span is closed when the span ends, so not one packet is written
-// outside a span that everyone consented to.
+// outside a span that everyone consented to. A write that fails stops every
+// sink of its span at once (an atomic flag); the room thread learns of it at
+// its next tick and tells everyone.
 #pragma once
 
 #include <cstdint>
@@ -25,8 +27,10 @@ public:
     virtual ~TrackSink() = default;
     // One RTP packet (header included). Any thread; dropped after close().
     // The buffer is only read (a recorder may rewrite the header in place and
-    // restores it before returning).
-    virtual void write(char* rtp, unsigned length) = 0;
+    // restores it before returning). False when writing failed (e.g. the disk
+    // is full): the recorder then stops the whole span; a packet dropped on
+    // purpose (before a keyframe, after close) is no failure.
+    virtual bool write(char* rtp, unsigned length) = 0;
     // Flushes and closes the file; later writes are dropped. Idempotent.
     virtual void close() = 0;
     // Video: true while no keyframe was written yet and it is time to ask the

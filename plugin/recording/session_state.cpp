@@ -1,6 +1,7 @@
 #include "recording/session_state.hpp"
 
-#include "core/json.hpp"
+#include <algorithm>
+
 #include "transports/capability_store.hpp"
 
 namespace counsel::recording {
@@ -28,7 +29,43 @@ bool plain_file_name(const std::string& name) {
     return true;
 }
 
+// A short code (consent events, failure reasons): lower case letters and "_".
+bool code_word(const std::string& word) {
+    if (word.empty() || word.size() > 32) return false;
+    for (char c : word)
+        if (!((c >= 'a' && c <= 'z') || c == '_')) return false;
+    return true;
+}
+
 }  // namespace
+
+std::optional<std::vector<ConsentRecord>> consent_log_from(const Json& log) {
+    json_t* entries = json_is_array(log.get()) ? log.get() : log.field("consent_log");
+    if (!json_is_array(entries)) return std::nullopt;
+    std::vector<ConsentRecord> out;
+    std::size_t i;
+    json_t* e;
+    json_array_foreach(entries, i, e) {
+        Json entry = Json::borrow(e);
+        auto at = entry.integer_at("at_ms");
+        auto event = entry.string_at("event");
+        json_t* who = entry.field("participant");
+        auto id = who ? uint_of(who) : std::optional<std::uint64_t>(0);
+        if (!at || *at < 0 || !event || !code_word(*event) || !id) return std::nullopt;
+        out.push_back(ConsentRecord{*at, *event, *id});
+    }
+    return out;
+}
+
+Json consent_log_json(const std::vector<ConsentRecord>& log) {
+    Json entries = Json::array();
+    for (const ConsentRecord& e : log) {
+        Json entry = Json::object().set("at_ms", e.at_ms).set("event", e.event);
+        if (e.participant) entry.set("participant", e.participant);
+        entries.append(std::move(entry));
+    }
+    return entries;
+}
 
 const char* folder_state_name(FolderState state) {
     switch (state) {
@@ -53,26 +90,31 @@ std::string render_state(const SessionState& state) {
                               .set("mindex", t.mindex)
                               .set("kind", t.video ? "video" : "audio")
                               .set("codec", t.codec));
-        spans.append(Json::object()
-                         .set("start_us", span.start_us)
-                         .set("end_us", span.end_us)
-                         .set("participants", std::move(people))
-                         .set("tracks", std::move(tracks)));
+        Json record = Json::object()
+                          .set("start_us", span.start_us)
+                          .set("end_us", span.end_us)
+                          .set("participants", std::move(people))
+                          .set("tracks", std::move(tracks));
+        if (!span.failure.empty()) record.set("failure", span.failure);
+        spans.append(std::move(record));
     }
     Json links = Json::array();
     for (const LinkRecord& l : state.links)
         links.append(Json::object().set("digest", l.digest).set("granted_at", l.granted_at_s));
-    return Json::object()
-               .set("version", 1)
-               .set("room", state.room)
-               .set("state", folder_state_name(state.state))
-               .set("spans", std::move(spans))
-               .set("links", std::move(links))
-               .set("finalized_at_us", state.finalized_at_us)
-               .set("recovered", state.recovered)
-               .set("uploaded", state.uploaded)
-               .dump() +
-           "\n";
+    Json marker = Json::object()
+                      .set("version", 1)
+                      .set("room", state.room)
+                      .set("state", folder_state_name(state.state))
+                      .set("spans", std::move(spans))
+                      .set("links", std::move(links))
+                      .set("consent_log", consent_log_json(state.consent_log))
+                      .set("ended_at_us", state.ended_at_us)
+                      .set("finalized_at_us", state.finalized_at_us)
+                      .set("recovered", state.recovered)
+                      .set("uploaded", state.uploaded)
+                      .set("finalize_failures", state.finalize_failures);
+    if (!state.finalize_failure.empty()) marker.set("finalize_failure", state.finalize_failure);
+    return marker.dump() + "\n";
 }
 
 std::optional<SessionState> parse_state(const std::string& text) {
@@ -88,6 +130,19 @@ std::optional<SessionState> parse_state(const std::string& text) {
     out.finalized_at_us = root.integer_at("finalized_at_us").value_or(0);
     out.recovered = json_is_true(root.field("recovered"));
     out.uploaded = json_is_true(root.field("uploaded"));
+    // Markers of older versions have no consent log, end time or failure count.
+    out.ended_at_us = root.integer_at("ended_at_us").value_or(0);
+    out.finalize_failures =
+        static_cast<int>(std::clamp<std::int64_t>(root.integer_at("finalize_failures").value_or(0), 0, 1'000'000));
+    if (json_t* why = root.field("finalize_failure")) {
+        if (!json_is_string(why) || !code_word(json_string_value(why))) return std::nullopt;
+        out.finalize_failure = json_string_value(why);
+    }
+    if (json_t* log = root.field("consent_log")) {
+        auto entries = consent_log_from(Json::borrow(log));
+        if (!entries) return std::nullopt;
+        out.consent_log = std::move(*entries);
+    }
     json_t* spans = root.field("spans");
     if (!json_is_array(spans)) return std::nullopt;
     std::size_t i;
@@ -100,6 +155,10 @@ std::optional<SessionState> parse_state(const std::string& text) {
         if (!start || !end || *start <= 0 || *end < 0 || (*end != 0 && *end < *start)) return std::nullopt;
         rec.start_us = *start;
         rec.end_us = *end;
+        if (json_t* why = span.field("failure")) {
+            if (!json_is_string(why) || !code_word(json_string_value(why))) return std::nullopt;
+            rec.failure = json_string_value(why);
+        }
         json_t* people = span.field("participants");
         json_t* tracks = span.field("tracks");
         if (!json_is_array(people) || !json_is_array(tracks)) return std::nullopt;

@@ -9,6 +9,12 @@
 //   finalizing   the session ended with consent  finalize again
 //   done         recording.mp4 is complete       keep until retention ends
 //
+// It also holds the core's consent log as it grows (rewritten with each
+// change once a span has started), so the proof of consent goes into
+// recording.json whichever way the recording is finished: at the end, after
+// a crash, or by a finalization retried after it failed (a full disk). A
+// span a write failure stopped says so, and ends where the writing stopped.
+//
 // A vetoed recording has no folder: it is renamed to .trash-* and deleted at
 // once, and whatever a crash left of that is deleted at start. A folder
 // without a readable marker is deleted: nothing in it can be shown to have
@@ -19,6 +25,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "core/json.hpp"
 
 namespace counsel::recording {
 
@@ -35,6 +43,14 @@ struct SpanRecord {
     std::int64_t end_us = 0;    // 0 while the span runs
     std::vector<std::uint64_t> participants;
     std::vector<TrackRecord> tracks;
+    std::string failure;  // set when a write failure ended it ("disk_full", "write_error"); end_us is then the failure
+};
+
+// One step of the core's consent log: when, what, whose (an id, 0 for none).
+struct ConsentRecord {
+    std::int64_t at_ms = 0;
+    std::string event;
+    std::uint64_t participant = 0;
 };
 
 // A private link handed out for this recording: the SHA-256 of its capability.
@@ -52,17 +68,27 @@ struct SessionState {
     FolderState state = FolderState::Recording;
     std::vector<SpanRecord> spans;
     std::vector<LinkRecord> links;
+    std::vector<ConsentRecord> consent_log;
+    std::int64_t ended_at_us = 0;      // finalizing: when the session ended (retention of an unfinished one)
     std::int64_t finalized_at_us = 0;  // done: when recording.mp4 was complete
-    bool recovered = false;            // finalized after a crash
+    bool recovered = false;            // finalized after a crash (a span was still open at start)
     bool uploaded = false;             // done and delivered to the WebDAV target
+    int finalize_failures = 0;         // finalization attempts that failed
+    std::string finalize_failure;      // why the last one failed: "no_space" or "finalize_error"
 };
 
 std::string render_state(const SessionState& state);
 std::optional<SessionState> parse_state(const std::string& text);
 
+// The consent log as the core writes it ({"consent_log": [{at_ms, event,
+// participant?}]}, or the array itself) and back. Nullopt if malformed.
+std::optional<std::vector<ConsentRecord>> consent_log_from(const Json& log);
+Json consent_log_json(const std::vector<ConsentRecord>& log);
+
 // Names in a room folder.
 inline constexpr const char* kStateFile = "state.json";
-inline constexpr const char* kConsentFile = "consent.json";     // the core's consent log, until finalized
+inline constexpr const char* kConsentFile = "consent.json";     // the consent log of older versions (read only)
+inline constexpr const char* kReserveFile = "reserve";          // space kept for the marker when the disk fills
 inline constexpr const char* kRecordingFile = "recording.mp4";  // the result
 inline constexpr const char* kMetadataFile = "recording.json";  // the result's consent metadata
 inline constexpr const char* kTrashPrefix = ".trash-";          // a discarded folder being deleted

@@ -3,6 +3,7 @@
 // point catches everything: no exception crosses into C.
 #include "counsel_capi.h"
 
+#include <grp.h>
 #include <sodium.h>
 #include <unistd.h>
 
@@ -12,11 +13,13 @@
 #include <optional>
 #include <shared_mutex>
 #include <string>
+#include <vector>
 
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/gateway.hpp"
 #include "core/json_wipe.hpp"
+#include "core/profile.hpp"
 #include "core/room_thread.hpp"
 #include "transports/webhook_sender.hpp"
 #include "media/media_sessions.hpp"
@@ -24,6 +27,7 @@
 #include "recording/mjr_sink.hpp"
 #include "recording/recorder.hpp"
 #include "store/room_ledger_factory.hpp"
+#include "transports/private_fs.hpp"
 
 namespace {
 
@@ -93,6 +97,7 @@ Config config_from(const counsel_settings& s) {
     if (s.max_advance_s != COUNSEL_UNSET) c.max_advance_s = s.max_advance_s;
     if (s.phone_number) c.phone_number = s.phone_number;
     if (s.phone_service_key_hash) c.phone_service_key_hash = s.phone_service_key_hash;
+    if (s.profile) c.profile = s.profile;
     for (std::size_t i = 0; i < s.practitioners_count; ++i) {
         const counsel_practitioner& p = s.practitioners[i];
         c.practitioners.push_back({p.id ? p.id : "", p.key_hash ? p.key_hash : ""});
@@ -128,6 +133,18 @@ std::optional<recording::RecorderSettings> recorder_settings_from(const counsel_
         problem = "rec_dir must be an absolute path";
         return std::nullopt;
     }
+    if (s.rec_reader_group && *s.rec_reader_group) {
+        // The page server's group (README "Install"): looked up once, here.
+        struct group entry {};
+        struct group* found = nullptr;
+        std::vector<char> buffer(16384);
+        if (::getgrnam_r(s.rec_reader_group, &entry, buffer.data(), buffer.size(), &found) != 0 || !found) {
+            problem = "rec_reader_group: no such group (the .deb makes janus-counsel-web; else "
+                      "adduser --system --group janus-counsel-web)";
+            return std::nullopt;
+        }
+        out.reader_group = static_cast<unsigned>(found->gr_gid);
+    }
     if (s.rec_webdav_url && *s.rec_webdav_url) {
         transports::WebdavTarget target;
         target.url = s.rec_webdav_url;
@@ -141,6 +158,21 @@ std::optional<recording::RecorderSettings> recorder_settings_from(const counsel_
         out.webdav = std::move(target);
     }
     return out;
+}
+
+// Under a profile without recording nothing is ever written to rec_dir, so
+// nothing there would ever expire either: recordings left from before the
+// profile must be dealt with first (README "KBV profile").
+std::optional<std::string> unrecorded_leftovers(const Config& config) {
+    if (!transports::is_dir(config.rec_dir)) return std::nullopt;
+    for (const std::string& name : transports::list_dir(config.rec_dir)) {
+        const std::string path = config.rec_dir + "/" + name;
+        if (name == "_links" && transports::is_dir(path) && transports::list_dir(path).empty()) continue;
+        return "profile " + std::string(profile_name(config.profile_kind())) + " records nothing, but rec_dir " +
+               config.rec_dir + " still holds recordings (or their links) that would then never expire: "
+               "move them away or delete them, or start without the profile until their retention ends";
+    }
+    return std::nullopt;
 }
 
 // Starts the recorder, or explains (for the log) why this server records nothing.
@@ -201,6 +233,19 @@ extern "C" int counsel_start(const counsel_settings* settings, const counsel_gat
             write_error(error, error_len, "invalid configuration: " + rec_problem);
             return -1;
         }
+        const bool may_record = profile_allows_recording(config.profile_kind());
+        if (!may_record && recorder_settings->webdav) {
+            write_error(error, error_len, std::string("invalid configuration: profile ") +
+                                              profile_name(config.profile_kind()) +
+                                              " records nothing: remove rec_webdav_url");
+            return -1;
+        }
+        if (!may_record) {
+            if (auto leftovers = unrecorded_leftovers(config)) {
+                write_error(error, error_len, "invalid configuration: " + *leftovers);
+                return -1;
+            }
+        }
         std::int64_t offer_timeout_s = kDefaultOfferTimeoutS;
         if (settings->offer_timeout_s != COUNSEL_UNSET) {
             if (settings->offer_timeout_s < 2 || settings->offer_timeout_s > 300) {
@@ -249,8 +294,15 @@ extern "C" int counsel_start(const counsel_settings* settings, const counsel_gat
                                                           " room(s) left live by an unclean stop are now tombstoned");
         // Recording: leftovers of a crash are classified (and queued for
         // finalization) before any room can exist.
-        fresh->sinks = std::make_unique<recording::MjrSinkFactory>();
-        fresh->recorder = start_recorder(*recorder_settings, *fresh->sinks, *fresh->gateway);
+        if (may_record) {
+            fresh->sinks = std::make_unique<recording::MjrSinkFactory>();
+            fresh->recorder = start_recorder(*recorder_settings, *fresh->sinks, *fresh->gateway);
+        } else {
+            fresh->gateway->log(Gateway::Level::Info,
+                                std::string("[counsel] profile ") + profile_name(config.profile_kind()) +
+                                    ": every room end-to-end encrypted, recording off (nothing is written to "
+                                    "rec_dir), no knock chime by default");
+        }
         fresh->media = std::make_unique<media::MediaLayer>(*fresh->gateway);
         fresh->media->set_offer_timeout_ms(offer_timeout_s * 1000);
         if (fresh->recorder) fresh->media->set_recording_tap(fresh->recorder.get());
@@ -340,7 +392,13 @@ extern "C" json_t* counsel_admin_message(json_t*) {
                         .set("admitted", static_cast<std::int64_t>(st.admitted))
                         .set("handles", static_cast<std::int64_t>(st.handles))
                         .set("rooms_created", st.rooms_created)
-                        .set("rooms_ended", st.rooms_ended);
+                        .set("rooms_ended", st.rooms_ended)
+                        .set("attempts", Json::object()
+                                             .set("create_refused", st.attempts.create_refused)
+                                             .set("create_limited", st.attempts.create_limited)
+                                             .set("join_refused", st.attempts.join_refused)
+                                             .set("join_limited", st.attempts.join_limited)
+                                             .set("argon2id_checks", st.attempts.argon2id_checks));
                 },
                 kAdminTimeoutMs);
             if (answered) {
@@ -355,7 +413,10 @@ extern "C" json_t* counsel_admin_message(json_t*) {
                                               .set("tracks_opened", r.tracks_opened)
                                               .set("discarded", r.discarded)
                                               .set("finalized", r.finalized)
+                                              .set("write_failures", r.write_failures)
                                               .set("finalize_failed", r.finalize_failed)
+                                              .set("finalize_retried", r.finalize_retried)
+                                              .set("finalize_waiting", r.finalize_waiting)
                                               .set("recovered", r.recovered)
                                               .set("deleted_at_start", r.deleted_at_start)
                                               .set("expired", r.expired)

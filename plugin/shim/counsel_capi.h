@@ -37,7 +37,7 @@ typedef struct counsel_gateway_ops {
 /* One practitioner entry from the configuration. */
 typedef struct counsel_practitioner {
 	const char *id;       /* short identifier, not personal data */
-	const char *key_hash; /* crypto_pwhash_str (Argon2id) string */
+	const char *key_hash; /* "$blake2b$..." or "$argon2id$..." (core/key_hash.hpp) */
 } counsel_practitioner;
 
 /* An integer setting that the configuration does not give. */
@@ -68,6 +68,7 @@ typedef struct counsel_settings {
 	const char *rec_webdav_url;       /* NULL/empty: no upload; else a WebDAV collection URL */
 	const char *rec_webdav_user;      /* HTTP basic authentication for it */
 	const char *rec_webdav_password;  /* never logged */
+	const char *rec_reader_group;     /* NULL/empty: owner only; else the page server's group */
 	/* Events (README, "Events"): with events_url set, every room event is also
 	 * POSTed there, signed with HMAC-SHA256 under events_secret (never logged). */
 	const char *events_secret;
@@ -76,6 +77,8 @@ typedef struct counsel_settings {
 	/* Phone dial-in (README, "Phone dial-in"): the `phone` group. */
 	const char *phone_number;
 	const char *phone_service_key_hash;
+	/* A compliance profile (README, "KBV profile"): NULL/"" none, or "kbv". */
+	const char *profile;
 } counsel_settings;
 
 /* Starts the core (room thread, durable store). Returns 0 on success; on

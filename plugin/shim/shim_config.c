@@ -1,7 +1,9 @@
 /* janus.plugin.counsel: reading janus.plugin.counsel.jcfg into a
  * counsel_settings for the core (which validates every value). Unknown
- * options are warned about, wrong shapes stop the plugin. The file is never
- * printed: janus_config_print would show the practitioners' key hashes. */
+ * options, groups and practitioner fields stop the plugin, as wrong shapes do:
+ * a misspelt key (idle_ends_s, profil) must not leave a default in force that
+ * the admin believes changed. The file is never printed: janus_config_print
+ * would show the practitioners' key hashes. */
 
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -24,7 +26,7 @@
 static const char *const counsel_string_options[] = {
 	"state_db", "rec_dir", "events_url", "notice_text",
 	"rec_webdav_url", "rec_webdav_user", "rec_webdav_password", "events_secret",
-	"store", "postgres_conninfo", "node_id",
+	"store", "postgres_conninfo", "node_id", "profile", "rec_reader_group",
 };
 static const char *const counsel_integer_options[] = {
 	"max_duration_s", "lobby_timeout_s", "idle_end_s", "max_participants", "max_advance_s",
@@ -42,6 +44,61 @@ static gboolean counsel_known_option(const char *name) {
 		if(!g_ascii_strcasecmp(name, counsel_integer_options[i]))
 			return TRUE;
 	return FALSE;
+}
+
+/* A name from the file, printable for a log line: the admin's own text, but
+ * cut at 64 characters and with anything but plain ASCII replaced. */
+static const char *counsel_config_shown_name(const char *name, char *out, size_t len) {
+	if(name == NULL)
+		return "(unnamed)";
+	size_t i;
+	for(i = 0; name[i] != '\0' && i + 1 < len && i < 64; i++)
+		out[i] = (name[i] >= 0x21 && name[i] <= 0x7e) ? name[i] : '?';
+	out[i] = '\0';
+	return out;
+}
+
+/* Every name in the file must be one the plugin reads: the top level holds
+ * only the `general` group, the `practitioners` list and the optional `phone`
+ * group, `general` only the options above (`phone` is checked where it is
+ * read). A misspelt name stops the plugin with a line naming it. */
+static int counsel_config_unknown_names(janus_config *config) {
+	char shown[80];
+	GList *l;
+	for(l = config->list; l != NULL; l = l->next) {
+		janus_config_container *c = (janus_config_container *)l->data;
+		if(c == NULL)
+			continue;
+		if(c->name != NULL && (!g_ascii_strcasecmp(c->name, "general") || !g_ascii_strcasecmp(c->name, "practitioners") ||
+				!g_ascii_strcasecmp(c->name, "phone")))
+			continue;
+		if(c->name != NULL && counsel_known_option(c->name)) {
+			JANUS_LOG(LOG_FATAL, "[counsel] unknown top-level key '%s': it belongs inside general: { ... }\n",
+				counsel_config_shown_name(c->name, shown, sizeof(shown)));
+			return -1;
+		}
+		JANUS_LOG(LOG_FATAL, "[counsel] unknown %s '%s' in %s.jcfg (the file holds general: { ... } and "
+			"practitioners = ( ... ), and phone: { ... } only)\n", c->type == janus_config_type_item ? "top-level key" : "group",
+			counsel_config_shown_name(c->name, shown, sizeof(shown)), COUNSEL_PACKAGE);
+		return -1;
+	}
+	janus_config_container *general = janus_config_get(config, NULL, janus_config_type_any, "general");
+	if(general == NULL || general->type != janus_config_type_category)
+		return 0;
+	for(l = general->list; l != NULL; l = l->next) {
+		janus_config_container *c = (janus_config_container *)l->data;
+		if(c == NULL || counsel_known_option(c->name))
+			continue;
+		if(c->name != NULL && (!g_ascii_strcasecmp(c->name, "practitioners") || !g_ascii_strcasecmp(c->name, "phone"))) {
+			JANUS_LOG(LOG_FATAL, "[counsel] '%s' belongs at the top level of the file, "
+				"not inside general\n", c->name);
+			return -1;
+		}
+		JANUS_LOG(LOG_FATAL, "[counsel] unknown key general.%s: no such option (misspelt? see README "
+			"\"Configuration\")\n", counsel_config_shown_name(c->name, shown, sizeof(shown)));
+		return -1;
+	}
+	return 0;
 }
 
 /* general.<name> as a plain item: 0 and *out = NULL if absent, -1 if it is
@@ -99,8 +156,8 @@ static int counsel_config_integer(janus_config *config, janus_config_category *g
 
 /* The practitioners list at the top level of the file:
  *   practitioners = (
- *     { id = "dr-a"; key_hash = "$argon2id$..."; },
- *     { id = "dr-b"; key_hash = "$argon2id$..."; }
+ *     { id = "dr-a"; key_hash = "$blake2b$..."; },
+ *     { id = "dr-b"; key_hash = "$blake2b$..."; }
  *   )
  * Janus's parser turns the libconfig list into an array container whose
  * elements are nameless categories. A missing list yields zero entries
@@ -113,7 +170,7 @@ static int counsel_config_practitioners(janus_config *config, counsel_practition
 		return 0;
 	if(list->type != janus_config_type_array) {
 		JANUS_LOG(LOG_FATAL, "[counsel] 'practitioners' must be a list in parentheses: "
-			"practitioners = ( { id = \"...\"; key_hash = \"$argon2id$...\"; } )\n");
+			"practitioners = ( { id = \"...\"; key_hash = \"$blake2b$...\"; } )\n");
 		return -1;
 	}
 	guint n = g_list_length(list->list);
@@ -126,7 +183,7 @@ static int counsel_config_practitioners(janus_config *config, counsel_practition
 		janus_config_container *entry = (janus_config_container *)l->data;
 		if(entry == NULL || entry->type != janus_config_type_category) {
 			JANUS_LOG(LOG_FATAL, "[counsel] practitioners entry #%u must be a group "
-				"{ id = \"...\"; key_hash = \"$argon2id$...\"; }\n", i + 1);
+				"{ id = \"...\"; key_hash = \"$blake2b$...\"; }\n", i + 1);
 			g_free(entries);
 			return -1;
 		}
@@ -138,9 +195,11 @@ static int counsel_config_practitioners(janus_config *config, counsel_practition
 			gboolean known = field->name != NULL &&
 				(!g_ascii_strcasecmp(field->name, "id") || !g_ascii_strcasecmp(field->name, "key_hash"));
 			if(!known) {
-				JANUS_LOG(LOG_WARN, "[counsel] practitioners entry #%u: ignoring unknown field '%s'\n",
-					i + 1, field->name ? field->name : "(unnamed)");
-				continue;
+				char shown[80];
+				JANUS_LOG(LOG_FATAL, "[counsel] practitioners entry #%u: unknown field '%s' "
+					"(only id and key_hash)\n", i + 1, counsel_config_shown_name(field->name, shown, sizeof(shown)));
+				g_free(entries);
+				return -1;
 			}
 			if(field->type != janus_config_type_item || field->value == NULL) {
 				JANUS_LOG(LOG_FATAL, "[counsel] practitioners entry #%u: '%s' must be a string\n",
@@ -161,8 +220,9 @@ static int counsel_config_practitioners(janus_config *config, counsel_practition
 }
 
 /* The optional `phone` group at the top level (README "Phone dial-in"):
- *   phone: { number = "+49 30 1234567"; service_key_hash = "$argon2id$..."; }
- * The strings point into `config`; the core checks them. */
+ *   phone: { number = "+49 30 1234567"; service_key_hash = "$blake2b$..."; }
+ * Only these two keys; the strings point into `config`; the core checks
+ * their values (Config::phone_problem). */
 static int counsel_config_phone(janus_config *config, counsel_settings *settings) {
 	janus_config_container *phone = janus_config_get(config, NULL, janus_config_type_any, "phone");
 	if(phone == NULL)
@@ -174,12 +234,14 @@ static int counsel_config_phone(janus_config *config, counsel_settings *settings
 	GList *l;
 	for(l = phone->list; l != NULL; l = l->next) {
 		janus_config_container *c = (janus_config_container *)l->data;
-		if(c == NULL || c->name == NULL)
+		if(c == NULL)
 			continue;
-		gboolean number = !g_ascii_strcasecmp(c->name, "number");
-		if(!number && g_ascii_strcasecmp(c->name, "service_key_hash")) {
-			JANUS_LOG(LOG_WARN, "[counsel] ignoring unknown option phone.%s\n", c->name);
-			continue;
+		gboolean number = c->name != NULL && !g_ascii_strcasecmp(c->name, "number");
+		if(!number && (c->name == NULL || g_ascii_strcasecmp(c->name, "service_key_hash"))) {
+			char shown[80];
+			JANUS_LOG(LOG_FATAL, "[counsel] unknown key phone.%s: no such option (only number and "
+				"service_key_hash; see README \"Phone dial-in\")\n", counsel_config_shown_name(c->name, shown, sizeof(shown)));
+			return -1;
 		}
 		if(c->type != janus_config_type_item || c->value == NULL) {
 			JANUS_LOG(LOG_FATAL, "[counsel] phone.%s must be a string\n", c->name);
@@ -235,25 +297,12 @@ int counsel_config_load(const char *config_path, janus_config **config_out,
 		JANUS_LOG(LOG_WARN, "[counsel] %s is an INI file: it cannot hold the practitioners list, "
 			"use %s.jcfg\n", filename, COUNSEL_PACKAGE);
 
+	if(counsel_config_unknown_names(config) < 0)
+		return -1;
 	janus_config_container *general = janus_config_get(config, NULL, janus_config_type_any, "general");
 	if(general != NULL && general->type != janus_config_type_category) {
 		JANUS_LOG(LOG_FATAL, "[counsel] 'general' must be a group: general: { ... }\n");
 		return -1;
-	}
-	if(general != NULL) {
-		GList *l;
-		for(l = general->list; l != NULL; l = l->next) {
-			janus_config_container *c = (janus_config_container *)l->data;
-			if(c == NULL || counsel_known_option(c->name))
-				continue;
-			if(c->name != NULL && (!g_ascii_strcasecmp(c->name, "practitioners") || !g_ascii_strcasecmp(c->name, "phone"))) {
-				JANUS_LOG(LOG_FATAL, "[counsel] '%s' belongs at the top level of the file, "
-					"not inside general\n", c->name);
-				return -1;
-			}
-			JANUS_LOG(LOG_WARN, "[counsel] ignoring unknown option general.%s\n",
-				c->name ? c->name : "(unnamed)");
-		}
 	}
 
 	if(counsel_config_string(config, general, "state_db", &settings->state_db) < 0 ||
@@ -273,7 +322,9 @@ int counsel_config_load(const char *config_path, janus_config **config_out,
 			counsel_config_string(config, general, "events_secret", &settings->events_secret) < 0 ||
 			counsel_config_string(config, general, "store", &settings->store) < 0 ||
 			counsel_config_string(config, general, "postgres_conninfo", &settings->postgres_conninfo) < 0 ||
-			counsel_config_string(config, general, "node_id", &settings->node_id) < 0)
+			counsel_config_string(config, general, "node_id", &settings->node_id) < 0 ||
+			counsel_config_string(config, general, "profile", &settings->profile) < 0 ||
+			counsel_config_string(config, general, "rec_reader_group", &settings->rec_reader_group) < 0)
 		return -1;
 
 	if(counsel_config_phone(config, settings) < 0)

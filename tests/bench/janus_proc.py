@@ -34,6 +34,35 @@ def proc_cpu_s(pid):
     return int(fields[11]) / tick, int(fields[12]) / tick
 
 
+def udp_drops(pids):
+    """Datagrams the kernel dropped at each process's UDP sockets so far (its
+    receive buffer was full: the process did not read fast enough), by pid,
+    from /proc/net/udp{,6} of this network namespace."""
+    owner = {}
+    for pid in pids:
+        try:
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                try:
+                    target = os.readlink(f"/proc/{pid}/fd/{fd}")
+                except OSError:
+                    continue
+                if target.startswith("socket:["):
+                    owner[target[8:-1]] = pid
+        except OSError:
+            pass
+    drops = {pid: 0 for pid in pids}
+    for table in ("/proc/net/udp", "/proc/net/udp6"):
+        try:
+            lines = open(table).read().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if len(fields) >= 13 and fields[9] in owner:
+                drops[owner[fields[9]]] += int(fields[12])
+    return drops
+
+
 def proc_rss_kib(pid):
     for line in open(f"/proc/{pid}/status"):
         if line.startswith("VmRSS:"):
@@ -48,9 +77,12 @@ def free_loopback_port():
 
 
 class Janus:
-    # http: also Janus's HTTP transport on 127.0.0.1 (http_url; what counsel-phone talks to);
-    # phone_hash: the counsel plugin's `phone` group with this service key hash.
-    def __init__(self, plugin, plugin_so, keygen=None, callgrind=False, http=False, phone_hash=None):
+    def __init__(self, plugin, plugin_so, keygen=None, callgrind=False, event_loops=0, http=False, phone_hash=None):
+        """event_loops > 0: that many static event loops, handles placed on
+        them by the `loop_index` of their attach (allow_loop_indication);
+        0: Janus's default, a loop thread per handle. http: also Janus's HTTP
+        transport on 127.0.0.1 (http_url; what counsel-phone talks to);
+        phone_hash: the counsel plugin's `phone` group with this service key hash."""
         self.plugin, self.callgrind = plugin, callgrind
         self.dir = tempfile.mkdtemp(prefix="counsel-bench-janus-")
         plugins = os.path.join(self.dir, "plugins")
@@ -67,7 +99,9 @@ class Janus:
                 f'\tconfigs_folder = "{self.dir}"\n\tplugins_folder = "{plugins}"\n'
                 f'\ttransports_folder = "{JANUS_LIB}/transports"\n\tevents_folder = "{empty}"\n'
                 f'\tloggers_folder = "{empty}"\n\tlog_to_stdout = false\n\tlog_to_file = "{self.log}"\n'
-                "\tdebug_level = 4\n\tdebug_timestamps = true\n\tsession_timeout = 60\n\texit_on_dl_error = true\n}\n"
+                "\tdebug_level = 4\n\tdebug_timestamps = true\n\tsession_timeout = 60\n\texit_on_dl_error = true\n"
+                + (f"\tevent_loops = {event_loops}\n\tallow_loop_indication = true\n" if event_loops else "")
+                + "}\n"
                 f'media: {{\n}}\nnat: {{\n\tnice_debug = false\n\tice_enforce_list = "{HOST_IP}"\n}}\n'
                 f'transports: {{\n\tdisable = "{OTHER_TRANSPORTS.replace("libjanus_http.so,", "") if http else OTHER_TRANSPORTS}"\n}}\n'
                 'events: {\n\tbroadcast = false\n}\n'

@@ -68,8 +68,11 @@ class JanusSession:
             raise RuntimeError(f"janus error {msg['error']}")
         return msg
 
-    async def attach(self, plugin):
-        handle = (await self.call({"janus": "attach", "plugin": plugin}))["data"]["id"]
+    async def attach(self, plugin, loop_index=None):
+        body = {"janus": "attach", "plugin": plugin}
+        if loop_index is not None:  # Janus's static event loops (allow_loop_indication)
+            body["loop_index"] = loop_index
+        handle = (await self.call(body))["data"]["id"]
         self.events.setdefault(handle, asyncio.Queue())
         return handle
 

@@ -223,7 +223,7 @@ class CounselRoom:
     async def setup(self):
         gen = self.gen
         mod = await Peer(gen, f"r{self.index}m").open()
-        self.mod_handle = await mod.session.attach("janus.plugin.counsel")
+        self.mod_handle = await mod.session.attach("janus.plugin.counsel", gen.loop_for(self.index))
         created, _ = await mod.session.message(
             self.mod_handle,
             {"request": "create", "practitioner_key": gen.practitioner_key,
@@ -236,7 +236,7 @@ class CounselRoom:
         await self._publish(mod, self.mod_handle)
         for i, invite in enumerate(created["invites"]):
             peer = await Peer(gen, f"r{self.index}p{i}").open()
-            handle = await peer.session.attach("janus.plugin.counsel")
+            handle = await peer.session.attach("janus.plugin.counsel", gen.loop_for(self.index))
             waiting, _ = await peer.session.message(handle, {"request": "join", "room": self.room, "token": invite["token"], "display": f"P{i}"})
             peer.admit_ms = now_ms()
             await mod.session.message(self.mod_handle, {"request": "admit", "id": waiting["id"]})
@@ -266,14 +266,14 @@ class VideoRoomRoom:
         gen = self.gen
         self.room = 1000 + self.index
         first = await Peer(gen, f"v{self.index}p0").open()
-        admin_handle = await first.session.attach("janus.plugin.videoroom")
+        admin_handle = await first.session.attach("janus.plugin.videoroom", gen.loop_for(self.index))
         await first.session.message(admin_handle, {
             "request": "create", "room": self.room, "publishers": self.size, "audiocodec": "opus",
             "videocodec": "vp8", "bitrate": 0, "notify_joining": False})
         ids = []
         for i in range(self.size):
             peer = first if i == 0 else await Peer(gen, f"v{self.index}p{i}").open()
-            handle = await peer.session.attach("janus.plugin.videoroom")
+            handle = await peer.session.attach("janus.plugin.videoroom", gen.loop_for(self.index))
             joined, _ = await peer.session.message(handle, {"request": "join", "ptype": "publisher", "room": self.room, "display": f"P{i}"})
             ids.append(joined["id"])
             pc = peer.new_pc(direction="sendonly")
@@ -282,7 +282,7 @@ class VideoRoomRoom:
             self.peers.append(peer)
         await asyncio.sleep(0.5)
         for i, peer in enumerate(self.peers):
-            handle = await peer.session.attach("janus.plugin.videoroom")
+            handle = await peer.session.attach("janus.plugin.videoroom", gen.loop_for(self.index))
             streams = [{"feed": f} for j, f in enumerate(ids) if j != i]
             data, jsep = await peer.session.message(handle, {"request": "join", "ptype": "subscriber", "room": self.room, "streams": streams})
             if jsep is None:
@@ -306,7 +306,7 @@ class EchoRoom:
     async def setup(self):
         for i in range(self.size):
             peer = await Peer(self.gen, f"e{self.index}p{i}").open()
-            handle = await peer.session.attach("janus.plugin.echotest")
+            handle = await peer.session.attach("janus.plugin.echotest", self.gen.loop_for(self.index))
             pc = peer.new_pc()
             data, jsep = await peer.session.message(handle, {"audio": True, "video": True}, await peer.offer(pc))
             if jsep is None:
@@ -323,17 +323,26 @@ SCENARIOS = {"counsel": CounselRoom, "videoroom": VideoRoomRoom, "echotest": Ech
 
 
 class Generator:
-    def __init__(self, ws_url, media, practitioner_key=None, token=None):
+    """The people of some rooms, in this process. `loops` > 0: Janus runs that
+    many static event loops and every handle of room i is attached to loop
+    i % loops (its people's PeerConnections then share one thread)."""
+
+    def __init__(self, ws_url, media, practitioner_key=None, token=None, loops=0):
         self.ws_url, self.media = ws_url, media
         self.practitioner_key, self.token = practitioner_key, token
+        self.loops = loops
         self.rooms = []
+
+    def loop_for(self, index):
+        return index % self.loops if self.loops else None
 
     @property
     def peers(self):
         return [p for r in self.rooms for p in r.peers]
 
-    async def setup(self, target, rooms, size):
-        for index in range(rooms):
+    async def setup(self, target, indices, size):
+        """The rooms with these (run-wide) indices."""
+        for index in indices:
             room = SCENARIOS[target](self, size, index)
             await room.setup()
             self.rooms.append(room)
@@ -378,3 +387,112 @@ def window_packets(c0, c1):
             received += n1 - n0
             lost += max(0, (hi1 - hi0) - (n1 - n0))
     return {"sent": c1["sent"] - c0["sent"], "received": received, "lost": lost}
+
+
+# --- several generator processes ----------------------------------------------
+# One Python process sends and receives at ~65-130 µs per packet (asyncio,
+# aiortc's RTP code, libsrtp): beyond a few rooms it, not Janus, would be the
+# limit. The pool spreads the rooms over processes (room i to process i % P)
+# and sums what they count.
+
+
+def _worker_main(conn, ws_url, media_path, practitioner_key, token, loops):
+    asyncio.run(_worker(conn, ws_url, media_path, practitioner_key, token, loops))
+
+
+async def _worker(conn, ws_url, media_path, practitioner_key, token, loops):
+    import traceback
+
+    gen = Generator(ws_url, MediaFile(media_path), practitioner_key, token, loops)
+    loop = asyncio.get_running_loop()
+    while True:
+        cmd, arg = await loop.run_in_executor(None, conn.recv)
+        try:
+            if cmd == "setup":
+                target, indices, size = arg
+                reply = await gen.setup(target, indices, size)
+            elif cmd == "wait_flowing":
+                reply = await gen.wait_flowing(arg)
+            elif cmd == "counters":
+                reply = {**gen.counters(), "cpu_s": time.process_time()}
+            elif cmd == "latencies":
+                reply = gen.latencies()
+            elif cmd == "end":
+                reply = await gen.end_rooms()
+            elif cmd == "close":
+                await gen.close()
+                conn.send(("ok", None))
+                return
+            else:
+                raise ValueError(f"unknown command {cmd}")
+            conn.send(("ok", reply))
+        except Exception:
+            conn.send(("error", traceback.format_exc()))
+
+
+class GeneratorPool:
+    """The Generator's interface over `procs` worker processes."""
+
+    def __init__(self, ws_url, media_path, practitioner_key=None, token=None, loops=0, procs=1):
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited event loop
+        self.workers = []
+        for _ in range(max(1, procs)):
+            parent, child = ctx.Pipe()
+            proc = ctx.Process(target=_worker_main, args=(child, ws_url, media_path, practitioner_key, token, loops),
+                               daemon=True)
+            proc.start()
+            self.workers.append((proc, parent))
+
+    @property
+    def pids(self):
+        return [proc.pid for proc, _ in self.workers]
+
+    def _call(self, args_per_worker):
+        for (proc, conn), (cmd, arg) in zip(self.workers, args_per_worker):
+            conn.send((cmd, arg))
+        replies = []
+        for proc, conn in self.workers:
+            status, reply = conn.recv()
+            if status != "ok":
+                raise RuntimeError(f"generator process {proc.pid}: {reply}")
+            replies.append(reply)
+        return replies
+
+    async def call(self, cmd, arg=None, per_worker=None):
+        args = per_worker or [arg] * len(self.workers)
+        return await asyncio.get_running_loop().run_in_executor(None, self._call, [(cmd, a) for a in args])
+
+    async def setup(self, target, rooms, size):
+        n = len(self.workers)
+        await self.call("setup", per_worker=[(target, list(range(i, rooms, n)), size) for i in range(n)])
+
+    async def wait_flowing(self, timeout_s):
+        return [name for missing in await self.call("wait_flowing", timeout_s) for name in missing]
+
+    async def counters(self):
+        """Summed counters, and the CPU seconds of each process so far."""
+        replies = await self.call("counters")
+        return ({"sent": sum(r["sent"] for r in replies), "recv": [x for r in replies for x in r["recv"]]},
+                [r["cpu_s"] for r in replies])
+
+    async def latencies(self):
+        admit, answer = [], []
+        for a, b in await self.call("latencies"):
+            admit += a
+            answer += b
+        return admit, answer
+
+    async def end_rooms(self):
+        return [ms for r in await self.call("end") for ms in r]
+
+    async def close(self):
+        try:
+            await self.call("close")
+        except Exception:
+            pass
+        for proc, conn in self.workers:
+            proc.join(10)
+            if proc.is_alive():
+                proc.kill()

@@ -105,6 +105,13 @@ async function growth(tp, ms) {
   return out;
 }
 
+// Waits for Janus's hangup of the PeerConnection a refused first offer began
+// (the plugin closed it: `pc_closed`); janus.js has dropped its own by then.
+async function awaitHangup(tp) {
+  const s = await tp.waitForState((st) => st.handles.c.hangup !== null, { message: `${tp.name}: Janus's hangup` });
+  assert.equal(s.handles.c.hangup, 'Close PC');
+}
+
 // Waits until `tp` decodes video and receives audio from every id in `ids`.
 async function waitForPeers(tp, ids, timeoutMs = 20000) {
   const deadline = Date.now() + timeoutMs;
@@ -251,24 +258,22 @@ test('admitted people see and hear each other; the lobby gets nothing; chat, mut
 
 test('e2ee room: publish needs the JSEP e2ee flag, and every plugin JSEP carries it', { skip }, (t) =>
   runE2E(t, { plugins: ['counsel'], timeoutMs: 60000 }, async (env) => {
-    const { people, created } = await setUp(env, { labels: ['A', 'A2'], knock: ['A'], e2ee: true });
+    const { people } = await setUp(env, { labels: ['A'], e2ee: true });
     await admit(people, 'A');
     const plain = await publish(people.A.tp);
     assert.equal(plain.msg.counsel, 'error');
     assert.equal(plain.msg.error_code, 488);
+    assert.equal(plain.msg.pc_closed, true, 'the refused first offer\'s PeerConnection is closed');
     t.diagnostic(`without the flag: ${JSON.stringify(plain.msg)}`);
     const flagged = await publish(people.moderator.tp, { e2ee: true });
     assert.equal(flagged.msg.counsel, 'published', JSON.stringify(flagged.msg));
     assert.equal(flagged.jsepType, 'answer');
     assert.equal(flagged.e2ee, true, 'the answer carries e2ee');
-    // A publishes with the flag (on a fresh page: the refused offer left its PeerConnection half-negotiated).
-    const a2 = await openPerson(env, 'A2');
-    const again = await request(a2, { request: 'join', room: created.room, token: created.invites[1].token, display: 'A2' });
-    await request(people.moderator.tp, { request: 'admit', id: again.id });
-    await a2.waitForState((s) => s.handles.c.messages.some((m) => m.msg.counsel === 'admitted'), { message: 'A2 admitted' });
-    assert.equal((await publish(a2, { e2ee: true })).msg.counsel, 'published');
+    // A publishes with the flag on the same page and handle, once Janus's hangup of the refused offer is in.
+    await awaitHangup(people.A.tp);
+    assert.equal((await publish(people.A.tp, { e2ee: true })).msg.counsel, 'published');
     // The plugin's offers (each adds the other's streams) carry e2ee too.
-    for (const tp of [people.moderator.tp, a2]) {
+    for (const tp of [people.moderator.tp, people.A.tp]) {
       const s = await tp.waitForState((st) => st.counsel.answered >= 1, { message: `${tp.name} answered an offer` });
       assert.deepEqual(s.counsel.offerE2ee, [true], `${tp.name}: every plugin offer is marked e2ee`);
     }
@@ -390,9 +395,83 @@ test('negotiation edges: glare, a later publish on the same PeerConnection, no u
     const bad = await publish(people.C.tp, { noCodec: true, data: false });
     assert.equal(bad.msg.counsel, 'error');
     assert.equal(bad.msg.error_code, 481);
+    assert.equal(bad.msg.pc_closed, true);
     t.diagnostic(`no usable codec: ${JSON.stringify(bad.msg)}`);
     await sleep(1000);
     assert.ok(!Object.values((await info(people.A.tp)).mids).some((m) => m.id === ids.C), 'nobody is offered C');
+    // C publishes a usable offer on the same handle: answered, and A and C get each other's media.
+    await awaitHangup(people.C.tp);
+    const good = await publish(people.C.tp);
+    assert.equal(good.msg.counsel, 'published', JSON.stringify(good.msg));
+    await waitForPeers(people.A.tp, [ids.C]);
+    await waitForPeers(people.C.tp, [ids.moderator, ids.A, ids.B]);
+  }));
+
+// The media part of handle_info of the one handle with `role` (in a room of one moderator and one participant).
+async function mediaOf(env, role) {
+  const all = (await env.janus.allHandleInfo()).map((h) => h.info && h.info.plugin_specific).filter((ps) => ps && ps.role === role);
+  assert.equal(all.length, 1, `one ${role}`);
+  return all[0].media;
+}
+
+test('a lobby member\'s refused publish, then on the same handle media after admission; audio only stops video and resumes it', { skip }, (t) =>
+  runE2E(t, { plugins: ['counsel'], timeoutMs: 120000 }, async (env) => {
+    const { people } = await setUp(env, { labels: ['A'] });
+    const ids = { moderator: people.moderator.id, A: people.A.id };
+    assert.equal((await publish(people.moderator.tp)).msg.counsel, 'published');
+    // In the lobby: 487, and the PeerConnection Janus began for the offer is closed.
+    const lobby = await publish(people.A.tp);
+    assert.equal(lobby.msg.error_code, 487, JSON.stringify(lobby.msg));
+    assert.equal(lobby.msg.pc_closed, true);
+    await awaitHangup(people.A.tp);
+    // Admitted: the same page and handle publish, and both see and hear each other.
+    await admit(people, 'A');
+    const res = await publish(people.A.tp);
+    assert.equal(res.msg.counsel, 'published', JSON.stringify(res.msg));
+    await waitForPeers(people.A.tp, [ids.moderator]);
+    await waitForPeers(people.moderator.tp, [ids.A]);
+
+    // Audio only for A: the moderator's video stops reaching A, the audio goes on; A's own video still reaches the moderator.
+    const off = await request(people.A.tp, { request: 'configure', receive_video: false });
+    assert.equal(off.counsel, 'ok', JSON.stringify(off));
+    assert.equal(off.receive_video, false);
+    await sleep(500);
+    const before = await mediaOf(env, 'participant');
+    const [aGrowth, modGrowth] = await Promise.all([growth(people.A.tp, 2500), growth(people.moderator.tp, 2500)]);
+    const after = await mediaOf(env, 'participant');
+    const out = { video: after.out.video_packets - before.out.video_packets, audio: after.out.audio_packets - before.out.audio_packets };
+    t.diagnostic(`audio only, 2.5 s: A decoded ${aGrowth[ids.moderator].video.framesDecoded} frames, received ${aGrowth[ids.moderator].audio.packetsReceived} audio packets; handle_info out +${out.video} video, +${out.audio} audio packets; the moderator decoded ${modGrowth[ids.A].video.framesDecoded} of A's frames`);
+    assert.equal(after.receive_video, false, 'handle_info shows audio only');
+    assert.equal(out.video, 0, 'no video packet relayed to A');
+    assert.ok(out.audio >= 50, `audio still relayed to A: ${out.audio}`);
+    assert.equal(aGrowth[ids.moderator].video.framesDecoded, 0, 'A decodes no video');
+    assert.ok(aGrowth[ids.moderator].audio.packetsReceived >= 50, 'A still hears the moderator');
+    assert.ok(modGrowth[ids.A].video.framesDecoded >= 20, "A's own video still reaches the moderator");
+    assert.equal((await mediaOf(env, 'moderator')).receive_video, true);
+
+    // Back on: the video resumes (on a keyframe the plugin asks for).
+    const keyframesBefore = (await mediaOf(env, 'moderator')).keyframe_requests;
+    const onAt = Date.now();
+    const on = await request(people.A.tp, { request: 'configure', receive_video: true });
+    assert.equal(on.receive_video, true);
+    let first = null;
+    const start = (await inboundByPerson(people.A.tp))[ids.moderator].video.framesDecoded;
+    while (Date.now() - onAt < 15000) {
+      const now = (await inboundByPerson(people.A.tp))[ids.moderator].video.framesDecoded;
+      if (now > start) {
+        first = Date.now() - onAt;
+        break;
+      }
+      await sleep(100);
+    }
+    t.diagnostic(`video on again: first decoded frame after ${first} ms`);
+    assert.ok(first !== null, 'A decodes the moderator\'s video again');
+    const resumed = await growth(people.A.tp, 2000);
+    assert.ok(resumed[ids.moderator].video.framesDecoded >= 20, `and goes on decoding: ${JSON.stringify(resumed[ids.moderator])}`);
+    const back = await mediaOf(env, 'participant');
+    assert.equal(back.receive_video, true);
+    assert.ok(back.out.video_packets > after.out.video_packets, 'video relayed to A again');
+    assert.ok((await mediaOf(env, 'moderator')).keyframe_requests > keyframesBefore, 'the sender was asked for a keyframe');
   }));
 
 test('a plugin offer nobody answers expires: the person is told, offered again, and gets media once they answer', { skip }, (t) =>

@@ -14,117 +14,18 @@ const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const { execFileSync, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
-const http = require('node:http');
 const path = require('node:path');
 const { test } = require('node:test');
 
-const { runE2E, sleep, HOST_IP, COUNSEL_PLUGIN, COUNSEL_KEYGEN } = require('./harness');
-const recLinks = require('../../transports/rec_links.js');
+const { runE2E, sleep, COUNSEL_PLUGIN, COUNSEL_KEYGEN } = require('./harness');
+const {
+  recordingRoom, admit, publishAll, ask, consent, recordingWithConsent, waitIndicator, endSession, roomFolder, waitForFile, ffprobe,
+  linkServer,
+} = require('./harness/recording');
 
 const built = fs.existsSync(COUNSEL_PLUGIN) && fs.existsSync(COUNSEL_KEYGEN);
 const tools = ['/usr/bin/ffprobe', '/usr/bin/ffmpeg', '/usr/bin/janus-pp-rec'].every((f) => fs.existsSync(f));
 const skip = (!built && `not built: ${COUNSEL_PLUGIN}`) || (!tools && 'needs ffmpeg and janus-tools');
-
-const PAGE = 'recording.html';
-const FINALIZE_TIMEOUT_MS = 120000;
-
-// ---------------------------------------------------------------------------
-// Helpers
-
-const call = (tp, fn, arg) => tp.page.evaluate(fn, arg);
-const request = async (tp, body) => (await call(tp, (b) => window.counsel.request(b), body)).msg;
-const publish = (tp, simulcast = false) =>
-  call(tp, (sim) => window.counsel.publish({ audio: true, video: true, data: false, simulcast: sim }), simulcast);
-const recEvents = async (tp) => (await tp.state()).recording.events;
-
-async function openPerson(env, label) {
-  const tp = await env.open(PAGE, { label }, { name: label });
-  await tp.waitForState((s) => s.phase === 'attached', { message: `${label} attached` });
-  return tp;
-}
-
-// A recording room: the moderator joined, `labels` invited and waiting in the lobby.
-async function recordingRoom(env, labels) {
-  const mod = await openPerson(env, 'moderator');
-  const created = await request(mod, {
-    request: 'create',
-    practitioner_key: env.janus.practitionerKey,
-    invitees: labels.map((label) => ({ label })),
-    recording: 'with_consent',
-  });
-  assert.equal(created.counsel, 'created', JSON.stringify(created));
-  assert.equal(created.e2ee, false);
-  const joined = await request(mod, { request: 'join', room: created.room, token: created.moderator_token, display: 'Dr. M' });
-  assert.equal(joined.counsel, 'joined', JSON.stringify(joined));
-  const people = { moderator: { tp: mod, id: joined.id } };
-  for (const [i, label] of labels.entries()) {
-    const tp = await openPerson(env, label);
-    const waiting = await request(tp, { request: 'join', room: created.room, token: created.invites[i].token, display: label });
-    assert.equal(waiting.counsel, 'waiting', JSON.stringify(waiting));
-    people[label] = { tp, id: waiting.id };
-  }
-  return people;
-}
-
-async function admit(people, label) {
-  const ok = await request(people.moderator.tp, { request: 'admit', id: people[label].id });
-  assert.equal(ok.counsel, 'ok', JSON.stringify(ok));
-  await people[label].tp.waitForState((s) => s.handles.c.messages.some((m) => m.msg.counsel === 'admitted'), {
-    message: `${label} admitted`,
-  });
-}
-
-// Publishes camera and microphone and waits until every other admitted person decodes them.
-async function publishAll(people, labels, { simulcast = [] } = {}) {
-  for (const label of labels) {
-    const res = await publish(people[label].tp, simulcast.includes(label));
-    assert.equal(res.msg.counsel, 'published', JSON.stringify(res.msg));
-    if (simulcast.includes(label)) assert.equal(res.msg.streams.find((st) => st.kind === 'video').simulcast, true, JSON.stringify(res.msg));
-  }
-  for (const label of labels) {
-    await people[label].tp.waitForState(
-      (s) => Object.keys(s.counsel.mids || {}).length >= 2 * (labels.length - 1) && s.counsel.answered > 0,
-      { message: `${label} receives the others`, timeoutMs: 20000 },
-    );
-  }
-  await sleep(1500); // media flowing (and a keyframe) before anyone is asked
-}
-
-// The moderator asks; everyone gets a consent request.
-async function ask(people, labels) {
-  const ok = await request(people.moderator.tp, { request: 'record', action: 'request' });
-  assert.equal(ok.counsel, 'ok', JSON.stringify(ok));
-  for (const label of labels) {
-    await people[label].tp.waitForState((s) => s.recording.events.some((e) => e.counsel === 'consent_request'), {
-      message: `${label} asked for consent`,
-    });
-  }
-}
-
-async function consent(people, label, yes) {
-  const answer = await request(people[label].tp, { request: 'consent', recording: yes });
-  assert.equal(answer.counsel, 'ok', JSON.stringify(answer));
-  return { at: Date.now(), download: answer.download };
-}
-
-// The time (page clock) the page first saw the recording indicator in `state` after `since`.
-async function waitIndicator(tp, state, since = 0, timeoutMs = 10000) {
-  await tp.waitForState((s) => s.recording.events.some((e) => e.counsel === 'recording' && e.state === state && e.t >= since), {
-    message: `${tp.name} sees recording ${state}`,
-    timeoutMs,
-  });
-  return (await recEvents(tp)).find((e) => e.counsel === 'recording' && e.state === state && e.t >= since).t;
-}
-
-// Ends the session (the reply is {counsel:"ended"}, which window.counsel.request does not wait for).
-async function endSession(people) {
-  const mod = people.moderator.tp;
-  await call(mod, () => {
-    window.counsel.request({ request: 'end' });
-  });
-  await mod.waitForState((s) => s.recording.events.some((e) => e.counsel === 'ended'), { message: 'session ended' });
-  return (await recEvents(mod)).find((e) => e.counsel === 'ended').t;
-}
 
 // Everything that ever appears in rec_dir: sampled every 50 ms (recursively)
 // and every inotify event on rec_dir and rec_dir/_links.
@@ -181,29 +82,6 @@ class RecDirWatch {
   }
 }
 
-// The room folder in rec_dir (the one entry that is not the link store).
-function roomFolder(recDir) {
-  const rooms = fs.readdirSync(recDir).filter((n) => n !== '_links');
-  return rooms.length === 1 ? path.join(recDir, rooms[0]) : null;
-}
-
-async function waitForFile(file, timeoutMs = FINALIZE_TIMEOUT_MS) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (fs.existsSync(file)) return;
-    await sleep(250);
-  }
-  throw new Error(`${file} did not appear within ${timeoutMs} ms`);
-}
-
-function ffprobe(file) {
-  return JSON.parse(
-    execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name,width,height,sample_rate,channels:format=duration', '-of', 'json', file], {
-      encoding: 'utf8',
-    }),
-  );
-}
-
 // How far each tile of the picture at `at` seconds is from black, per grid
 // cell (row by row): the mean of |Y-16| + |U-128| + |V-128| (black: ~0;
 // Chromium's fake camera, green with U=V=0: ~250).
@@ -233,13 +111,6 @@ function tileDistanceFromBlack(file, at, cols = 2, rows = 1) {
 // ffmpeg's volumedetect report of the audio (stderr).
 function volume(file) {
   return spawnSync('ffmpeg', ['-nostdin', '-i', file, '-af', 'volumedetect', '-vn', '-f', 'null', '-'], { encoding: 'utf8' }).stderr;
-}
-
-// A server that answers /rec/<capability> from the link store, as the page's server does.
-async function linkServer(recDir) {
-  const server = http.createServer((req, res) => recLinks.serve(req, res, { recDir }));
-  await new Promise((resolve) => server.listen(0, HOST_IP, resolve));
-  return { origin: `http://${HOST_IP}:${server.address().port}`, close: () => new Promise((r) => server.close(r)) };
 }
 
 const sha256 = (buf) => crypto.createHash('sha256').update(buf).digest('hex');
@@ -490,13 +361,7 @@ test('kill -9 during a recording: the restart finalizes what was consented', { s
     const recDir = env.janus.recDir;
     const links = await linkServer(recDir);
     try {
-      const people = await recordingRoom(env, ['client']);
-      await admit(people, 'client');
-      await publishAll(people, ['moderator', 'client']);
-      await ask(people, ['moderator', 'client']);
-      const yes = await consent(people, 'client', true);
-      await consent(people, 'moderator', true);
-      const started = await waitIndicator(people.moderator.tp, 'recording');
+      const { people, yes, started } = await recordingWithConsent(env);
       await sleep(6000);
       const dir = roomFolder(recDir);
       const killed = Date.now();
@@ -518,6 +383,11 @@ test('kill -9 during a recording: the restart finalizes what was consented', { s
       execFileSync('ffmpeg', ['-v', 'error', '-xerror', '-i', mp4, '-f', 'null', '-']);
       const meta = JSON.parse(fs.readFileSync(path.join(dir, 'recording.json'), 'utf8'));
       assert.equal(meta.recovered_after_crash, true);
+      assert.equal(meta.finalize_attempts, 1);
+      // The proof of consent survives the crash: the log the marker kept as it grew.
+      const events = meta.consent_log.map((e) => e.event);
+      assert.deepEqual(events, ['request', 'yes', 'yes', 'start'], JSON.stringify(meta.consent_log));
+      assert.deepEqual(new Set(meta.consent_log.filter((e) => e.event === 'yes').map((e) => e.participant)), new Set([people.moderator.id, people.client.id]));
       assert.equal((await fetch(`${links.origin}${yes.download}`)).status, 200, 'the link given before the crash works');
       assert.ok(env.janus.readLog().includes('recording finalized after a crash'));
     } finally {

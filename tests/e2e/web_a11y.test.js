@@ -17,6 +17,7 @@ const { COUNSEL_PLUGIN, COUNSEL_KEYGEN } = require('./harness');
 const { runWeb } = require('./web_support/env');
 const { shot, waitScreen, endKind, createSession, enterAsModerator, openLinkAndJoin, waitLobby, waitTiles, waitForPreview } = require('./web_support/flow');
 const { assertKeyboardScreen, tabTo, startAtTop } = require('./web_support/a11y');
+const { assertFits } = require('./web_support/layout');
 
 const built = fs.existsSync(COUNSEL_PLUGIN) && fs.existsSync(COUNSEL_KEYGEN);
 const skip = !built && `not built: ${COUNSEL_PLUGIN}`;
@@ -161,19 +162,7 @@ test('web a11y: the client screens at 360x740', { skip }, (t) =>
     const viewport = { width: 360, height: 740 };
 
     // Nothing sticks out to the right; every visible control is inside the screen.
-    const fits = async (tp, label) => {
-      const r = await tp.page.evaluate(() => {
-        const width = document.documentElement.clientWidth;
-        const outside = [...document.querySelectorAll('button, input, select, textarea, summary, video, h1, p, label')]
-          .filter((el) => !el.closest('[hidden]') && !el.closest('dialog:not([open])'))
-          .map((el) => ({ el, r: el.getBoundingClientRect() }))
-          .filter(({ r }) => r.width > 0 && (r.left < -1 || r.right > width + 1))
-          .map(({ el, r }) => `${el.tagName.toLowerCase()}#${el.id || ''}.${el.className} [${Math.round(r.left)}, ${Math.round(r.right)}]`);
-        return { width, scrollWidth: document.documentElement.scrollWidth, outside };
-      });
-      assert.ok(r.scrollWidth <= r.width, `${label}: page is ${r.scrollWidth}px wide on a ${r.width}px screen`);
-      assert.deepEqual(r.outside, [], `${label}: controls outside the screen`);
-    };
+    const fits = (tp, label) => assertFits(tp, label);
 
     const c = await env.open(links.Klientin, { name: 'phone-client', viewport });
     await waitScreen(c, 'screen-prejoin');

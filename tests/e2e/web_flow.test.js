@@ -242,12 +242,13 @@ test('web: invalid, in-use, locked and too-many-attempts links get clear sentenc
     assert.match(await pw.page.locator('#room-password-error').textContent(), /Passwort/);
     await shot(pw, '37-client-wrong-password');
 
-    // Too many attempts: the room's budget of failed attempts spent (wrong
-    // tokens sent straight to Janus), the next try from the page gets 486.
-    const tooMany = await env.open(`#room=${params.get('room')}&token=BBBBBBBBBBBBBBBBBBBBBB`, { name: 'too-many' });
+    // Too many attempts: the room's budget of wrong passwords spent (sent
+    // straight to Janus), the next password from the page gets 486.
+    const tooMany = await env.open(address, { name: 'too-many' });
     await waitScreen(tooMany, 'screen-prejoin');
     await tooMany.page.getByLabel('Ich habe den Hinweis gelesen und halte mich daran.').check();
     await tooMany.page.getByLabel('Ihr Name').fill('Eve');
+    await tooMany.page.getByLabel('Raumpasswort', { exact: true }).fill(password);
     await waitForPreview(tooMany); // the page waits for its devices before joining
     await exhaustRoomAttempts(env.janus.wsUrl, params.get('room'), { token: env.janus.mintToken() });
     await tooMany.page.getByRole('button', { name: 'Eintreten', exact: true }).click();

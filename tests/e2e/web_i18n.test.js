@@ -31,7 +31,9 @@ async function loadI18n() {
 }
 
 function sources() {
-  const files = [path.join(WEB, 'index.html'), ...fs.readdirSync(path.join(WEB, 'js')).filter((f) => f.endsWith('.js') && !isTextTable(f)).map((f) => path.join(WEB, 'js', f))];
+  // web/js and its folders (screens/, room/).
+  const scripts = fs.readdirSync(path.join(WEB, 'js'), { recursive: true }).filter((f) => f.endsWith('.js') && !isTextTable(f));
+  const files = [path.join(WEB, 'index.html'), ...scripts.map((f) => path.join(WEB, 'js', f))];
   const out = files.map((f) => ({ file: path.relative(REPO, f), text: fs.readFileSync(f, 'utf8') }));
   // i18n.js's own functions (after the tables) use keys too.
   const own = fs.readFileSync(path.join(WEB, 'js', 'i18n.js'), 'utf8');

@@ -18,30 +18,10 @@ const { test } = require('node:test');
 const { COUNSEL_PLUGIN, COUNSEL_KEYGEN } = require('./harness');
 const { runWeb } = require('./web_support/env');
 const { shot, waitScreen, endKind, createSession, enterAsModerator, openLinkAndJoin, waitLobby, waitTiles, confirm } = require('./web_support/flow');
+const { waitTileVideo } = require('./web_support/media');
 
 const built = fs.existsSync(COUNSEL_PLUGIN) && fs.existsSync(COUNSEL_KEYGEN);
 const skip = !built && `not built: ${COUNSEL_PLUGIN}`;
-
-// Whether the tile of `name` on page `tp` shows a playing video.
-function tileVideoPlaying(tp, name) {
-  return tp.page.evaluate((who) => {
-    const tile = [...document.querySelectorAll('#tiles .tile')].find((t) => t.querySelector('.tile-name').textContent.startsWith(who));
-    if (!tile) return { found: false };
-    const v = tile.querySelector('video');
-    return { found: true, hidden: v.hidden, readyState: v.readyState, width: v.videoWidth, time: v.currentTime, noVideo: tile.classList.contains('no-video') };
-  }, name);
-}
-
-async function waitTileVideo(tp, name, { timeout = 20000 } = {}) {
-  const deadline = Date.now() + timeout;
-  let last;
-  while (Date.now() < deadline) {
-    last = await tileVideoPlaying(tp, name);
-    if (last.found && !last.hidden && last.readyState >= 2 && last.width > 0) return last;
-    await tp.page.waitForTimeout(250);
-  }
-  throw new Error(`${tp.name}: the tile of ${name} shows no video: ${JSON.stringify(last)}\nconsole:\n${tp.logs.slice(-20).join('\n')}`);
-}
 
 // Growth of decoded frames / received audio packets over `ms` on the page's PeerConnection.
 async function inboundGrowth(tp, ms = 3000) {

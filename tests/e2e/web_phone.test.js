@@ -1,12 +1,16 @@
 'use strict';
-// The web page's part of phone dial-in (README "Phone dial-in"): the form's
-// "dial-in by phone" option turns end-to-end encryption off and says why; the
-// links screen shows each person "oder per Telefon: <number>, Raum <n>, PIN
-// <p>"; a caller (here knocking through the plugin API with the service key,
-// as counsel-phone does) shows up in the lobby as "Telefon 1" with a phone
-// icon and a "please wait" announcement button instead of the message, and
-// once admitted its tile carries the phone mark. The call itself (SIPp,
-// counsel-phone, audio): phone_call.test.js.
+// Phones (issue 17): the client's screens at 360x740 with touch (Chromium's
+// phone emulation) and a phone's two cameras (front and back, stubbed over
+// Chromium's fake camera: web_support/traits.js), in portrait and turned to
+// landscape. Checked: nothing is wider than the
+// screen; the own microphone / camera / switch / leave buttons are on screen
+// without scrolling and, held upright, in the lower half where the thumb of
+// the holding hand reaches; the camera switch (shown because the device list
+// offers two cameras) changes the camera on the pre-join screen and in the
+// session (the back camera's picture is not mirrored), and the host keeps
+// decoding the picture.
+//
+// Printed: the control boxes, the cameras used, frames the host decoded.
 //
 //   cd tests/e2e && ./run-in-netns.sh node --test web_phone.test.js
 
@@ -14,60 +18,115 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const { test } = require('node:test');
 
-const { COUNSEL_PLUGIN, COUNSEL_KEYGEN, waitFor } = require('./harness');
-const { phoneServiceCredentials } = require('./harness/phone');
+const { COUNSEL_PLUGIN, COUNSEL_KEYGEN } = require('./harness');
 const { runWeb } = require('./web_support/env');
-const { JanusClient } = require('./web_support/janus_client');
-const { shot, waitScreen, enterAsModerator, waitLobby, waitTiles } = require('./web_support/flow');
+const { admit, createSession, endKind, endSession, enterAsModerator, shot, waitForPreview, waitLobby, waitScreen, waitTiles } = require('./web_support/flow');
+const { assertControlsInReach, assertFits } = require('./web_support/layout');
+const { untilFlowing, waitTileVideo } = require('./web_support/media');
+const { PHONE_CAMERAS, SMALL_CAMERA } = require('./web_support/traits');
 
 const built = fs.existsSync(COUNSEL_PLUGIN) && fs.existsSync(COUNSEL_KEYGEN);
 const skip = !built && `not built: ${COUNSEL_PLUGIN}`;
-const NUMBER = '+49 30 1234567';
 
-test('web: dial-in by phone: E2EE off with the reason, number/room/PIN per person, the caller with a phone icon, the wait prompt', { skip }, (t) =>
-  runWeb(t, { timeoutMs: 120000, janus: { counselPhone: { number: NUMBER, service_key_hash: phoneServiceCredentials().key_hash } } }, async (env) => {
-    const mod = await env.open('', { name: 'practitioner' });
-    await waitScreen(mod, 'screen-practitioner');
-    const page = mod.page;
-    await page.getByLabel('Praxisschlüssel').fill(env.practitionerKey);
-    await page.getByLabel('Bezeichnung von Person 1').fill('Herr K.');
-    assert.equal(await page.getByLabel('Ende-zu-Ende-Verschlüsselung').isChecked(), true, 'E2EE is on by default');
-    await page.getByLabel('Zusätzlich Einwahl per Telefon').check();
-    assert.equal(await page.getByLabel('Ende-zu-Ende-Verschlüsselung').isChecked(), false);
-    assert.equal(await page.getByLabel('Ende-zu-Ende-Verschlüsselung').isDisabled(), true);
-    assert.match(await page.locator('#opt-e2ee-help').textContent(), /Telefonanruf kann nicht Ende-zu-Ende verschlüsselt werden/);
-    await shot(mod, 'phone-01-form');
-    await page.getByRole('button', { name: 'Sitzung erstellen' }).click();
-    await waitScreen(mod, 'screen-links');
-    const line = await page.locator('#link-list .phone-line').first().textContent();
-    const m = line.match(/^oder per Telefon: \+49 30 1234567, Raum (\d{6}), PIN (\d{5}) (\d{5})$/);
-    assert.ok(m, `phone line: ${line}`);
-    assert.equal(await page.locator('#link-list .phone-line').count(), 1);
-    await shot(mod, 'phone-02-links');
+const PORTRAIT = { width: 360, height: 740 };
+const LANDSCAPE = { width: 740, height: 360 };
+const SESSION_CONTROLS = ['btn-mic', 'btn-cam', 'btn-flip', 'btn-leave'];
 
-    await enterAsModerator(mod, 'Dr. Berger');
-    // What counsel-phone does for a caller who keyed room number and PIN.
-    const caller = await JanusClient.connect(env.janus.wsUrl, { token: env.janus.mintToken() });
-    try {
-      await caller.session();
-      const handle = await caller.attach();
-      const waiting = await caller.request(handle, {
-        request: 'phone_join', service_key: phoneServiceCredentials().key, room_number: m[1], pin: `${m[2]}${m[3]}`,
-      });
-      assert.equal(waiting.counsel, 'waiting', JSON.stringify(waiting));
-      await waitLobby(mod, ['Telefon 1']);
-      assert.equal(await page.locator('#lobby-list .lobby-phone .icon-phone').count(), 1);
-      assert.equal(await page.getByRole('button', { name: 'Nachricht: Telefon 1' }).count(), 0, 'no text message to a caller');
-      await shot(mod, 'phone-03-lobby');
-      await page.getByRole('button', { name: 'Bitte warten (Ansage): Telefon 1' }).click();
-      await waitFor(() => caller.events.some((e) => e.counsel === 'prompt' && e.prompt === 'wait'), { message: 'the caller got the wait prompt' });
-      await page.getByRole('button', { name: 'Einlassen: Telefon 1' }).click();
-      await waitTiles(mod, 2);
-      const tile = page.locator('#tiles .tile', { hasText: 'Telefon 1' });
-      assert.equal(await tile.locator('.icon-phone').count(), 1, 'the phone mark on the tile');
-      assert.match(await tile.locator('.tile-marks').textContent(), /per Telefon/);
-      await shot(mod, 'phone-04-tile');
-    } finally {
-      caller.close();
+// The camera the page shows in its preview (label of the track).
+function previewCamera(tp, videoId) {
+  return tp.evaluate((id) => {
+    const v = document.getElementById(id);
+    const track = v && v.srcObject ? v.srcObject.getVideoTracks()[0] : null;
+    return track ? track.label : null;
+  }, videoId);
+}
+
+// The camera the page sends (label of its video sender's track).
+function sentCamera(tp) {
+  return tp.evaluate(() => {
+    for (const pc of window.__e2e.pcs) {
+      for (const s of pc.getSenders()) if (s.track && s.track.kind === 'video') return s.track.label;
     }
+    return null;
+  });
+}
+
+test('phone: the client at 360x740 with touch, upright and turned; controls in reach; front/back camera switch', { skip }, (t) =>
+  runWeb(t, { timeoutMs: 200000, pageTimeoutMs: 45000, browser: { args: ['--use-fake-device-for-media-stream=fps=15'] } }, async (env) => {
+    const host = await env.open('', { name: 'host', initScripts: [SMALL_CAMERA] });
+    const { links } = await createSession(host, { key: env.practitionerKey, labels: ['Jugendliche'] });
+    await enterAsModerator(host, 'Frau Kern');
+
+    const phone = await env.open(links.Jugendliche, { name: 'phone', viewport: PORTRAIT, touch: true, initScripts: [SMALL_CAMERA, PHONE_CAMERAS] });
+    await waitScreen(phone, 'screen-prejoin');
+    await waitForPreview(phone);
+    assert.ok(await phone.evaluate(() => navigator.maxTouchPoints > 0 && matchMedia('(pointer: coarse)').matches), 'a touch screen');
+    await assertFits(phone, 'pre-join, upright');
+
+    // Two cameras: the switch is offered and takes the other one.
+    await phone.waitVisible('#preview-flip');
+    const cam0 = await previewCamera(phone, 'preview-video');
+    await phone.tap('#preview-flip');
+    await phone.waitForFunction((was) => {
+      const v = document.getElementById('preview-video');
+      const tr = v.srcObject && v.srcObject.getVideoTracks()[0];
+      return tr && tr.readyState === 'live' && tr.label !== was && v.videoWidth > 0;
+    }, cam0);
+    const cam1 = await previewCamera(phone, 'preview-video');
+    const mirrored = (id) => phone.evaluate((x) => document.getElementById(x).classList.contains('mirror'), id);
+    t.diagnostic(`pre-join camera ${cam0} -> ${cam1}`);
+    assert.deepEqual([cam0, cam1], ['Frontkamera', 'Rückkamera']);
+    assert.equal(await mirrored('preview-video'), false, 'the back camera is not mirrored');
+    await shot(phone, 'phone-01-prejoin-upright');
+
+    await phone.tap({ label: 'Ich habe den Hinweis gelesen und halte mich daran.' });
+    await phone.fill({ label: 'Ihr Name' }, 'Lea');
+    await phone.tap({ button: 'Eintreten', exact: true });
+    await waitScreen(phone, 'screen-waiting');
+    await assertFits(phone, 'waiting, upright');
+    await phone.waitVisible('#waiting-flip');
+    await waitLobby(host, ['Lea']);
+    await admit(host, 'Lea');
+    await waitScreen(phone, 'screen-session');
+    await waitTiles(phone, 2);
+    await waitTileVideo(host, 'Lea', { timeout: 45000 });
+    await phone.sleep(500);
+
+    // Upright: everything fits, the own controls sit under the thumb.
+    await assertFits(phone, 'session, upright');
+    const upright = await assertControlsInReach(phone, SESSION_CONTROLS, 'session, upright', { thumbZone: true });
+    t.diagnostic(`upright ${upright.viewport.width}x${upright.viewport.height}: ${JSON.stringify(upright.controls)}`);
+    await shot(phone, 'phone-02-session-upright', { minColors: 32 });
+    assert.equal(await sentCamera(phone), cam1, 'the session sends the camera chosen before');
+
+    // The switch in the session: the other camera goes out, the host keeps the picture.
+    await phone.tap('#btn-flip');
+    await phone.waitForFunction((was) => {
+      for (const pc of window.__e2e.pcs) {
+        for (const s of pc.getSenders()) if (s.track && s.track.kind === 'video') return s.track.label !== was && s.track.readyState === 'live';
+      }
+      return false;
+    }, cam1);
+    const cam2 = await sentCamera(phone);
+    await phone.waitForFunction(() => document.querySelector('#tiles .tile.self video').classList.contains('mirror'));
+    const video = (p) => p.frames >= 8;
+    const afterSwitch = (await untilFlowing(host, ['Lea'], video)).Lea;
+    t.diagnostic(`session camera ${cam1} -> ${cam2}; the host decodes ${JSON.stringify(afterSwitch)}`);
+    assert.equal(cam2, cam0);
+    assert.ok(video(afterSwitch), `the host decodes the other camera: ${JSON.stringify(afterSwitch)}`);
+
+    // Turned to landscape: still nothing wider than the screen, the controls on screen.
+    await phone.setViewport(LANDSCAPE);
+    await phone.sleep(500);
+    await assertFits(phone, 'session, landscape');
+    const turned = await assertControlsInReach(phone, SESSION_CONTROLS, 'session, landscape');
+    t.diagnostic(`landscape ${turned.viewport.width}x${turned.viewport.height}: ${JSON.stringify(turned.controls)}`);
+    await shot(phone, 'phone-03-session-landscape', { minColors: 32 });
+    const landscape = (await untilFlowing(host, ['Lea'], video)).Lea;
+    t.diagnostic(`landscape: the host decodes ${JSON.stringify(landscape)}`);
+    assert.ok(video(landscape), JSON.stringify(landscape));
+
+    await endSession(host);
+    assert.equal(await endKind(phone), 'ended');
+    await assertFits(phone, 'ended, landscape');
   }));

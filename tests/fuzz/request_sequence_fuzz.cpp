@@ -5,15 +5,22 @@
 //
 // Input: lines. "<h>{json}" sends json from handle h (a digit 1-6); in the
 // JSON, $R, $M, $A, $B and $P stand for the room id, the moderator token, two
-// invite tokens and the room password; $N, $K and $S for the room's phone
-// number, A's PIN and counsel-phone's service key (the room has phone
-// dial-in). "!<n>" advances the clock n seconds and ticks; "~<h>" detaches
-// handle h.
-#include <sodium.h>
-
+// invite tokens and the room password, and $1 ... $6 for the participant id
+// handle 1 ... 6 was last given (so admit, deny with ban, kick and mute reach
+// real people); $N, $K and $S for the room's phone number, A's PIN and
+// counsel-phone's service key (the room has phone dial-in). "!<n>" advances
+// the clock n seconds and ticks; "~<h>" detaches handle h. A first line "K"
+// runs the service under profile = "kbv": the room is then end-to-end
+// encrypted without recording or phone dial-in, and every create the input
+// sends meets the profile's rules.
+//
+// Invariants after every request: exactly one answer with its transaction
+// (an admitted caller's `rtp` is answered by the media layer, which this core
+// has not); the lobby never holds more than the two personal links plus
+// max_participants password knockers (their own share).
+#include <array>
 #include <cstdint>
 #include <cstdlib>
-#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -24,29 +31,7 @@ using namespace counsel::testing;
 
 namespace {
 
-// A cheap Argon2id hash: the fuzzer must not spend 50 ms per create.
-Config fuzz_config() {
-    static const std::string hash = [] {
-        char out[crypto_pwhash_STRBYTES];
-        if (sodium_init() < 0 ||
-            crypto_pwhash_str(out, kPractitionerKey, std::strlen(kPractitionerKey), crypto_pwhash_OPSLIMIT_MIN,
-                              crypto_pwhash_MEMLIMIT_MIN) != 0)
-            std::abort();
-        return std::string(out);
-    }();
-    static const std::string service_hash = [] {
-        char out[crypto_pwhash_STRBYTES];
-        if (crypto_pwhash_str(out, kPhoneServiceKey, std::strlen(kPhoneServiceKey), crypto_pwhash_OPSLIMIT_MIN,
-                              crypto_pwhash_MEMLIMIT_MIN) != 0)
-            std::abort();
-        return std::string(out);
-    }();
-    Config c = test_config();
-    c.practitioners = {{"practice", hash}};
-    c.phone_number = "+49 30 1234567";
-    c.phone_service_key_hash = service_hash;
-    return c;
-}
+constexpr int kHandles = 6;
 
 void replace_all(std::string& text, std::string_view from, const std::string& to) {
     for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
@@ -56,17 +41,27 @@ void replace_all(std::string& text, std::string_view from, const std::string& to
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    Harness h(fuzz_config());
-    Json created = h.create(9, {"A", "B"}, ",\"password\":true,\"recording\":\"with_consent\",\"phone\":true");
+    std::string_view input(reinterpret_cast<const char*>(data), size);
+    const bool kbv = input.substr(0, 2) == "K\n";
+    if (kbv) input.remove_prefix(2);
+    // $blake2b$ key hashes: create and phone_join cost no Argon2id. The kbv
+    // profile forbids phone dial-in, so that server has none.
+    Config config = kbv ? test_config() : phone_test_config();
+    if (kbv) config.profile = "kbv";
+    Harness h(std::move(config));
+    std::array<std::string, kHandles + 1> ids;  // the participant id each handle was given, as text
+    ids.fill("0");
+    Json created = h.create(9, {"A", "B"},
+                            kbv ? ",\"password\":true" : ",\"password\":true,\"recording\":\"with_consent\",\"phone\":true");
+    if (!created.field("room")) std::abort();  // the room every line can name must exist
     json_t* invites = created.field("invites");
     const std::string room = str(created, "room"), moderator = str(created, "moderator_token"),
                       password = str(created, "password");
     const std::string a = json_string_value(json_object_get(json_array_get(invites, 0), "token"));
     const std::string b = json_string_value(json_object_get(json_array_get(invites, 1), "token"));
-    const std::string number = str(Json::borrow(created.field("phone")), "room_number");
-    const std::string pin = json_string_value(json_object_get(json_array_get(invites, 0), "pin"));
+    const std::string number = kbv ? "" : str(Json::borrow(created.field("phone")), "room_number");
+    const std::string pin = kbv ? "" : json_string_value(json_object_get(json_array_get(invites, 0), "pin"));
 
-    std::string_view input(reinterpret_cast<const char*>(data), size);
     int steps = 0;
     while (!input.empty() && steps++ < 64) {
         const std::size_t end = input.find('\n');
@@ -91,6 +86,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         replace_all(text, "$A", a);
         replace_all(text, "$B", b);
         replace_all(text, "$P", password);
+        for (int k = 1; k <= kHandles; ++k) replace_all(text, "$" + std::to_string(k), ids[k]);
         replace_all(text, "$N", number);
         replace_all(text, "$K", pin);
         replace_all(text, "$S", kPhoneServiceKey);
@@ -102,10 +98,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         // Every request gets exactly one answer with its transaction; an admitted
         // caller's `rtp` is answered by the media layer, which this core has not.
         std::size_t answers = 0;
-        for (std::size_t i = before; i < h.gateway.pushed.size(); ++i)
-            if (h.gateway.pushed[i].transaction == "f") ++answers;
+        for (std::size_t i = before; i < h.gateway.pushed.size(); ++i) {
+            const Pushed& p = h.gateway.pushed[i];
+            if (p.transaction != "f") continue;
+            ++answers;
+            if (auto id = p.event.integer_at("id"); id && p.handle == static_cast<HandleId>(op - '0'))
+                if (p.event.string_at("counsel") == std::string("waiting") ||
+                    p.event.string_at("counsel") == std::string("joined"))
+                    ids[op - '0'] = std::to_string(*id);
+        }
         const bool media_answers = body.string_at("request") == std::string("rtp") && answers == 0;
         if (answers != 1 && !media_answers) std::abort();
+        if (h.service.stats().lobby > 2 + static_cast<std::size_t>(config.max_participants)) std::abort();
         h.gateway.pushed.clear();
     }
     // Whatever happened, ending everything leaves no room and no seat.

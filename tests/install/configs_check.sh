@@ -5,7 +5,9 @@
 #                                          (nodes_proxy_check.py) routes each /n/<node>/ path to that node
 #   conf/coturn/turnserver.conf            turnserver started on 127.0.0.1 with it, must come up and listen
 #   conf/systemd/janus.service.d/*.conf    systemd-analyze verify of Debian's janus.service with the drop-in
-#   conf/systemd/janus-counsel-web.service systemd-analyze verify (the page's server)
+#   conf/systemd/janus-counsel-web.service systemd-analyze verify (the page's server), runs as its own
+#                                          user with the secret as a credential, exposure <= 2.5
+#                                          (systemd-analyze security --offline)
 #   conf/systemd/counsel-phone.service     systemd-analyze verify (phone dial-in)
 #   conf/systemd/journald@janus.conf       its keys against Debian's journald.conf
 # Installs nginx-light and coturn when missing, with their services kept from
@@ -127,6 +129,21 @@ if grep -v "^$" <<<"$out" | grep -qiv "Failed to connect\|not booted\|System has
 	printf '%s\n' "$out"; die "systemd-analyze verify complained about conf/systemd/janus-counsel-web.service"
 fi
 log "systemd-analyze verify: conf/systemd/janus-counsel-web.service ok"
+# Its own user, never root; no capability; the token secret only as a credential
+# (systemd reads the 0600 root file and hands the service a private copy).
+unit="$REPO/conf/systemd/janus-counsel-web.service"
+for want in '^User=janus-counsel-web$' '^Group=janus-counsel-web$' '^CapabilityBoundingSet=$' '^AmbientCapabilities=$' \
+	'^NoNewPrivileges=yes$' '^LoadCredential=janus-token.secret:/etc/janus/counsel-token.secret$' \
+	'--janus-token-secret-file %d/janus-token.secret$' '^InaccessiblePaths=.*/etc/janus' '^LogNamespace=janus$'; do
+	grep -qE -e "$want" "$unit" || die "conf/systemd/janus-counsel-web.service lacks $want"
+done
+grep -qE '^(User|Group)=(root|0)?$' "$unit" && die "conf/systemd/janus-counsel-web.service runs as root"
+grep -q '^DynamicUser=' "$unit" && die "conf/systemd/janus-counsel-web.service: DynamicUser cannot hold the recordings' group"
+exposure="$(cd "$TMP/units" && systemd-analyze security --offline=true --no-pager janus-counsel-web.service 2>/dev/null |
+	sed -n 's/.*Overall exposure level for janus-counsel-web.service: \([0-9.]*\).*/\1/p')"
+[[ -n "$exposure" ]] || die "systemd-analyze security --offline gave no exposure level"
+awk -v e="$exposure" 'BEGIN { exit !(e <= 2.5) }' || die "janus-counsel-web.service exposure $exposure > 2.5"
+log "janus-counsel-web.service: user janus-counsel-web, no capabilities, secret by LoadCredential, exposure $exposure"
 # counsel-phone's unit; verify wants its ExecStart binary installed (the .deb test installs the real one).
 sed 's|^ExecStart=/usr/bin/counsel-phone |ExecStart=/bin/true |' "$REPO/conf/systemd/counsel-phone.service" >"$TMP/units/counsel-phone.service"
 out="$(SYSTEMD_UNIT_PATH="$TMP/units:" systemd-analyze verify --man=no "$TMP/units/counsel-phone.service" 2>&1 || true)"

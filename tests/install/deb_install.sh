@@ -6,7 +6,9 @@
 # list janus.plugin.counsel; then the package is purged and every file the
 # test made is removed. Then the same with the hardened configs the package ships
 # (janus.jcfg.in rendered for Debian's folders, token auth), the installed serve.js
-# and counsel-room. Root only; refuses to run when the package or a
+# (as the page server's own user janus-counsel-web, which the postinst makes:
+# it reads the page and the recording links the plugin shares with its group,
+# nothing owner-only) and counsel-room. Root only; refuses to run when the package or a
 # janus.plugin.counsel.jcfg is already installed, or Janus's ports are taken,
 # so it never touches a real installation.
 #
@@ -27,8 +29,11 @@ for port in 8088 8188; do
 done
 
 TMP="$(mktemp -d)"
+chmod 711 "$TMP"   # the page server's user must reach $TMP/rec (as it reaches /srv/janus-counsel/rec)
 JANUS_PID=""
+WEB_PID=""
 cleanup() {
+	[[ -n "$WEB_PID" ]] && kill "$WEB_PID" 2>/dev/null && wait "$WEB_PID" 2>/dev/null || true
 	[[ -n "$JANUS_PID" ]] && kill "$JANUS_PID" 2>/dev/null && wait "$JANUS_PID" 2>/dev/null || true
 	if dpkg-query -W -f='${Status}' janus-counsel 2>/dev/null | grep -q 'installed'; then
 		DEBIAN_FRONTEND=noninteractive apt-get purge -y -q janus-counsel >/dev/null 2>&1 || true
@@ -58,6 +63,14 @@ mkdir -p "$TMP/phone" && printf 'a-key\n' >"$TMP/phone/key"
 sed "s|^service_key_file = .*|service_key_file = $TMP/phone/key|" "$EXAMPLES/counsel-phone.conf.sample" >"$TMP/phone/phone.conf"
 /usr/bin/counsel-phone --config "$TMP/phone/phone.conf" --check >"$TMP/phone/check.log" 2>&1 || { cat "$TMP/phone/check.log"; die "the installed counsel-phone refuses the shipped sample config"; }
 log "counsel-phone installed: the sample config and the installed prompts pass --check"
+
+# The page server's own system user (packaging/deb/postinst): no login, no home.
+WEB_USER=janus-counsel-web
+IFS=: read -r _ _ web_uid web_gid _ web_home web_shell < <(getent passwd "$WEB_USER") || die "the postinst made no user $WEB_USER"
+((web_uid > 0 && web_uid < 1000)) || die "$WEB_USER is not a system user (uid $web_uid)"
+[[ "$web_home" == /nonexistent && "$web_shell" == /usr/sbin/nologin ]] || die "$WEB_USER has a home or a shell: $web_home $web_shell"
+[[ "$(getent group "$WEB_USER" | cut -d: -f3)" == "$web_gid" ]] || die "$WEB_USER has no group of its own"
+log "system user $WEB_USER (uid $web_uid) for the page server"
 
 # Debian's config folder as it is, plus a plugin config made from the installed sample.
 cp -a /etc/janus/. "$TMP/etc/" 2>/dev/null || { mkdir -p "$TMP/etc"; cp -a /etc/janus/. "$TMP/etc/"; }
@@ -112,9 +125,36 @@ for _ in $(seq 100); do
 	sleep 0.2
 done
 grep -q '"code":403' <<<"$ANSWER" || die "a request without a token was not refused: $ANSWER"
+# The plugin (rec_reader_group = "janus-counsel-web" in the sample) shares rec_dir
+# and its link folder with the page server's group: enter, not list.
+for d in "$TMP/rec" "$TMP/rec/_links"; do
+	[[ "$(stat -c '%a %U %G' "$d")" == "710 root $WEB_USER" ]] || die "$d is $(stat -c '%a %U %G' "$d"), not 710 root $WEB_USER"
+done
+# serve.js as systemd runs it (conf/systemd/janus-counsel-web.service): its own
+# user, the token secret as a credential (a private 0400 copy, LoadCredential).
+CRED="$TMP/credentials"
+install -d -m 500 -o "$WEB_USER" -g "$WEB_USER" "$CRED"
+install -m 400 -o "$WEB_USER" -g "$WEB_USER" "$TMP/hard/token.secret" "$CRED/janus-token.secret"
+AS_WEB=(setpriv --reuid="$WEB_USER" --regid="$WEB_USER" --init-groups --no-new-privs --)
+as_web() { "${AS_WEB[@]}" "$@"; }
+as_web cat "$TMP/hard/token.secret" >/dev/null 2>&1 && die "$WEB_USER can read the secret file itself"
+as_web ls "$TMP/rec" >/dev/null 2>&1 && die "$WEB_USER can list rec_dir"
+# A finished recording and its link, with the modes the plugin gives them
+# (tests/unit: capability_store_test, recording_recorder_test).
+REF=0123456789abcdef
+CAP="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+DIGEST="$(printf '%s' "$CAP" | sha256sum | cut -d' ' -f1)"
+install -d -m 710 -g "$WEB_USER" "$TMP/rec/$REF"
+printf 'not really an mp4\n' >"$TMP/rec/$REF/recording.mp4"
+printf '{}\n' >"$TMP/rec/$REF/state.json"
+chmod 600 "$TMP/rec/$REF/state.json"
+chgrp "$WEB_USER" "$TMP/rec/$REF/recording.mp4" && chmod 640 "$TMP/rec/$REF/recording.mp4"
+printf '{"room":"%s","granted_at":%s,"expires_at":%s}\n' "$REF" "$(date +%s)" "$(($(date +%s) + 3600))" >"$TMP/rec/_links/$DIGEST"
+chgrp "$WEB_USER" "$TMP/rec/_links/$DIGEST" && chmod 640 "$TMP/rec/_links/$DIGEST"
+as_web cat "$TMP/rec/$REF/state.json" >/dev/null 2>&1 && die "$WEB_USER can read a recording's marker"
 WEB_LOG="$TMP/serve.log"
-node /usr/share/janus-counsel/web/serve.js --host 127.0.0.1 --port 0 --janus ws://127.0.0.1:8188 \
-	--janus-token-secret-file "$TMP/hard/token.secret" >"$WEB_LOG" 2>&1 &
+"${AS_WEB[@]}" node /usr/share/janus-counsel/web/serve.js --host 127.0.0.1 --port 0 --janus ws://127.0.0.1:8188 \
+	--rec-dir "$TMP/rec" --janus-token-secret-file "$CRED/janus-token.secret" >"$WEB_LOG" 2>&1 &
 WEB_PID=$!
 WEB=""
 for _ in $(seq 50); do
@@ -124,14 +164,23 @@ for _ in $(seq 50); do
 done
 [[ -n "$WEB" ]] || { kill "$WEB_PID" 2>/dev/null; cat "$WEB_LOG"; die "the installed serve.js did not start"; }
 TOKEN="$(curl -s "${WEB}config.json" | sed -E 's/.*"token":"([^"]+)".*/\1/')"
+[[ "$(ps -o uid= -p "$WEB_PID" | tr -d " ")" == "$web_uid" ]] || die "serve.js does not run as $WEB_USER"
+curl -sf "${WEB}" | grep -q '<html' || die "serve.js as $WEB_USER does not serve the page"
+[[ "$(curl -s "${WEB}rec/$CAP")" == "not really an mp4" ]] || die "serve.js as $WEB_USER cannot serve a shared recording link"
+chmod 600 "$TMP/rec/$REF/recording.mp4"
+[[ "$(curl -s -o /dev/null -w '%{http_code}' "${WEB}rec/$CAP")" == 404 ]] || die "serve.js reads an owner-only recording: is it root?"
 kill "$WEB_PID" 2>/dev/null || true
+wait "$WEB_PID" 2>/dev/null || true
+WEB_PID=""
+rm -rf "${TMP:?}/rec/$REF" "$TMP/rec/_links/$DIGEST"
+log "serve.js as $WEB_USER: page, config.json token and a shared recording link work; owner-only files and the secret file stay closed"
 INFO="$(curl -s "http://127.0.0.1:8088/janus/info?token=$TOKEN")"
 LOADED="$(grep -o '"janus\.plugin\.[a-z]*":' <<<"$INFO" | sort -u | tr -d '":\n')"
 [[ "$LOADED" == "janus.plugin.counsel" ]] || die "the hardened janus.jcfg loads other plugins too: $LOADED"
 SESSION="$(curl -s -X POST -d "{\"janus\":\"create\",\"transaction\":\"t2\",\"token\":\"$TOKEN\"}" http://127.0.0.1:8088/janus)"
 grep -q '"janus":"success"' <<<"$SESSION" || die "serve.js's token did not open a session: $SESSION"
 LINKS="$(COUNSEL_PRACTITIONER_KEY="$(printf '%s' "$CREDS" | sed -E 's/.*"key":"([^"]+)".*/\1/')" \
-	/usr/bin/counsel-room --page https://counsel.example.org/ --invitee Client --janus-token-secret-file "$TMP/hard/token.secret" </dev/null)" ||
+	/usr/bin/counsel-room --page https://counsel.example.org/ --janus-token-secret-file "$TMP/hard/token.secret" <<<'{"invitees": ["Client"]}')" ||
 	die "the installed counsel-room failed through token auth"
 grep -q '"moderator_link": "https://counsel.example.org/#room=' <<<"$LINKS" || die "counsel-room printed no links: $LINKS"
 grep -qF -e "$SECRET" "$TMP/janus-hard.log" "$WEB_LOG" && die "the token secret reached a log"
@@ -140,4 +189,6 @@ log "hardened configs: only the counsel plugin, 403 without a token, serve.js an
 kill "$JANUS_PID"; wait "$JANUS_PID" 2>/dev/null || true; JANUS_PID=""
 DEBIAN_FRONTEND=noninteractive apt-get purge -y -q janus-counsel >/dev/null
 [[ ! -e "$PLUGIN" && ! -e /etc/janus/janus.plugin.counsel.jcfg.sample && ! -e /usr/bin/counsel-phone ]] || die "purge left files behind"
+getent passwd "$WEB_USER" >/dev/null && die "purge left the user $WEB_USER behind"
+getent group "$WEB_USER" >/dev/null && die "purge left the group $WEB_USER behind"
 log "purged; nothing left"

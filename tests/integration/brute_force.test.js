@@ -1,9 +1,9 @@
 'use strict';
 // Brute force against one room: 10,000 wrong tokens and passwords from many
-// Janus sessions at once. Nobody gets in, the rate limits answer 486, Janus's
-// memory stays bounded, and once the attack stops the invited person's right
-// link reaches the lobby within the documented back-off (README "Rate
-// limits": the room bucket refills one try every 3 s).
+// Janus sessions at once. Nobody gets in, the rate limits answer 486 (each
+// handle's after five tries; the room's for passwords), Janus's memory stays
+// bounded, and the invited person's right link reaches the lobby afterwards.
+// (That it does so during such a flood too is lockout_room.test.js.)
 
 const assert = require('node:assert/strict');
 const fs = require('node:fs');

@@ -26,3 +26,62 @@ test('offer_timeout_s inside its range starts', async () => {
   const janus = await JanusProcess.start({ plugin: { offer_timeout_s: 2 } });
   await janus.stop();
 });
+
+// A misspelt or unknown name anywhere in janus.plugin.counsel.jcfg stops the
+// plugin with a [counsel] line naming it: the default it would leave in force
+// is not what the admin wrote (idle_ends_s = 5 would keep idle_end_s at 600).
+const unknownNames = [
+  [{ plugin: { idle_ends_s: 5 } }, /\[counsel\] unknown key general\.idle_ends_s/],
+  [{ plugin: { profil: 'kbv' } }, /\[counsel\] unknown key general\.profil/],
+  [{ plugin: { rec_retention: 7 } }, /\[counsel\] unknown key general\.rec_retention\b/],
+  [{ pluginConfigTail: 'media: {\n\tslow_link = 1\n}\n' }, /\[counsel\] unknown group 'media'/],
+  [{ pluginConfigTail: 'generall: {\n\tidle_end_s = 5\n}\n' }, /\[counsel\] unknown group 'generall'/],
+  [{ pluginConfigTail: 'idle_end_s = 5\n' }, /\[counsel\] unknown top-level key 'idle_end_s': it belongs inside general/],
+  [{ pluginConfigTail: 'notice = "x"\n' }, /\[counsel\] unknown top-level key 'notice'/],
+  [{ practitioners: [{ id: 'dr-b', key_hash: '$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g', role: 'admin' }] },
+    /\[counsel\] practitioners entry #2: unknown field 'role'/],
+];
+
+for (const [options, line] of unknownNames) {
+  test(`refused at start, naming it: ${JSON.stringify(options)}`, async () => {
+    const err = await JanusProcess.start(options).then(
+      async (janus) => {
+        await janus.stop();
+        return null;
+      },
+      (e) => e,
+    );
+    assert.ok(err, 'the plugin started');
+    assert.match(err.message, /janus\.plugin\.counsel is not available/);
+    assert.match(err.message, line);
+    assert.match(err.message, /\[counsel\] invalid configuration: JANUS Counsel plugin not started/);
+  });
+}
+
+// A key_hash that can never verify would answer the practitioner's right key
+// with 482 forever: it stops the plugin, naming key_hash and the practitioner.
+test('a malformed or cut-short $argon2id$ key_hash is refused at start, naming key_hash and the practitioner', async () => {
+  // What counsel-keygen printed before the $blake2b$ form (crypto_pwhash_str, interactive limits).
+  const real = '$argon2id$v=19$m=65536,t=2,p=1$wxJa6l8AMqQxNiSp1239Ow$Ih+9xw+SSjvqqHwTN1Ze3qaSsmT9siEH1lTgieRx8OU';
+  assert.match(real, /^\$argon2id\$v=19\$m=\d+,t=\d+,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/);
+  for (const bad of ['$argon2id$garbage', real.slice(0, -1), real.slice(0, -4), real.replace('v=19', 'v=16'), `${real}$`]) {
+    await assert.rejects(
+      JanusProcess.start({ practitioners: [{ id: 'dr-b', key_hash: bad }] }),
+      (err) => {
+        assert.match(err.message, /\[counsel\] the core could not start: invalid configuration: practitioner "dr-b": key_hash cannot be used/);
+        assert.ok(!err.message.includes(real.slice(-20)), 'the hash is not in the log');
+        return true;
+      },
+      bad.slice(0, 24),
+    );
+  }
+  // The whole hash starts.
+  const janus = await JanusProcess.start({ practitioners: [{ id: 'dr-b', key_hash: real }] });
+  await janus.stop();
+});
+
+test('profile must name a profile that exists', async () => {
+  for (const profile of ['kbvx', 'KBV', 'none']) {
+    await assert.rejects(JanusProcess.start({ plugin: { profile } }), /profile must be "kbv" or left out/);
+  }
+});

@@ -173,10 +173,11 @@ test('scripts/counsel-room mints its own token from the secret file; without it 
   fs.writeFileSync(file, `${SECRET}\n`, { mode: 0o600 });
   const run = (extra) =>
     new Promise((resolve) => {
-      const child = spawn(process.execPath, [CLI, '--janus', janus.httpUrl, '--page', 'https://counsel.example.org/', '--invitee', 'C', ...extra], {
+      const child = spawn(process.execPath, [CLI, '--janus', janus.httpUrl, '--page', 'https://counsel.example.org/', ...extra], {
         env: { PATH: process.env.PATH, COUNSEL_PRACTITIONER_KEY: janus.practitionerKey },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: ['pipe', 'pipe', 'pipe'],
       });
+      child.stdin.end('{"invitees": ["C"]}\n');
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));

@@ -182,3 +182,25 @@ test('a lobby member who leaves is gone from the moderator\'s lobby', async () =
   assert.deepEqual(lobby.waiting, []);
   assertError(await ctx.moderator.request({ request: 'admit', id: a.id }), 481, 'admit someone who left');
 });
+
+test('a peek says whether the room is end-to-end encrypted before anyone knocks, and seats nobody', async () => {
+  const e2ee = await world.openRoom({ invitees: [{ label: 'A' }] });
+  const plain = await world.openRoom({ invitees: [{ label: 'A' }], e2ee: false });
+  e2ee.moderator.drain();
+  const page = await world.person();
+  // A page opened from a link: no name typed yet.
+  const peek = await page.request({ request: 'join', room: e2ee.room, token: e2ee.tokens[0], peek: true });
+  assert.deepEqual(peek, { counsel: 'peek', role: 'participant', e2ee: true, recording: 'off', notice: peek.notice });
+  assert.equal(typeof peek.notice, 'string');
+  const plainPeek = await page.request({ request: 'join', room: plain.room, token: plain.tokens[0], peek: true });
+  assert.equal(plainPeek.e2ee, false);
+  // The host heard of nothing, and a wrong link gets what a join gets.
+  await e2ee.moderator.expectNoEvent(null, 300);
+  assertError(await page.request({ request: 'join', room: e2ee.room, token: wrongLike(e2ee.tokens[0]), peek: true }), 482);
+  // The same handle then knocks for real; `waiting` carries e2ee too.
+  const waiting = await page.request({ request: 'join', room: e2ee.room, token: e2ee.tokens[0], display: 'Anna' });
+  assert.equal(waiting.counsel, 'waiting');
+  assert.equal(waiting.e2ee, true);
+  const lobby = await e2ee.moderator.nextEvent('lobby', 5000);
+  assert.deepEqual(lobbyIds(lobby), [waiting.id]);
+});

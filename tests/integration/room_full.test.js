@@ -1,6 +1,7 @@
 'use strict';
-// Room capacity (489): max_participants admitted (moderator included), and a
-// lobby that holds as many again.
+// Room capacity (489): max_participants admitted (moderator included), and
+// max_participants places in the lobby for password knockers (personal links
+// always reach it: lockout_lobby.test.js).
 
 const assert = require('node:assert/strict');
 const { test, before, after } = require('node:test');

@@ -1,6 +1,8 @@
 // The capability store: 128-bit links, only their SHA-256 on disk (0600 in a
 // 0700 folder), expiry, forgetting, sweeping; wrong links open nothing.
+#include <grp.h>
 #include <sodium.h>
+#include <sys/stat.h>
 
 #include <fstream>
 #include <set>
@@ -169,6 +171,43 @@ void a_tampered_link_file_cannot_leave_rec_dir(void**) {
     assert_false(store.lookup(capability_of(m.path), kNow).has_value());
 }
 
+gid_t group_of(const std::string& path) {
+    struct stat st {};
+    return ::lstat(path.c_str(), &st) == 0 ? st.st_gid : static_cast<gid_t>(-1);
+}
+
+// rec_reader_group: the page server's group may enter the link folder (not list
+// it) and read each link file; without a group both stay owner-only.
+void a_reader_group_can_read_links_and_nothing_more(void**) {
+    const struct group* nogroup = ::getgrnam("nogroup");
+    const gid_t gid = nogroup ? nogroup->gr_gid : 65534;
+    TempDir dir;
+    CapabilityStore store(dir.path, static_cast<unsigned>(gid));
+    std::string reason;
+    assert_true(store.open(reason));
+    assert_int_equal(mode_of(dir.path + "/_links"), 0710);
+    assert_int_equal(group_of(dir.path + "/_links"), gid);
+    const auto m = CapabilityStore::mint();
+    assert_true(store.publish(m.digest, kRoom, kNow, kNow + 3600));
+    assert_int_equal(mode_of(dir.path + "/_links/" + m.digest), 0640);
+    assert_int_equal(group_of(dir.path + "/_links/" + m.digest), gid);
+    // Opening again (the next start) keeps the group's access.
+    CapabilityStore again(dir.path, static_cast<unsigned>(gid));
+    assert_true(again.open(reason));
+    assert_int_equal(mode_of(dir.path + "/_links"), 0710);
+    // share_with_reader follows no symlink and changes nothing without a group.
+    ::symlink((dir.path + "/_links").c_str(), (dir.path + "/link").c_str());
+    assert_false(transports::share_with_reader(dir.path + "/link", static_cast<unsigned>(gid)));
+    assert_true(transports::share_with_reader(dir.path + "/link", std::nullopt));
+
+    TempDir plain;
+    CapabilityStore owner_only(plain.path);
+    assert_true(owner_only.open(reason));
+    assert_true(owner_only.publish(m.digest, kRoom, kNow, kNow + 3600));
+    assert_int_equal(mode_of(plain.path + "/_links"), 0700);
+    assert_int_equal(mode_of(plain.path + "/_links/" + m.digest), 0600);
+}
+
 }  // namespace
 
 int main() {
@@ -182,6 +221,7 @@ int main() {
         cmocka_unit_test(forget_removes_only_that_rooms_links),
         cmocka_unit_test(sweep_drops_expired_links_and_strays),
         cmocka_unit_test(a_tampered_link_file_cannot_leave_rec_dir),
+        cmocka_unit_test(a_reader_group_can_read_links_and_nothing_more),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -261,20 +261,31 @@ void a_second_join_on_one_handle_is_487(void**) {
     knock(f.h, kGuestA, f.s.room, f.s.tokens[0], "Anna");
 }
 
-void a_full_lobby_is_489(void**) {
-    Fixture f;  // max_participants 4: the lobby holds 4
+void password_knockers_have_a_share_of_their_own(void**) {
+    Fixture f;  // max_participants 4: four places for password knockers
     for (HandleId h : {kGuestA, kGuestB, kGuestC, kGuestD})
         expect_kind(join_password(f.h, h, f.s.room, f.s.password, "P" + std::to_string(h)), "waiting");
     expect_error(join_password(f.h, kGuestE, f.s.room, f.s.password, "P5"), 489);
-    expect_error(f.h.join(kStranger, f.s.room, f.s.tokens[0], "Anna"), 489);
-    assert_int_equal(f.h.service.stats().lobby, 4);
-    assert_int_equal(size_of(f.h.gateway.last(kModerator, "lobby"), "waiting"), 4);
+    // Personal links always reach the lobby, however many password knockers wait.
+    knock(f.h, kStranger, f.s.room, f.s.tokens[0], "Anna");
+    knock(f.h, 91, f.s.room, f.s.tokens[1], "Bert");
+    assert_int_equal(f.h.service.stats().lobby, 6);
+    Json lobby = f.h.gateway.last(kModerator, "lobby");
+    assert_int_equal(size_of(lobby, "waiting"), 6);
+    // The moderator sees who came how.
+    for (std::size_t i = 0; i < 6; ++i)
+        assert_string_equal(str(item(lobby, "waiting", i), "via").c_str(), i < 4 ? "password" : "link");
     // The moderator does not wait in the lobby, so a full lobby does not keep them out.
     expect_kind(f.h.request(kModerator, "{\"request\":\"leave\"}"), "left");
     join_as_moderator(f.h, f.s);
-    // Room in the lobby again once someone leaves it.
+    // A place in the password share once a password knocker leaves it; a link leaving frees none.
+    expect_kind(f.h.request(kStranger, "{\"request\":\"leave\"}"), "left");
+    expect_error(join_password(f.h, kGuestE, f.s.room, f.s.password, "P5"), 489);
     expect_kind(f.h.request(kGuestA, "{\"request\":\"leave\"}"), "left");
     expect_kind(join_password(f.h, kGuestE, f.s.room, f.s.password, "P5"), "waiting");
+    // An admitted password joiner leaves the share too.
+    expect_kind(target(f.h, kModerator, "admit", f.h.id_of(f.h.gateway.last(kGuestB, "waiting"))), "ok");
+    expect_kind(join_password(f.h, 92, f.s.room, f.s.password, "P6"), "waiting");
 }
 
 void a_token_in_use_is_490(void**) {
@@ -307,13 +318,57 @@ void password_joiners_share_the_password_and_wait(void**) {
     assert_int_equal(f.h.service.stats().admitted, 1);  // nobody skipped the lobby
 }
 
+void a_peek_says_what_the_room_is_and_seats_nobody(void**) {
+    Fixture f;  // an e2ee room (the default), the moderator seated
+    const std::string room = "\"room\":\"" + f.s.room + "\"";
+    const std::string token = "\"token\":\"" + f.s.tokens[0] + "\"";
+    const std::size_t events_before = f.h.gateway.to(kModerator).size();
+    // No display needed: the page asks before the person has typed a name.
+    Json peek = f.h.request(kGuestA, join_body(room + "," + token + ",\"peek\":true"));
+    expect_kind(peek, "peek");
+    assert_true(json_is_true(peek.field("e2ee")));
+    assert_string_equal(str(peek, "role").c_str(), "participant");
+    assert_string_equal(str(peek, "recording").c_str(), "off");
+    assert_string_equal(str(peek, "notice").c_str(), f.h.service.config().notice_text.c_str());
+    assert_int_equal(json_object_size(peek.get()), 5);  // no id, no participants, nothing of other people
+    // Nobody was seated and the moderator heard of nothing.
+    assert_int_equal(f.h.service.stats().lobby, 0);
+    assert_int_equal(f.h.gateway.to(kModerator).size(), events_before);
+    // A display, when given, is still checked; the password and the moderator link peek too.
+    expect_error(f.h.request(kGuestA, join_body(room + "," + token + ",\"peek\":true,\"display\":\"\"")), 481);
+    expect_error(f.h.request(kGuestA, join_body(room + "," + token + ",\"peek\":1")), 480);
+    Json by_password = f.h.request(
+        kGuestB, join_body(room + ",\"password\":\"" + f.s.password + "\",\"peek\":true,\"display\":\"Bert\""));
+    expect_kind(by_password, "peek");
+    // The seat is taken: the moderator link answers as its join would.
+    expect_error(f.h.request(kGuestC, join_body(room + ",\"token\":\"" + f.s.moderator_token + "\",\"peek\":true")),
+                 484);
+    // The same handle then knocks for real.
+    knock(f.h, kGuestA, f.s.room, f.s.tokens[0], "Anna");
+    assert_int_equal(f.h.gateway.count(kModerator, "lobby"), 1);
+
+    // A plain room says so; a wrong token is 482 and counts as a failed attempt.
+    Session plain = make_session(f.h, {"X"}, ",\"e2ee\":false");
+    Json plain_peek = f.h.request(kGuestD, join_body("\"room\":\"" + plain.room + "\",\"token\":\"" + plain.tokens[0] +
+                                                     "\",\"peek\":true"));
+    expect_kind(plain_peek, "peek");
+    assert_true(json_is_false(plain_peek.field("e2ee")));
+    expect_error(f.h.request(kGuestD, join_body("\"room\":\"" + plain.room + "\",\"token\":\"" + f.s.tokens[1] +
+                                                "\",\"peek\":true")),
+                 482);
+    // An ended room answers 483 to a peek as to a join.
+    expect_kind(f.h.request(kModerator, "{\"request\":\"end\"}"), "ended");
+    expect_error(f.h.request(kGuestE, join_body(room + ",\"token\":\"" + f.s.tokens[1] + "\",\"peek\":true")), 483);
+}
+
 void the_moderator_and_the_guest_answers(void**) {
     Harness h;
     Session s = make_session(h, {"Client A"}, ",\"title\":\"Hilfeplan\",\"duration_s\":1800");
     Json waiting = h.join(kGuestA, s.room, s.tokens[0], "Anna");
     expect_kind(waiting, "waiting");
-    // A guest learns its id and the notice, nothing else.
-    assert_int_equal(json_object_size(waiting.get()), 3);
+    // A guest learns its id, the notice and whether the room is e2ee, nothing else.
+    assert_int_equal(json_object_size(waiting.get()), 4);
+    assert_true(json_is_true(waiting.field("e2ee")));
     const std::uint64_t anna = h.id_of(waiting);
     assert_true(anna >= 1 && anna < (std::uint64_t{1} << 53));
     assert_string_equal(str(waiting, "notice").c_str(), h.service.config().notice_text.c_str());
@@ -358,11 +413,12 @@ int main() {
         cmocka_unit_test(a_second_moderator_is_484_and_the_first_keeps_the_seat),
         cmocka_unit_test(a_locked_room_is_485_for_guests_but_not_for_the_moderator),
         cmocka_unit_test(a_second_join_on_one_handle_is_487),
-        cmocka_unit_test(a_full_lobby_is_489),
+        cmocka_unit_test(password_knockers_have_a_share_of_their_own),
         cmocka_unit_test(a_token_in_use_is_490),
         cmocka_unit_test(a_room_of_another_node_is_491_and_its_end_holds_everywhere),
         cmocka_unit_test(password_joiners_share_the_password_and_wait),
         cmocka_unit_test(the_moderator_and_the_guest_answers),
+        cmocka_unit_test(a_peek_says_what_the_room_is_and_seats_nobody),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

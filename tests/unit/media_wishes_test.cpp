@@ -2,8 +2,10 @@
 // publishes to its MediaPort (through the gateway fake and a recording port)
 // turned into each person's wish by the media layer (plugin/media/wishes).
 // Lobby members neither receive nor are received; a kicked person's streams
-// leave everyone's wish and their negotiation state is released; mutes are
-// flags in the table, not renegotiations.
+// leave everyone's wish and their negotiation state is released; mutes and
+// audio-only receiving are flags in the table, not renegotiations. A refused
+// first offer (no negotiated PeerConnection yet) has its PeerConnection
+// closed; a refused update leaves the working one alone.
 #include <sodium.h>
 
 #include <algorithm>
@@ -23,18 +25,21 @@ namespace {
 class RecordingMediaPort final : public MediaPort {
 public:
     void publish(std::shared_ptr<const ForwardingTable> table) override { tables.push_back(std::move(table)); }
-    void negotiate(HandleId handle, const std::string&, const std::string& request, const Json&, const Json&,
-                   const MediaRoom&) override {
+    std::optional<Error> negotiate(HandleId handle, const std::string&, const std::string& request, const Json&,
+                                   const Json&, const MediaRoom&) override {
         negotiated.push_back({handle, request});
+        return refuse;
     }
-    void connect_phone(HandleId handle, const std::string&, int port, const MediaRoom&) override {
+    std::optional<Error> connect_phone(HandleId handle, const std::string&, int port, const MediaRoom&) override {
         phones.push_back({handle, port});
+        return std::nullopt;
     }
     void release(HandleId handle) override { released.push_back(handle); }
     std::vector<std::shared_ptr<const ForwardingTable>> tables;
     std::vector<std::pair<HandleId, int>> phones;
     std::vector<std::pair<HandleId, std::string>> negotiated;
     std::vector<HandleId> released;
+    std::optional<Error> refuse;  // what negotiate answers (nullopt: accepted)
 };
 
 struct World {
@@ -198,6 +203,127 @@ void an_admitted_phone_caller_is_a_phone_member_and_gets_its_rtp(void**) {
     assert_int_equal(w.port.phones[0].second, 40002);
 }
 
+// A room of the moderator (kModerator) and A (kGuestA) admitted, B (kGuestB) in the lobby.
+struct TwoAdmitted {
+    World w;
+    std::string room;
+    std::string b_token;
+    TwoAdmitted(bool e2ee = false) {
+        const Json created = w.request(kPractitioner, "{\"request\":\"create\",\"practitioner_key\":\"" +
+                                                          std::string(kPractitionerKey) +
+                                                          "\",\"invitees\":[{\"label\":\"A\"},{\"label\":\"B\"}],\"e2ee\":" +
+                                                          (e2ee ? "true" : "false") + "}");
+        room = created.string_at("room").value_or("");
+        const std::string a_token = json_string_value(json_object_get(json_array_get(created.field("invites"), 0), "token"));
+        b_token = json_string_value(json_object_get(json_array_get(created.field("invites"), 1), "token"));
+        join(kModerator, created.string_at("moderator_token").value_or(""));
+        const Json a = join(kGuestA, a_token);
+        join(kGuestB, b_token);
+        w.request(kModerator, "{\"request\":\"admit\",\"id\":" + std::to_string(*a.integer_at("id")) + "}");
+    }
+    Json join(HandleId h, const std::string& token, Json jsep = Json()) {
+        return w.request(h, "{\"request\":\"join\",\"room\":\"" + room + "\",\"token\":\"" + token + "\",\"display\":\"X\"}",
+                         std::move(jsep));
+    }
+    std::size_t closed(HandleId h) const { return static_cast<std::size_t>(std::count(w.gateway.closed.begin(), w.gateway.closed.end(), h)); }
+};
+
+Json update_jsep() { return offer_jsep().set("update", true); }
+
+void refused_first_offers_close_their_peerconnection_and_refused_updates_do_not(void**) {
+    TwoAdmitted t;
+    World& w = t.w;
+    // The lobby member's offer (487): Janus built an ICE agent for it, so the
+    // plugin closes that PeerConnection and says so.
+    Json refused = w.request(kGuestB, "{\"request\":\"publish\"}", offer_jsep());
+    assert_int_equal(error_code(refused), 487);
+    assert_true(json_is_true(refused.field("pc_closed")));
+    assert_int_equal(t.closed(kGuestB), 1);
+    assert_int_equal(w.service.stats().lobby, 1);  // closing media is not leaving: B still waits
+    // Without a JSEP there is nothing to close.
+    Json bare = w.request(kGuestB, "{\"request\":\"publish\"}");
+    assert_int_equal(error_code(bare), 487);
+    assert_null(bare.field("pc_closed"));
+    assert_int_equal(t.closed(kGuestB), 1);
+
+    // A's first offer refused by the media layer (e.g. 481, no usable codec): the core answers and closes.
+    w.port.refuse = error(ErrorCode::Invalid, "no usable codec in the offer");
+    refused = w.request(kGuestA, "{\"request\":\"publish\"}", offer_jsep());
+    assert_int_equal(error_code(refused), 481);
+    assert_true(json_is_true(refused.field("pc_closed")));
+    assert_int_equal(t.closed(kGuestA), 1);
+    // The same refusal of an update (a PeerConnection already negotiated) leaves it alone.
+    refused = w.request(kGuestA, "{\"request\":\"publish\"}", update_jsep());
+    assert_int_equal(error_code(refused), 481);
+    assert_null(refused.field("pc_closed"));
+    assert_int_equal(t.closed(kGuestA), 1);
+    // A malformed publish: closed when fresh, not when an update.
+    const Json malformed = w.request(kGuestA, "{\"request\":\"publish\",\"x\":1}", offer_jsep());
+    assert_int_equal(error_code(malformed), 480);
+    assert_true(json_is_true(malformed.field("pc_closed")));
+    assert_int_equal(t.closed(kGuestA), 2);
+    assert_int_equal(error_code(w.request(kGuestA, "{\"request\":\"publish\",\"x\":1}", update_jsep())), 480);
+    assert_int_equal(t.closed(kGuestA), 2);
+    // An accepted offer closes nothing; nor does a refused answer (Janus built nothing for it).
+    w.port.refuse.reset();
+    assert_null(w.request(kGuestA, "{\"request\":\"publish\"}", offer_jsep()).get());
+    w.port.refuse = error(ErrorCode::NotAllowed, "there is no offer from the plugin to answer");
+    Json answer = w.request(kGuestA, "{\"request\":\"answer\"}", Json::object().set("type", "answer").set("sdp", "v=0\r\n"));
+    assert_int_equal(error_code(answer), 487);
+    assert_null(answer.field("pc_closed"));
+    assert_int_equal(t.closed(kGuestA), 2);
+    assert_int_equal(w.service.stats().admitted, 2);  // nobody left
+
+    // An offer on a request that takes none (a join) is closed too.
+    Json join = t.join(kGuestC, t.b_token, offer_jsep());
+    assert_int_equal(error_code(join), 480);
+    assert_true(json_is_true(join.field("pc_closed")));
+    assert_int_equal(t.closed(kGuestC), 1);
+}
+
+void an_e2ee_rooms_plain_first_offer_is_488_and_closed(void**) {
+    TwoAdmitted t(true);
+    Json refused = t.w.request(kGuestA, "{\"request\":\"publish\"}", offer_jsep());
+    assert_int_equal(error_code(refused), 488);
+    assert_true(json_is_true(refused.field("pc_closed")));
+    assert_int_equal(t.closed(kGuestA), 1);
+    assert_int_equal(t.w.port.negotiated.size(), 0);
+    // With the flag it reaches the media layer.
+    assert_null(t.w.request(kGuestA, "{\"request\":\"publish\"}", offer_jsep().set("e2ee", true)).get());
+    assert_int_equal(t.w.port.negotiated.size(), 1);
+}
+
+void audio_only_is_a_flag_in_the_table_and_tells_nobody(void**) {
+    TwoAdmitted t;
+    World& w = t.w;
+    const std::vector<HandleId> both = {kModerator, kGuestA};
+    assert_true(member(w.table(), kGuestA)->receive_video);
+    const std::size_t participants_events = w.gateway.count(kModerator, "participants");
+    const std::size_t tables = w.port.tables.size();
+
+    Json ok = w.request(kGuestA, "{\"request\":\"configure\",\"receive_video\":false}");
+    assert_string_equal(ok.string_at("counsel")->c_str(), "ok");
+    assert_true(json_is_false(ok.field("receive_video")));
+    assert_int_equal(w.port.tables.size(), tables + 1);
+    assert_false(member(w.table(), kGuestA)->receive_video);
+    assert_true(member(w.table(), kModerator)->receive_video);  // only their own receiving
+    // No renegotiation: the wish (m-lines) stays; the media layer leaves the video legs out.
+    assert_int_equal(w.wish(kGuestA, both).size(), 2);
+    assert_int_equal(w.gateway.count(kModerator, "participants"), participants_events);
+    // The same again changes nothing; back on is a new table.
+    w.request(kGuestA, "{\"request\":\"configure\",\"receive_video\":false}");
+    assert_int_equal(w.port.tables.size(), tables + 1);
+    ok = w.request(kGuestA, "{\"request\":\"configure\",\"receive_video\":true}");
+    assert_true(json_is_true(ok.field("receive_video")));
+    assert_int_equal(w.port.tables.size(), tables + 2);
+    assert_true(member(w.table(), kGuestA)->receive_video);
+    assert_int_equal(w.gateway.count(kModerator, "participants"), participants_events);
+
+    // Wrong types are 480; the lobby may not configure (487).
+    assert_int_equal(error_code(w.request(kGuestA, "{\"request\":\"configure\",\"receive_video\":\"no\"}")), 480);
+    assert_int_equal(error_code(w.request(kGuestB, "{\"request\":\"configure\",\"receive_video\":false}")), 487);
+}
+
 }  // namespace
 
 int main() {
@@ -205,6 +331,9 @@ int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(who_gets_what_through_admission_mute_and_kick),
         cmocka_unit_test(an_admitted_phone_caller_is_a_phone_member_and_gets_its_rtp),
+        cmocka_unit_test(refused_first_offers_close_their_peerconnection_and_refused_updates_do_not),
+        cmocka_unit_test(an_e2ee_rooms_plain_first_offer_is_488_and_closed),
+        cmocka_unit_test(audio_only_is_a_flag_in_the_table_and_tells_nobody),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -1,5 +1,5 @@
-// What only the moderator may do (admit, deny, kick, mute, lock, unlock, end,
-// incident), what each does to the target and the others, and that nothing a
+// What only the moderator may do (admit, deny, deny_password, kick, mute, lock,
+// unlock, end, incident), what each does to the target and the others, and that nothing a
 // guest sends makes them a moderator.
 #include "support/scenario.hpp"
 
@@ -24,6 +24,8 @@ std::vector<std::string> moderator_requests(std::uint64_t id) {
     const std::string n = std::to_string(id);
     return {"{\"request\":\"admit\",\"id\":" + n + "}",
             "{\"request\":\"deny\",\"id\":" + n + "}",
+            "{\"request\":\"deny\",\"id\":" + n + ",\"ban\":true}",
+            "{\"request\":\"deny_password\",\"ban\":true}",
             "{\"request\":\"kick\",\"id\":" + n + "}",
             "{\"request\":\"mute\",\"id\":" + n + ",\"audio\":true}",
             "{\"request\":\"lock\"}",

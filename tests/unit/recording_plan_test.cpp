@@ -71,12 +71,25 @@ void spans_are_joined_and_a_silent_span_gets_silence(void**) {
     assert_true(has(g, "[s0v][s0a][s1v][s1a]concat=n=2:v=1:a=1[v][a]"));
     // The output: H.264 High 4:2:0 + AAC-LC stereo in MP4 with the index first.
     assert_true(has(joined, "-c:v\nlibx264\n"));
+    assert_true(has(joined, "-bf\n0\n"));  // measured: a quarter of x264's time for ~6 % of the bytes
+    assert_true(has(joined, "-aac_coder\nfast\n"));
     assert_true(has(joined, "-pix_fmt\nyuv420p\n"));
     assert_true(has(joined, "-c:a\naac\n"));
     assert_true(has(joined, "-movflags\n+faststart\n"));
     assert_true(has(joined, "-map_metadata\n-1\n"));
     assert_true(has(joined, "-f\nmp4\n/r/recording.mp4.part\n"));
     assert_string_equal(argv[0].c_str(), "/usr/bin/ffmpeg");
+}
+
+void a_span_without_pictures_is_black(void**) {
+    Tools tools;
+    SpanPlan span;
+    span.duration_us = 3'000'000;
+    span.audio = {AudioInput{"a.opus", 0}};
+    const std::string g = filter_graph(tools, {span}, layout_for(1));
+    assert_true(has(g, "color=c=black:s=640x480:r=25:d=3.000000,format=yuv420p[s0b0]"));
+    assert_true(has(g, "[s0b0]trim=duration=3.000000,setpts=PTS-STARTPTS[s0v]"));
+    assert_true(has(g, "[0:a]asetpts=PTS-STARTPTS+0.000000/TB"));
 }
 
 void mjr_headers_are_read_and_empty_tracks_skipped(void**) {
@@ -117,6 +130,7 @@ int main() {
         cmocka_unit_test(the_grid_grows_with_the_people),
         cmocka_unit_test(two_people_side_by_side_with_mixed_audio),
         cmocka_unit_test(spans_are_joined_and_a_silent_span_gets_silence),
+        cmocka_unit_test(a_span_without_pictures_is_black),
         cmocka_unit_test(mjr_headers_are_read_and_empty_tracks_skipped),
         cmocka_unit_test(intermediates_are_recognised),
     };

@@ -28,15 +28,22 @@ struct Rig {
     FileSinkFactory sinks;
     RecordingGateway gateway;
     std::atomic<std::int64_t> now_us{1'790'000'000LL * 1'000'000};
+    std::atomic<std::int64_t> free_bytes{-1};  // what statvfs would say (-1: unknown)
     std::unique_ptr<Recorder> recorder;
 
-    explicit Rig(bool start = true) : rec(tmp.path + "/rec") {
+    std::optional<unsigned> reader_group;
+
+    explicit Rig(bool start = true, std::optional<unsigned> group = std::nullopt)
+        : rec(tmp.path + "/rec"), reader_group(group) {
         if (start) boot();
     }
     void boot() {
         RecorderSettings s;
         s.rec_dir = rec;
+        s.reader_group = reader_group;
         s.retention_days = 7;
+        s.space_check_s = 1;
+        s.free_bytes = [this](const std::string&) { return free_bytes.load(); };
         s.tools.pp_rec = s.tools.ffmpeg = s.tools.ffprobe = "/nonexistent/tool";
         recorder = std::make_unique<Recorder>(s, sinks, gateway, [this] { return now_us.load(); });
         std::string reason;
@@ -99,6 +106,9 @@ void a_span_writes_private_files_for_its_members_only(void**) {
     assert_int_equal(st->spans[0].tracks.size(), 2);
     assert_string_equal(st->spans[0].tracks[1].codec.c_str(), "h264");
     assert_int_equal(st->spans[0].tracks[1].participant, kAnna);
+    // Space kept aside for the marker, should the disk fill up.
+    assert_int_equal(mode_of(r.dir() + "/reserve"), 0600);
+    assert_int_equal(transports::file_size(r.dir() + "/reserve"), 1 << 20);
 }
 
 void the_end_of_a_span_closes_every_file(void**) {
@@ -206,14 +216,14 @@ void the_start_classifies_what_a_crash_left(void**) {
     SessionState live;
     live.room = "2222222222222222";
     live.state = FolderState::Recording;
-    live.spans.push_back(SpanRecord{r.now_us - 60'000'000, 0, {kAnna, kBen}, {}});
+    live.spans.push_back(SpanRecord{r.now_us - 60'000'000, 0, {kAnna, kBen}, {}, {}});
     transports::write_private_file(folder(live.room) + "/state.json", render_state(live));
     // A finished recording with a leftover track file.
     SessionState done;
     done.room = "3333333333333333";
     done.state = FolderState::Done;
     done.finalized_at_us = r.now_us - kDayUs;
-    done.spans.push_back(SpanRecord{r.now_us - 2 * kDayUs, r.now_us - 2 * kDayUs + 1'000'000, {kAnna}, {}});
+    done.spans.push_back(SpanRecord{r.now_us - 2 * kDayUs, r.now_us - 2 * kDayUs + 1'000'000, {kAnna}, {}, {}});
     transports::write_private_file(folder(done.room) + "/state.json", render_state(done));
     transports::write_private_file(r.rec + "/" + done.room + "/recording.mp4", "mp4");
     transports::write_private_file(r.rec + "/" + done.room + "/s01-t01-audio.mjr", "x");
@@ -251,7 +261,7 @@ void classify_table(void**) {
     auto with = [&](FolderState st, bool span) {
         SessionState c = s;
         c.state = st;
-        if (span) c.spans.push_back(SpanRecord{1, 2, {}, {}});
+        if (span) c.spans.push_back(SpanRecord{1, 2, {}, {}, {}});
         return std::optional<SessionState>(c);
     };
     const std::string room = s.room;
@@ -284,7 +294,7 @@ void classify_table(void**) {
 void markers_reject_what_could_escape_the_folder(void**) {
     SessionState s;
     s.room = kRoom;
-    s.spans.push_back(SpanRecord{10, 20, {kAnna}, {TrackRecord{"s01-t01-audio.mjr", kAnna, 0, false, "opus"}}});
+    s.spans.push_back(SpanRecord{10, 20, {kAnna}, {TrackRecord{"s01-t01-audio.mjr", kAnna, 0, false, "opus"}}, {}});
     s.links.push_back(LinkRecord{std::string(64, 'a'), 5});
     auto back = parse_state(render_state(s));
     assert_true(back.has_value());
@@ -309,7 +319,7 @@ void retention_deletes_finished_recordings_and_their_links(void**) {
         st.room = room;
         st.state = FolderState::Done;
         st.finalized_at_us = finalized_at_us;
-        st.spans.push_back(SpanRecord{finalized_at_us - 10'000'000, finalized_at_us - 5'000'000, {kAnna}, {}});
+        st.spans.push_back(SpanRecord{finalized_at_us - 10'000'000, finalized_at_us - 5'000'000, {kAnna}, {}, {}});
         assert_true(transports::make_private_dir(r.rec + "/" + room, reason));
         transports::write_private_file(r.rec + "/" + room + "/state.json", render_state(st));
         transports::write_private_file(r.rec + "/" + room + "/recording.mp4", "mp4");
@@ -349,6 +359,197 @@ void stop_closes_open_files(void**) {
     assert_true(r.state().has_value());
 }
 
+// rec_reader_group: the page server's group may enter rec_dir and the room
+// folder (to open a finished recording); the marker and track files stay
+// owner-only.
+void a_reader_group_enters_folders_but_reads_no_track_or_marker(void**) {
+    Rig r(true, 65534u);
+    assert_int_equal(mode_of(r.rec), 0710);
+    assert_int_equal(mode_of(r.rec + "/_links"), 0710);
+    r.recorder->start_span(kRoom, members({kAnna}));
+    auto sink = r.recorder->track(kRoom, kAnna, 0, audio());
+    assert_non_null(sink.get());
+    assert_int_equal(mode_of(r.dir()), 0710);
+    assert_int_equal(mode_of(r.dir() + "/state.json"), 0600);
+    struct stat st {};
+    assert_int_equal(::lstat(r.dir().c_str(), &st), 0);
+    assert_int_equal(st.st_gid, 65534);
+    r.recorder->end_span(kRoom);
+}
+
+char g_packet[20] = {static_cast<char>(0x80), 111};
+
+void a_write_failure_stops_the_whole_span_at_once_and_is_told_once(void**) {
+    Rig r;
+    r.free_bytes = 4096;  // the disk is full
+    r.recorder->start_span(kRoom, members({kAnna, kBen}));
+    const std::int64_t t0 = r.now_us;
+    auto a = r.recorder->track(kRoom, kAnna, 0, audio());
+    auto b = r.recorder->track(kRoom, kBen, 0, audio());
+    assert_true(a->write(g_packet, sizeof g_packet));
+    assert_true(b->write(g_packet, sizeof g_packet));
+    assert_true(r.recorder->take_failures().empty());
+    r.now_us += 3'000'000;
+    r.sinks.opened[0]->fail_writes = true;
+    assert_false(a->write(g_packet, sizeof g_packet));
+    // The other track of the span stops at once too, although its own file could still be written.
+    assert_false(b->write(g_packet, sizeof g_packet));
+    assert_int_equal(r.sinks.opened[1]->written, 1);
+    assert_false(b->wants_keyframe(r.now_us));
+    const auto failures = r.recorder->take_failures();
+    assert_int_equal(failures.size(), 1);
+    assert_string_equal(failures[0].room_ref.c_str(), kRoom.c_str());
+    assert_string_equal(failures[0].reason.c_str(), "disk_full");
+    assert_true(r.recorder->take_failures().empty());
+    assert_int_equal(r.recorder->stats().write_failures, 1);
+    // The core ends the span a moment later; it ends where the writing stopped.
+    r.now_us += 2'000'000;
+    r.recorder->end_span(kRoom);
+    auto st = r.state();
+    assert_int_equal(st->spans[0].end_us - t0, 3'000'000);
+    assert_string_equal(st->spans[0].failure.c_str(), "disk_full");
+    assert_true(r.sinks.opened[0]->closed && r.sinks.opened[1]->closed);
+    assert_true(r.recorder->take_failures().empty());
+    assert_int_equal(r.recorder->stats().write_failures, 1);
+    // The next span starts healthy.
+    r.free_bytes = -1;
+    r.recorder->start_span(kRoom, members({kAnna}));
+    auto a2 = r.recorder->track(kRoom, kAnna, 0, audio());
+    assert_true(a2->write(g_packet, sizeof g_packet));
+    assert_true(r.state()->spans[1].failure.empty());
+    for (const std::string& line : r.gateway.logs) assert_true(line.find(std::to_string(kAnna)) == std::string::npos);
+}
+
+void a_failure_with_room_on_disk_is_a_write_error_and_a_pause_does_not_lose_it(void**) {
+    Rig r;
+    r.free_bytes = 10LL << 30;
+    r.recorder->start_span(kRoom, members({kAnna}));
+    auto a = r.recorder->track(kRoom, kAnna, 0, audio());
+    r.sinks.opened[0]->fail_writes = true;
+    a->write(g_packet, sizeof g_packet);
+    // The span ends (someone was admitted) before the room thread's next tick.
+    r.recorder->end_span(kRoom);
+    const auto failures = r.recorder->take_failures();
+    assert_int_equal(failures.size(), 1);
+    assert_string_equal(failures[0].reason.c_str(), "write_error");
+    assert_string_equal(r.state()->spans[0].failure.c_str(), "write_error");
+}
+
+void a_span_that_cannot_start_is_told_as_a_failure(void**) {
+    Rig r;
+    r.free_bytes = 0;
+    // Something that is not a folder where the room folder must go.
+    std::string reason;
+    assert_true(transports::write_private_file(r.dir(), "x"));
+    r.recorder->start_span(kRoom, members({kAnna}));
+    assert_false(r.recorder->recording(kRoom));
+    const auto failures = r.recorder->take_failures();
+    assert_int_equal(failures.size(), 1);
+    assert_string_equal(failures[0].reason.c_str(), "disk_full");
+}
+
+Json consent_metadata(std::initializer_list<const char*> events) {
+    Json log = Json::array();
+    std::int64_t at = 1000;
+    for (const char* e : events)
+        log.append(Json::object().set("at_ms", at++).set("event", e).set("participant", kAnna));
+    return Json::object().set("room", kRoom).set("consent_log", std::move(log));
+}
+
+void the_consent_log_is_kept_in_the_marker_as_it_grows(void**) {
+    Rig r;
+    r.recorder->consent_logged(kRoom, consent_metadata({"request"}));
+    r.recorder->consent_logged(kRoom, consent_metadata({"request", "yes"}));
+    // Before a span: nothing on disk.
+    assert_int_equal(tree(r.rec).size(), 1);
+    r.recorder->consent_logged(kRoom, consent_metadata({"request", "yes", "start"}));
+    r.recorder->start_span(kRoom, members({kAnna}));
+    assert_int_equal(r.state()->consent_log.size(), 3);
+    assert_string_equal(r.state()->consent_log[2].event.c_str(), "start");
+    assert_int_equal(r.state()->consent_log[1].participant, kAnna);
+    r.recorder->consent_logged(kRoom, consent_metadata({"request", "yes", "start", "admitted", "pause"}));
+    assert_int_equal(r.state()->consent_log.size(), 5);
+    // Malformed logs are ignored, never half taken.
+    r.recorder->consent_logged(kRoom, Json::object().set("consent_log", "x"));
+    r.recorder->consent_logged(
+        kRoom, Json::object().set("consent_log", Json::array().append(Json::object().set("event", "Anna"))));
+    assert_int_equal(r.state()->consent_log.size(), 5);
+    r.recorder->end_span(kRoom);
+    // The end: the final log in the marker (no separate file), and the session's end time.
+    r.now_us += 1'000'000;
+    r.recorder->finalize(kRoom, consent_metadata({"request", "yes", "start", "admitted", "pause", "stop"}));
+    assert_true(r.recorder->wait_idle(10000));
+    auto st = r.state();
+    assert_int_equal(st->consent_log.size(), 6);
+    assert_int_equal(st->ended_at_us, r.now_us.load());
+    assert_false(transports::exists(r.dir() + "/consent.json"));
+    // The tools are missing here: a failed finalization keeps the log and says why it failed.
+    assert_int_equal(static_cast<int>(st->state), static_cast<int>(FolderState::Finalizing));
+    assert_int_equal(st->finalize_failures, 1);
+    assert_string_equal(st->finalize_failure.c_str(), "finalize_error");
+    assert_false(st->recovered);
+    // And a restart finds it as the session left it: not "recovered after a crash".
+    r.recorder->stop();
+    r.boot();
+    assert_true(r.recorder->wait_idle(10000));
+    st = r.state();
+    assert_false(st->recovered);
+    assert_int_equal(st->consent_log.size(), 6);
+    assert_int_equal(st->finalize_failures, 2);
+}
+
+void a_finalization_without_space_waits_for_it_and_is_deleted_after_retention(void**) {
+    Rig r;
+    r.recorder->start_span(kRoom, members({kAnna}));
+    auto a = r.recorder->track(kRoom, kAnna, 0, audio());
+    a->write(g_packet, sizeof g_packet);
+    const std::string link = r.recorder->grant_download(kRoom);
+    r.free_bytes = 1 << 20;  // less than the tools need
+    r.recorder->finalize(kRoom, consent_metadata({"request", "yes", "start"}));
+    assert_true(r.recorder->wait_idle(10000));
+    RecorderStats s = r.recorder->stats();
+    assert_int_equal(s.finalize_failed, 1);
+    assert_int_equal(s.finalize_waiting, 1);
+    assert_string_equal(r.state()->finalize_failure.c_str(), "no_space");
+    // No tool ran for it (the log says why), and the link leads nowhere yet.
+    bool told = false;
+    for (const std::string& line : r.gateway.logs)
+        told = told || line.find("not enough free space") != std::string::npos;
+    assert_true(told);
+    assert_false(r.recorder->links().lookup(link.substr(5), r.now_us / 1'000'000).has_value());
+    // Still no room: the worker looks (every space_check_s) and waits on.
+    r.now_us += 2'000'000;
+    ::usleep(1'500'000);
+    assert_true(r.recorder->wait_idle(10000));
+    assert_int_equal(r.recorder->stats().finalize_retried, 0);
+    // Space is back: tried again without a restart (here it fails for want of the tools).
+    r.free_bytes = 10LL << 30;
+    r.now_us += 2'000'000;
+    for (int i = 0; i < 100 && r.recorder->stats().finalize_retried == 0; ++i) ::usleep(100'000);
+    assert_true(r.recorder->wait_idle(10000));
+    s = r.recorder->stats();
+    assert_int_equal(s.finalize_retried, 1);
+    assert_int_equal(s.finalize_failed, 2);
+    assert_int_equal(s.finalize_waiting, 1);
+    assert_string_equal(r.state()->finalize_failure.c_str(), "finalize_error");
+    // The hourly sweep tries it again, not right away.
+    r.recorder->sweep_now();
+    assert_true(r.recorder->wait_idle(10000));
+    assert_int_equal(r.recorder->stats().finalize_retried, 1);
+    r.now_us += 3600LL * 1'000'000;
+    r.recorder->sweep_now();
+    assert_true(r.recorder->wait_idle(10000));
+    assert_int_equal(r.recorder->stats().finalize_retried, 2);
+    // Retention counts from the end of the session, not from the last attempt.
+    r.now_us += 7 * kDayUs - 3600LL * 1'000'000;
+    r.recorder->sweep_now();
+    assert_true(r.recorder->wait_idle(10000));
+    assert_false(transports::exists(r.dir()));
+    s = r.recorder->stats();
+    assert_int_equal(s.finalize_waiting, 0);
+    assert_int_equal(s.expired, 1);
+}
+
 }  // namespace
 
 int main() {
@@ -365,6 +566,12 @@ int main() {
         cmocka_unit_test(markers_reject_what_could_escape_the_folder),
         cmocka_unit_test(retention_deletes_finished_recordings_and_their_links),
         cmocka_unit_test(stop_closes_open_files),
+        cmocka_unit_test(a_reader_group_enters_folders_but_reads_no_track_or_marker),
+        cmocka_unit_test(a_write_failure_stops_the_whole_span_at_once_and_is_told_once),
+        cmocka_unit_test(a_failure_with_room_on_disk_is_a_write_error_and_a_pause_does_not_lose_it),
+        cmocka_unit_test(a_span_that_cannot_start_is_told_as_a_failure),
+        cmocka_unit_test(the_consent_log_is_kept_in_the_marker_as_it_grows),
+        cmocka_unit_test(a_finalization_without_space_waits_for_it_and_is_deleted_after_retention),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -56,7 +56,12 @@ void unknown_fields_are_480_for_every_request(void**) {
     const std::string a = std::to_string(f.anna), b = std::to_string(f.bert);
     for (const std::string& body :
          {"{\"request\":\"admit\",\"id\":" + b + ",\"x\":1}", "{\"request\":\"deny\",\"id\":" + b + ",\"reason\":\"no\"}",
-          "{\"request\":\"kick\",\"id\":" + a + ",\"ban\":true}", "{\"request\":\"mute\",\"id\":" + a + ",\"audio\":true,\"data\":true}",
+          "{\"request\":\"kick\",\"id\":" + a + ",\"ban\":true}", "{\"request\":\"admit\",\"id\":" + b + ",\"ban\":false}",
+          std::string("{\"request\":\"deny_password\",\"ban\":true,\"id\":1}"),
+          std::string("{\"request\":\"deny_password\"}"), std::string("{\"request\":\"deny_password\",\"ban\":1}"),
+          std::string("{\"request\":\"deny_password\",\"ban\":\"true\"}"),
+          "{\"request\":\"deny\",\"id\":" + b + ",\"ban\":\"yes\"}", "{\"request\":\"deny\",\"id\":" + b + ",\"ban\":null}",
+          "{\"request\":\"mute\",\"id\":" + a + ",\"audio\":true,\"data\":true}",
           std::string("{\"request\":\"lock\",\"locked\":true}"), std::string("{\"request\":\"unlock\",\"x\":null}"),
           std::string("{\"request\":\"end\",\"reason\":\"expired\"}"), std::string("{\"request\":\"leave\",\"id\":1}"),
           std::string("{\"request\":\"incident\",\"category\":\"other\",\"text\":\"\"}")}) {
@@ -97,6 +102,7 @@ void mute_needs_boolean_audio_or_video(void**) {
 void a_jsep_is_480_on_every_request(void**) {
     Fixture f;
     const std::string before = f.snapshot();
+    const std::size_t closed_before = f.h.gateway.closed.size();
     const std::vector<std::string> bodies = {
         "{\"request\":\"join\",\"room\":\"" + f.s.room + "\",\"token\":\"" + f.s.tokens[0] + "\",\"display\":\"C\"}",
         "{\"request\":\"admit\",\"id\":" + std::to_string(f.bert) + "}",
@@ -112,9 +118,14 @@ void a_jsep_is_480_on_every_request(void**) {
             const Pushed& p = f.h.gateway.pushed.at(f.h.gateway.pushed.size() - (who == kGuestC ? 2 : 1));
             assert_int_equal(p.handle, who);
             assert_string_equal(p.transaction.c_str(), txn.c_str());
+            // A first offer: the PeerConnection Janus began for it is closed, and the answer says so.
+            assert_true(json_is_true(p.event.field("pc_closed")));
+            json_object_del(p.event.get(), "pc_closed");
             assert_error_shape(p.event, 480);
         }
     }
+    assert_int_equal(f.h.gateway.closed.size(), closed_before + 2 * bodies.size());
+    f.h.gateway.closed.resize(closed_before);  // closing that PeerConnection is all that happened
     assert_string_equal(f.snapshot().c_str(), before.c_str());
     assert_int_equal(f.h.service.stats().rooms_created, 1);
 }

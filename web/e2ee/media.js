@@ -7,10 +7,12 @@
 //   m.seal(jsep, pc)             // after: every sender encrypts, jsep.e2ee = true
 //   await m.stats()
 //
-// The PeerConnection must be created with encodedInsertableStreams: true
-// (prepare() makes janus.js do that): Chromium then holds every frame until
-// its transform is there, instead of ignoring a transform set late and
-// sending in clear. Senders get an encrypting transform before the local
+// In Chromium (the browser with createEncodedStreams) the PeerConnection must
+// be created with encodedInsertableStreams: true (prepare() makes janus.js do
+// that): Chromium then holds every frame until its transform is there,
+// instead of ignoring a transform set late and sending in clear. Firefox and
+// Safari have RTCRtpScriptTransform only, take a transform whenever it is set
+// and know no such flag: there the worker's transforms alone do it. Senders get an encrypting transform before the local
 // description is set (janus.js's customizeSdp hook); a sender without one
 // makes seal() throw. Receivers get a decrypting transform when their track
 // appears (the PeerConnection's `track` event) or at the next seal(); the
@@ -18,6 +20,14 @@
 // (from the plugin's `streams` list). README.md, "Transforms and janus.js".
 
 import { FrameCrypto } from './frame.js';
+
+// Whether this browser needs encodedInsertableStreams on the PeerConnection
+// for transforms set after a sender or receiver was made: the browsers that
+// have the flag (Chromium, recognised by createEncodedStreams) ignore such a
+// transform without it; Firefox and Safari do not have it and need none.
+export function needsInsertableStreamsFlag() {
+  return typeof RTCRtpSender !== 'undefined' && typeof RTCRtpSender.prototype.createEncodedStreams === 'function';
+}
 
 export function detectMode() {
   if (typeof RTCRtpSender === 'undefined' || typeof crypto === 'undefined' || !crypto.subtle) return null;
@@ -27,6 +37,7 @@ export function detectMode() {
 }
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
+const READY_TIMEOUT_MS = 20000;
 
 // A janus.js track entry that only makes janus.js create its PeerConnection
 // with encodedInsertableStreams (janus.js skips entries of unknown types).
@@ -76,8 +87,11 @@ class WorkerEngine {
     });
   }
 
+  // A module worker loads frame.js and keys.js first: on a busy phone or a
+  // loaded machine that takes seconds, and 'encoded' (the frames on the main
+  // thread) is the heavier fallback, so it gets READY_TIMEOUT_MS.
   ready() {
-    return this._ask({ t: 'ping' });
+    return this._ask({ t: 'ping' }, READY_TIMEOUT_MS);
   }
 
   post(msg) {
@@ -129,7 +143,8 @@ function kindOf(transceiver) {
 
 export class MediaE2EE {
   // mode: 'script' | 'encoded' (default: detectMode()). In 'script' mode the
-  // worker must answer within 5 s, else create() falls back to 'encoded'.
+  // worker must answer within READY_TIMEOUT_MS, else create() falls back to
+  // 'encoded' (Chromium) or fails (Firefox, Safari: no other way).
   static async create({ mode } = {}) {
     let m = mode || detectMode();
     if (!m) throw new Error('this browser cannot encrypt media frames (no insertable streams)');
@@ -302,18 +317,23 @@ export class MediaE2EE {
   _watch(pc) {
     if (this.mode !== 'script') return;
     const last = new Map(); // mid -> { dec, fd, at }
+    let busy = false; // a slow getStats (a starved machine) must not pile up ticks
     const timer = setInterval(async () => {
       if (this.closed || pc.connectionState === 'closed' || pc.signalingState === 'closed') {
         clearInterval(timer);
         this.watchers.delete(timer);
         return;
       }
+      if (busy) return;
+      busy = true;
       let report;
       let ours;
       try {
         [report, ours] = await Promise.all([pc.getStats(), this.engine.stats()]);
       } catch {
         return;
+      } finally {
+        busy = false;
       }
       const now = Date.now();
       report.forEach((r) => {
@@ -352,7 +372,7 @@ export class MediaE2EE {
   seal(jsep, pc) {
     if (!pc) throw new Error('e2ee: no PeerConnection');
     const cfg = typeof pc.getConfiguration === 'function' ? pc.getConfiguration() : {};
-    if (!cfg.encodedInsertableStreams) {
+    if (needsInsertableStreamsFlag() && !cfg.encodedInsertableStreams) {
       throw new Error('e2ee: the PeerConnection was created without encodedInsertableStreams (call prepare() before the first createOffer/createAnswer)');
     }
     this.attach(pc);

@@ -1,41 +1,85 @@
-// Entry point: loads the configuration, picks the screen from the URL
-// fragment (none: practitioner; #room=...: an invitee's link) and owns the
-// end screens. Screens: practitioner.js, prejoin.js, room.js.
+// Entry point and the page's only router: loads the configuration, picks the
+// first screen from the URL fragment (none: practitioner; #room=...: an
+// invitee's link) and moves between screens with ctx.go(screen, params).
+//
+// Screens (js/screens/) each export { init(ctx), show(params) } and import no
+// other screen; they reach each other only through ctx.go, and the table
+// ROUTES below says which moves exist. ctx.state is the one app state.
 
 import { applyI18n, bind, lang, setLang, t } from './i18n.js';
-import { $, fillIcons, h, setIcon, showScreen } from './ui.js';
+import { $, fillIcons } from './ui.js';
 import { Counsel, janusAvailable } from './counsel.js';
 import { parseFragment } from './links.js';
 import { LocalMedia } from './media.js';
-import { initPractitioner, showPractitioner } from './practitioner.js';
-import { initPrejoin, showPrejoin } from './prejoin.js';
-import { initRoom } from './room.js';
+import * as practitioner from './screens/practitioner.js';
+import * as prejoin from './screens/prejoin.js';
+import * as room from './screens/room.js';
+import * as end from './screens/end.js';
 
-export const app = {
+const SCREENS = { practitioner, prejoin, room, end };
+
+// Which screen may lead to which (a move not listed here is a bug and throws).
+//   practitioner: the form and the links; "enter as host" -> prejoin
+//   prejoin: devices, name, notice; "enter" -> room
+//   room: joining, waiting, the session; back to prejoin (wrong password,
+//         no connection) or an end screen
+//   end: "try again" / "enter again" -> prejoin, "new session" -> practitioner
+const ROUTES = {
+  start: ['practitioner', 'prejoin', 'end'],
+  practitioner: ['prejoin'],
+  prejoin: ['room'],
+  room: ['prejoin', 'end'],
+  end: ['prejoin', 'practitioner'],
+};
+
+const params = new URLSearchParams(location.search);
+
+const state = {
   config: null,
   local: null, // LocalMedia, opened on the pre-join screen
-  // What this tab is: { role: 'client', room, token } or { role: 'moderator', room, token, created }.
-  // The moderator's token lives here only (never in the URL or storage).
+  // What this tab is: { role: 'client', room, token, e2eeKey } or
+  // { role: 'moderator', room, token, created, e2eeKey }. The moderator's
+  // token lives here only (never in the URL or storage).
   entry: null,
   display: '',
   notice: null, // the plugin's notice, once a join answer brought it
   // ?debug=1: the page logs plugin messages to the console; ?debug=2: janus.js's own log too.
-  debug: Number(new URLSearchParams(location.search).get('debug')) || 0,
+  debug: Number(params.get('debug')) || 0,
   // The camera goes out in three layers (simulcast) so each receiver gets what
   // its downlink carries; ?simulcast=0 sends one layer (diagnosis, weak senders).
-  simulcast: new URLSearchParams(location.search).get('simulcast') !== '0',
+  simulcast: params.get('simulcast') !== '0',
 };
+
+let current = 'start';
 
 // Keeps the moderator from losing the (memory-only) moderator access by accident.
 let guardLeave = false;
-export function setLeaveGuard(on) {
-  guardLeave = on;
-}
 window.addEventListener('beforeunload', (event) => {
   if (!guardLeave) return;
   event.preventDefault();
   event.returnValue = t('links.leaveWarning');
 });
+
+const ctx = {
+  state,
+  // Shows `screen` (a key of SCREENS) with `params`; resolves when its show() does.
+  go(screen, screenParams = {}) {
+    if (!SCREENS[screen]) throw new Error(`no screen ${screen}`);
+    if (!ROUTES[current].includes(screen)) throw new Error(`no way from ${current} to ${screen}`);
+    current = screen;
+    return SCREENS[screen].show(screenParams);
+  },
+  // A connection to Janus. When the server has Janus's token auth on,
+  // config.json carries a signed token minted for this load; fetch a fresh one
+  // for every connection, so a tab left open all day does not hold an expired one.
+  async connectJanus() {
+    const cfg = state.config.token ? await loadConfig() : state.config;
+    return Counsel.connect(cfg.janus, { debug: state.debug, iceServers: cfg.iceServers, token: cfg.token });
+  },
+  setLeaveGuard(on) {
+    guardLeave = on;
+  },
+};
 
 function setupLanguageSwitch() {
   const btn = $('lang-switch');
@@ -51,76 +95,6 @@ function setupLanguageSwitch() {
   render();
 }
 
-// End screens: kind -> icon, title and text keys.
-const ENDS = {
-  denied: ['door', 'end.denied.title', 'end.denied.text'],
-  removed: ['door', 'end.removed.title', 'end.removed.text'],
-  ended: ['check', 'end.ended.title', 'end.ended.text'],
-  endedExpired: ['check', 'end.ended.title', 'end.endedExpired.text'],
-  endedModerator: ['check', 'end.endedModerator.title', 'end.endedModerator.text'],
-  invalid: ['warn', 'end.invalid.title', 'end.invalid.text'],
-  passwordWrong: ['warn', 'end.passwordWrong.title', 'end.passwordWrong.text'],
-  tooMany: ['wait', 'end.tooMany.title', 'end.tooMany.text'],
-  locked: ['lock', 'end.locked.title', 'end.locked.text'],
-  inUse: ['warn', 'end.inUse.title', 'end.inUse.text'],
-  full: ['warn', 'end.full.title', 'end.full.text'],
-  timeout: ['wait', 'end.timeout.title', 'end.timeout.text'],
-  left: ['door', 'end.left.title', 'end.left.text'],
-  lost: ['warn', 'end.lost.title', 'end.lost.text'],
-  unreachable: ['warn', 'end.unreachable.title', 'end.unreachable.text'],
-  seatTaken: ['warn', 'end.seatTaken.title', 'end.seatTaken.text'],
-  browser: ['warn', 'end.browser.title', 'end.browser.text'],
-  error: ['warn', 'end.error.title', null],
-};
-
-// Shows an end screen. actions: [{ key, primary, onClick }]; textKey/text override the text.
-export function showEnd(kind, { actions = [], text = null, textKey = null } = {}) {
-  const [iconName, titleKey, defaultText] = ENDS[kind] || ENDS.error;
-  const screen = $('screen-end');
-  screen.dataset.kind = kind;
-  setIcon($('end-icon'), iconName);
-  $('end-icon').className = `end-icon icon-slot end-${iconName}`;
-  bind($('end-title'), titleKey);
-  const textEl = $('end-text');
-  if (text !== null) {
-    delete textEl.dataset.i18n;
-    textEl.textContent = text;
-  } else {
-    bind(textEl, textKey || defaultText || 'error.unknown');
-  }
-  const box = $('end-actions');
-  box.replaceChildren(
-    ...actions.map((a) => h('button', { type: 'button', class: a.primary ? 'primary' : 'secondary', i18n: [a.key], onclick: a.onClick })),
-  );
-  box.hidden = actions.length === 0;
-  showScreen('screen-end');
-}
-
-// The end screen of a failed join, by plugin error code.
-export function endKindForCode(code, { password = false, moderator = false } = {}) {
-  switch (code) {
-    case 482:
-      return password ? 'passwordWrong' : 'invalid';
-    case 483:
-      return 'ended';
-    case 484:
-      return moderator ? 'seatTaken' : 'invalid';
-    case 485:
-      return 'locked';
-    case 486:
-      return 'tooMany';
-    case 489:
-      return 'full';
-    case 490:
-      return 'inUse';
-    case 'connection':
-    case 'timeout':
-      return 'unreachable';
-    default:
-      return 'error';
-  }
-}
-
 async function loadConfig() {
   const res = await fetch('config.json', { cache: 'no-store', credentials: 'omit' });
   if (!res.ok) throw new Error(`config.json: ${res.status}`);
@@ -129,24 +103,16 @@ async function loadConfig() {
   return cfg;
 }
 
-// A connection to Janus. When the server has Janus's token auth on, config.json
-// carries a signed token minted for this load; fetch a fresh one for every
-// connection, so a tab left open all day does not hold an expired one.
-export async function connectJanus() {
-  const cfg = app.config.token ? await loadConfig() : app.config;
-  return Counsel.connect(cfg.janus, { debug: app.debug, iceServers: cfg.iceServers, token: cfg.token });
-}
-
 function route() {
   const frag = parseFragment();
   if (frag === null) {
-    app.entry = null;
-    showPractitioner();
+    state.entry = null;
+    ctx.go('practitioner');
   } else if (frag.invalid) {
-    showEnd('invalid');
+    ctx.go('end', { kind: 'invalid' });
   } else {
-    app.entry = { role: 'client', room: frag.room, token: frag.token, e2eeKey: frag.e2ee };
-    showPrejoin();
+    state.entry = { role: 'client', room: frag.room, token: frag.token, e2eeKey: frag.e2ee };
+    ctx.go('prejoin');
   }
 }
 
@@ -155,24 +121,25 @@ async function boot() {
   applyI18n(document);
   fillIcons(document);
   setupLanguageSwitch();
+  end.init(ctx);
   if (!janusAvailable() || typeof window.RTCPeerConnection !== 'function') {
-    showEnd('browser');
+    ctx.go('end', { kind: 'browser' });
     return;
   }
   try {
-    app.config = await loadConfig();
+    state.config = await loadConfig();
   } catch (err) {
     console.error(err);
-    showEnd('unreachable', { actions: [{ key: 'end.retry', primary: true, onClick: () => location.reload() }] });
+    ctx.go('end', { kind: 'unreachable', actions: ['reload'] });
     return;
   }
-  app.local = new LocalMedia();
-  initPractitioner(app);
-  initPrejoin(app);
-  initRoom(app);
+  state.local = new LocalMedia();
+  practitioner.init(ctx);
+  prejoin.init(ctx);
+  room.init(ctx);
   // Pasting another link into this tab: start over with it (nothing is kept).
   window.addEventListener('hashchange', () => {
-    setLeaveGuard(false);
+    ctx.setLeaveGuard(false);
     location.reload();
   });
   route();
@@ -180,5 +147,6 @@ async function boot() {
 
 boot().catch((err) => {
   console.error('boot failed', err);
-  showEnd('error', { textKey: 'error.unknown' });
+  current = 'start';
+  ctx.go('end', { kind: 'error', textKey: 'error.unknown' });
 });

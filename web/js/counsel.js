@@ -14,6 +14,8 @@
 // dispatched (its listener runs before janus.js's, synchronously, for the
 // same message). Requests are sent one at a time.
 
+import { EVENT } from './protocol.js';
+
 const REQUEST_TIMEOUT_MS = 15000;
 
 export class CounselError extends Error {
@@ -181,7 +183,7 @@ export class Counsel {
       const pending = this.inFlight;
       this.inFlight = null;
       clearTimeout(pending.timer);
-      if (msg && msg.counsel === 'error') pending.reject(new CounselError(msg.error_code, msg.error));
+      if (msg && msg.counsel === EVENT.ERROR) pending.reject(new CounselError(msg.error_code, msg.error));
       else pending.resolve({ msg, jsep });
       this._pump();
       return;

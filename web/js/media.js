@@ -13,6 +13,7 @@
 // the JSEP sealed (never marked e2ee while a sender would send in clear).
 
 import { audioContext } from './ui.js';
+import { EVENT } from './protocol.js';
 import { restoreRidExtensions } from './sdp_rid.js';
 
 // ---------------------------------------------------------------------------
@@ -28,7 +29,11 @@ export class LocalMedia {
     this.audioOn = true;
     this.videoOn = true;
     this.error = null; // 'denied' | 'failed' | 'none' | 'insecure' | null
+    this.cameraCount = 0; // cameras the device list offers (a switch button from two on)
     this.listeners = new Set();
+    if (navigator.mediaDevices && navigator.mediaDevices.addEventListener) {
+      navigator.mediaDevices.addEventListener('devicechange', () => this._countCameras().then(() => this._changed()));
+    }
   }
 
   onChange(fn) {
@@ -70,7 +75,42 @@ export class LocalMedia {
       }
     }
     if (this.videoTrack && !this.videoOn) this._stopVideo();
+    await this._countCameras();
     this._changed();
+  }
+
+  async _countCameras() {
+    this.cameraCount = (await this.devices().catch(() => ({ cameras: [] }))).cameras.length;
+  }
+
+  // Whether the picture should be shown mirrored: a camera that faces the
+  // person (every desktop camera, a phone's front camera), not a phone's back camera.
+  mirrored() {
+    const s = this.videoTrack && this.videoTrack.getSettings ? this.videoTrack.getSettings() : {};
+    return s.facingMode !== 'environment';
+  }
+
+  // The next camera of the device list (a phone's front <-> back). The
+  // current one is released first (many phones open one camera at a time);
+  // if the next does not open, the current one opens again. Returns the track.
+  async switchCamera() {
+    const { cameras } = await this.devices();
+    this.cameraCount = cameras.length;
+    if (cameras.length < 2 || !this.videoOn) return this.videoTrack;
+    const at = cameras.findIndex((d) => d.deviceId === this.cameraId);
+    const previous = this.cameraId;
+    this.cameraId = cameras[(at + 1) % cameras.length].deviceId;
+    this._stopVideo();
+    let stream;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia(this._constraints(false, true));
+    } catch {
+      this.cameraId = previous;
+      stream = await navigator.mediaDevices.getUserMedia(this._constraints(false, true)).catch(() => null);
+    }
+    if (stream) this._adopt(stream.getVideoTracks()[0], 'video');
+    this._changed();
+    return this.videoTrack;
   }
 
   _constraints(audio, video) {
@@ -244,6 +284,14 @@ function blankVideoTrack() {
   return canvas.captureStream(1).getVideoTracks()[0];
 }
 
+// The video codecs the plugin forwards (VP8, H.264) that this browser cannot
+// decode (Debian's Firefox without the OpenH264 plugin lacks H.264).
+export function missingVideoCodecs() {
+  const caps = typeof RTCRtpReceiver !== 'undefined' && RTCRtpReceiver.getCapabilities ? RTCRtpReceiver.getCapabilities('video') : null;
+  const have = new Set(((caps && caps.codecs) || []).map((c) => c.mimeType.toLowerCase()));
+  return [['video/vp8', 'VP8'], ['video/h264', 'H264']].filter(([mime]) => !have.has(mime)).map(([, name]) => name);
+}
+
 // ---------------------------------------------------------------------------
 // The session's media
 
@@ -251,7 +299,8 @@ export class MediaSession {
   // counsel: Counsel; local: LocalMedia; selfId: own participant id; e2ee: room flag;
   // crypto: the room's E2EESession (e2ee rooms; null when this page cannot encrypt);
   // simulcast: offer the camera in three layers (default)
-  // ui: { onTracks(pid, { audio, video }), onChat(from, text), onChatUnreadable(from),
+  // ui: { onTracks(pid, { audio, video }), onStreams() (the streams list changed),
+  //       onChat(from, text), onChatUnreadable(from),
   //       onChatState(state), onError(key) }
   constructor(counsel, local, { selfId, e2ee, crypto = null, ui, simulcast = true }) {
     this.counsel = counsel;
@@ -339,7 +388,7 @@ export class MediaSession {
 
   // A plugin message for the media side; returns true if it was one.
   handleEvent(msg, jsep) {
-    if (msg.counsel !== 'media') return false;
+    if (msg.counsel !== EVENT.MEDIA) return false;
     this._streams(msg.streams);
     if (jsep && jsep.type === 'offer') {
       // One answer at a time, in the order the offers came.
@@ -378,6 +427,14 @@ export class MediaSession {
       this.midOwner.set(String(s.mid), { id: s.id, kind: s.kind });
     }
     this._place();
+    if (this.ui.onStreams) this.ui.onStreams();
+  }
+
+  // Which kinds of `pid`'s media the plugin forwards to this page.
+  kindsOf(pid) {
+    const out = { audio: false, video: false };
+    for (const o of this.midOwner.values()) if (o.id === pid) out[o.kind] = true;
+    return out;
   }
 
   _remoteTrack(track, mid, on) {
@@ -437,6 +494,13 @@ export class MediaSession {
   async setAudio(on) {
     this.local.setAudioOn(on);
     if (this.published || this.counsel.handle) await this._configure({ audio_muted: !on });
+  }
+
+  // The next camera (front <-> back): the sender carries the new track at once.
+  async switchCamera() {
+    const track = await this.local.switchCamera();
+    if (this.videoSender && this.local.videoOn) await this.videoSender.replaceTrack(track).catch(() => {});
+    return track;
   }
 
   // Own camera off: the sender stops and the camera is released; on: a new capture.

@@ -1,11 +1,14 @@
 'use strict';
-// Debian's Chromium through playwright-core, with a fake camera and
-// microphone, inside the test network namespace.
+// A browser with a fake camera and microphone, inside the test network
+// namespace: Debian's Chromium through playwright-core (the default), or
+// Debian's firefox-esr through puppeteer-core (engine: 'firefox', see
+// firefox.js). One interface for both:
 //
-//   const browser = await Browser.launch({ origins: [web.origin] });
+//   const browser = await Browser.launch({ origins: [web.origin] });             // or engine: 'firefox'
 //   const tp = await browser.open(web.url('echotest.html', { server: janus.wsUrl }));
 //   await tp.waitForState((s) => s.webrtcUp, { message: 'webrtcup' });
 //   const flow = await tp.measureFlow(3000);
+//   await tp.click({ button: 'Eintreten', exact: true }); await tp.fill({ label: 'Ihr Name' }, 'Anna');
 //   await browser.close();
 //
 // `origins` are the http:// origins treated as secure (getUserMedia and
@@ -13,15 +16,23 @@
 // itself). Each open() gets its own browser context (own cookies/storage) by
 // default; all contexts share the one fake camera and microphone.
 //
-// Environment: CHROMIUM_BIN (default /usr/bin/chromium), COUNSEL_E2E_HEADED=1
-// (headed, needs a display), COUNSEL_E2E_BROWSER_ARGS (extra args, space-separated).
+// TestPage's own methods (state, stats, evaluate, waitForFunction, pick,
+// click, fill, check, press, screenshot, ...) work in both engines; `tp.page`
+// is the engine's own page object (playwright's Page for Chromium,
+// puppeteer's for Firefox) for what only one of them does.
+//
+// Environment: CHROMIUM_BIN (default /usr/bin/chromium), FIREFOX_BIN (default
+// /usr/bin/firefox-esr), COUNSEL_E2E_HEADED=1 (headed, needs a display),
+// COUNSEL_E2E_BROWSER_ARGS (extra Chromium args, space-separated).
 
 const fs = require('node:fs');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
 
+const { launchFirefox } = require('./firefox');
+const { RESOLVE_TARGET } = require('./targets');
 const { INIT_SCRIPT, pcStats, measureFlow, flowByKind } = require('./webrtc_stats');
-const { waitFor } = require('./util');
+const { sleep, waitFor } = require('./util');
 
 const CHROMIUM_BIN = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
 const BASE_ARGS = [
@@ -44,6 +55,7 @@ const BASE_ARGS = [
 class TestPage {
   constructor(browser, context, page, name) {
     this.browser = browser;
+    this.engine = browser.engine;
     this.context = context;
     this.page = page;
     this.name = name;
@@ -55,6 +67,134 @@ class TestPage {
       this.logs.push(`${new Date().toISOString()} [pageerror] ${e}`);
     });
     page.on('crash', () => this.logs.push(`${new Date().toISOString()} [crash] page crashed`));
+  }
+
+  // --- the same in both engines -------------------------------------------
+
+  // Runs fn(arg) in the page; returns its (JSON-able) result.
+  evaluate(fn, arg) {
+    return this.page.evaluate(fn, arg);
+  }
+
+  // Polls fn(arg) in the page until it is truthy.
+  async waitForFunction(fn, arg, { timeout = 15000 } = {}) {
+    if (this.engine === 'firefox') return this.page.waitForFunction(fn, { timeout, polling: 100 }, arg);
+    return this.page.waitForFunction(fn, arg, { timeout });
+  }
+
+  // Waits until `selector` matches an element that is shown (or, hidden: true, none that is).
+  async waitVisible(selector, { timeout = 15000, hidden = false } = {}) {
+    try {
+      await this.waitForFunction(
+        ({ sel, hidden: h }) => {
+          const el = document.querySelector(sel);
+          const r = el ? el.getBoundingClientRect() : null;
+          const shown = !!el && r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden';
+          return h ? !shown : shown;
+        },
+        { sel: selector, hidden },
+        { timeout },
+      );
+    } catch (err) {
+      err.message = `${this.name}: ${selector} not ${hidden ? 'hidden' : 'shown'} in ${timeout} ms (${err.message.split('\n')[0]})`;
+      throw err;
+    }
+  }
+
+  // A CSS selector for `target`: a selector string as it is, or one element
+  // found the way a person finds it: { label: 'Ihr Name' } (a form field by
+  // its label / aria-label), { button: 'Senden' } (a button by its name),
+  // { link: '…' }; `exact: true` compares the whole name, else a
+  // case-insensitive part of it (as playwright's getByLabel / getByRole);
+  // `within: '#dlg-confirm'` looks only inside that element (harness/targets.js).
+  // Waits until exactly one shown element matches.
+  async pick(target, { timeout = 15000 } = {}) {
+    if (typeof target === 'string') return target;
+    const n = (this.picks = (this.picks || 0) + 1);
+    let last = null;
+    try {
+      await waitFor(
+        async () => {
+          last = await this.page.evaluate(RESOLVE_TARGET, { ...target, n });
+          return last && last.selector;
+        },
+        { timeoutMs: timeout, intervalMs: 100, message: `${this.name}: ${JSON.stringify(target)}` },
+      );
+    } catch (err) {
+      err.message += ` (${last ? last.problem : 'not found'})`;
+      throw err;
+    }
+    return last.selector;
+  }
+
+  // Runs action(selector) on the element `target` names; when the page
+  // replaced that element in between (a list re-rendered), finds it again.
+  async act(target, action, options) {
+    for (let attempt = 1; ; attempt += 1) {
+      const sel = await this.pick(target, options);
+      try {
+        return await action(sel);
+      } catch (err) {
+        const gone = !(await this.page.evaluate((s) => !!document.querySelector(s), sel).catch(() => false));
+        if (typeof target === 'string' || !gone || attempt >= 5) throw err;
+      }
+    }
+  }
+
+  click(target, options) {
+    return this.act(target, (sel) => this.page.click(sel), options);
+  }
+
+  // A finger's tap (pages opened with touch: true).
+  tap(target, options) {
+    return this.act(target, (sel) => this.page.tap(sel), options);
+  }
+
+  // Sets a text field's value as typing would end (input and change events).
+  fill(target, text, options) {
+    return this.act(target, (sel) => this.page.evaluate(
+      ({ sel, text }) => {
+        const el = document.querySelector(sel);
+        el.focus();
+        el.value = text;
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+        el.dispatchEvent(new Event('change', { bubbles: true }));
+      },
+      { sel, text },
+    ), options);
+  }
+
+  // Ticks (on: true) or unticks a checkbox by clicking it when needed.
+  async check(target, on = true, options) {
+    const sel = await this.pick(target, options);
+    const checked = () => this.page.evaluate((s) => document.querySelector(s).checked, sel);
+    if ((await checked()) !== on) await this.page.click(sel);
+    if ((await checked()) !== on) throw new Error(`${this.name}: ${JSON.stringify(target)} did not become ${on ? 'checked' : 'unchecked'}`);
+  }
+
+  async inputValue(target, options) {
+    const sel = await this.pick(target, options);
+    return this.page.evaluate((s) => document.querySelector(s).value, sel);
+  }
+
+  press(key) {
+    return this.page.keyboard.press(key);
+  }
+
+  sleep(ms) {
+    return sleep(ms);
+  }
+
+  // A screenshot (buffer; written to `path` too when given).
+  screenshot({ path: file, fullPage = true } = {}) {
+    if (this.engine === 'firefox') return this.page.screenshot({ path: file, fullPage });
+    return this.page.screenshot({ path: file, fullPage, animations: 'disabled', caret: 'hide' });
+  }
+
+  // The viewport, e.g. to turn a phone from portrait to landscape.
+  setViewport({ width, height }) {
+    if (this.engine === 'firefox') return this.page.setViewport({ width, height });
+    return this.page.setViewportSize({ width, height });
   }
 
   // window.testState of the page (null if the page has none).
@@ -124,7 +264,7 @@ class TestPage {
     fs.mkdirSync(dir, { recursive: true });
     const base = path.join(dir, this.name);
     const tasks = [
-      this.page.screenshot({ path: `${base}.png`, fullPage: true, timeout: 5000 }),
+      this.screenshot({ path: `${base}.png` }),
       this.state().then((s) => fs.writeFileSync(`${base}.state.json`, JSON.stringify(s, null, 2))),
       this.stats().then((s) => fs.writeFileSync(`${base}.stats.json`, JSON.stringify(s, null, 2))),
     ];
@@ -154,10 +294,14 @@ function withDeadline(promise, ms) {
 }
 
 class Browser {
-  // options: origins (secure-context origins), args (extra Chromium args),
-  // fakeVideo (a .y4m/.mjpeg file for the fake camera), fakeAudio (a .wav file),
-  // launchTimeoutMs (default 30000)
+  // options: engine ('chromium', default, or 'firefox'), origins (secure-context
+  // origins); Chromium: args (extra args), fakeVideo (a .y4m/.mjpeg file for the
+  // fake camera), fakeAudio (a .wav file); Firefox: prefs (extra preferences);
+  // launchTimeoutMs.
   static async launch(options = {}) {
+    const engine = options.engine || 'chromium';
+    if (engine === 'firefox') return new Browser(await launchFirefox(options), engine);
+    if (engine !== 'chromium') throw new Error(`unknown browser engine ${engine}`);
     const args = [...BASE_ARGS];
     if (options.origins && options.origins.length) {
       args.push(`--unsafely-treat-insecure-origin-as-secure=${options.origins.join(',')}`);
@@ -176,20 +320,38 @@ class Browser {
       handleSIGTERM: true,
       handleSIGHUP: true,
     });
-    return new Browser(browser);
+    return new Browser(browser, engine);
   }
 
-  constructor(browser) {
+  constructor(browser, engine = 'chromium') {
     this.browser = browser;
+    this.engine = engine;
     this.pages = [];
   }
 
   // Opens `url` in a new page (a new browser context unless `context` is given).
-  // name: used for artifact files (default page1, page2, ...).
-  async open(url, { name, context, timeoutMs = 15000 } = {}) {
-    const ctx = context || (await this.browser.newContext({ viewport: { width: 800, height: 600 } }));
-    await ctx.addInitScript(INIT_SCRIPT);
-    const page = await ctx.newPage();
+  // name: used for artifact files (default page1, page2, ...); viewport
+  // { width, height } (default 800x600); touch: a phone (touch events, mobile
+  // viewport); onRequest(url): every request the context makes; initScripts:
+  // more scripts (strings) to run before the page's own.
+  async open(url, { name, context, timeoutMs = 15000, viewport, touch = false, onRequest, initScripts = [] } = {}) {
+    const size = viewport || { width: 800, height: 600 };
+    let ctx = context;
+    let page;
+    if (this.engine === 'firefox') {
+      ctx = ctx || (await this.browser.createBrowserContext());
+      // Its own window: a background tab gets no rendering (puppeteer's
+      // clicks wait for an IntersectionObserver that then never fires).
+      page = await ctx.newPage({ type: 'window' });
+      await page.setViewport({ ...size, hasTouch: touch, isMobile: touch });
+      for (const script of [INIT_SCRIPT, ...initScripts]) await page.evaluateOnNewDocument(script);
+      if (onRequest) page.on('request', (r) => onRequest(r.url()));
+    } else {
+      ctx = ctx || (await this.browser.newContext({ viewport: size, hasTouch: touch, isMobile: touch, ...(touch ? { deviceScaleFactor: 2 } : {}) }));
+      for (const script of [INIT_SCRIPT, ...initScripts]) await ctx.addInitScript(script);
+      if (onRequest) ctx.on('request', (r) => onRequest(r.url()));
+      page = await ctx.newPage();
+    }
     page.setDefaultTimeout(timeoutMs);
     const tp = new TestPage(this, ctx, page, name || `page${this.pages.length + 1}`);
     this.pages.push(tp);
@@ -202,8 +364,8 @@ class Browser {
   }
 
   async close() {
-    // A browser that does not close in time is killed by playwright when this
-    // process exits, and by run-in-netns.sh's reaper after that.
+    // A browser that does not close in time is killed by playwright / puppeteer
+    // when this process exits, and by run-in-netns.sh's reaper after that.
     await withDeadline(this.browser.close(), 10000).catch(() => {});
   }
 }

@@ -134,6 +134,8 @@ class JanusServer {
   //   env:           extra environment for the Janus process
   //   http:          also Janus's HTTP transport, on 127.0.0.1 (httpUrl; counsel-phone's API)
   //   counselPhone:  the counsel plugin's `phone` group ({ number, service_key_hash })
+  //   launcher:      a command prefix Janus is started through, e.g.
+  //                  ['nsenter', '-t', pid, '-m', '--'] (a mount namespace of the test's own)
   //   tokenSecret:   Janus's signed-token auth with this secret (token_auth_secret);
   //                  mintToken() then makes tokens as web/serve.js does
   //   startTimeoutMs (default 20000)
@@ -263,8 +265,8 @@ class JanusServer {
     if (this.options.http) this.httpPort = await freePort('127.0.0.1');
     this._writeConfigs();
     const out = fs.openSync(this.stdoutPath, 'a');
-    const args = ['--pdeathsig', 'KILL', JANUS_BIN, '-C', path.join(this.dir, 'janus.jcfg'), '-F', this.dir];
-    const child = spawn('setpriv', args, {
+    const args = [...(this.options.launcher || []), 'setpriv', '--pdeathsig', 'KILL', JANUS_BIN, '-C', path.join(this.dir, 'janus.jcfg'), '-F', this.dir];
+    const child = spawn(args[0], args.slice(1), {
       stdio: ['ignore', out, out],
       cwd: this.dir,
       env: { ...process.env, ...(this.options.env || {}) },

@@ -3,9 +3,12 @@
 // JanusServer), the page's own server (web/serve.js, so its CSP and headers
 // are what is tested) and Debian's Chromium (harness Browser: fake camera
 // and microphone), all inside the e2e network namespace on 10.200.0.1.
+// A page can also open in Debian's Firefox (engine: 'firefox'), launched the
+// first time a test asks for it.
 //
 //   test('...', (t) => runWeb(t, {}, async (env) => {
 //     const p = await env.open('', { name: 'practitioner' });   // http://10.200.0.1:<port>/
+//     const f = await env.open(link, { name: 'client', engine: 'firefox' });
 //     ...
 //   }));
 //
@@ -86,7 +89,18 @@ class WebEnv {
     this.options = options;
     this.janus = null;
     this.web = null;
-    this.browser = null;
+    this.browser = null; // Chromium
+    this.browsers = {}; // engine -> Browser (launching or launched)
+  }
+
+  // The Browser of `engine` ('chromium' or 'firefox'), launched on first use.
+  browserFor(engine = 'chromium') {
+    if (engine === 'chromium') return Promise.resolve(this.browser);
+    if (!this.browsers[engine]) {
+      this.browsers[engine] = Browser.launch({ engine, origins: [this.web.origin], ...(this.options.firefox || {}) });
+      this.browsers[engine].catch(() => {});
+    }
+    return this.browsers[engine];
   }
 
   get practitionerKey() {
@@ -94,14 +108,23 @@ class WebEnv {
   }
 
   // Opens `url` (absolute, or a path/fragment relative to the page origin) in
-  // a new browser context. opts: name, viewport { width, height }.
-  async open(url, { name, viewport } = {}) {
+  // a new browser context. opts: name, viewport { width, height }, engine
+  // ('chromium' default, 'firefox'), touch (a phone), initScripts.
+  async open(url, { name, viewport, engine = 'chromium', touch = false, initScripts } = {}) {
     const full = /^https?:/.test(url) ? url : `${this.web.origin}/${url.replace(/^\/+/, '')}`;
-    const context = await this.browser.browser.newContext({ viewport: viewport || { width: 1280, height: 860 } });
     // Every URL the page requests, from the first one on (to prove nothing comes from elsewhere).
     const requests = [];
-    context.on('request', (r) => requests.push(r.url()));
-    const tp = await this.browser.open(full, { name, context });
+    const browser = await this.browserFor(engine);
+    const tp = await browser.open(full, {
+      name,
+      // runWeb's pageTimeoutMs: how long a page may take to load (and each
+      // engine call to answer); the harness's default is 15 s.
+      ...(this.options.pageTimeoutMs ? { timeoutMs: this.options.pageTimeoutMs } : {}),
+      viewport: viewport || { width: 1280, height: 860 },
+      touch,
+      initScripts,
+      onRequest: (u) => requests.push(u),
+    });
     tp.requests = requests;
     return tp;
   }
@@ -109,7 +132,7 @@ class WebEnv {
   async saveArtifacts(name) {
     const dir = path.join(OUTPUT, slug(name));
     fs.mkdirSync(dir, { recursive: true });
-    if (this.browser) await this.browser.saveArtifacts(dir).catch(() => {});
+    for (const b of await this.launchedBrowsers()) await b.saveArtifacts(dir).catch(() => {});
     if (this.janus) {
       try {
         this.janus.saveArtifacts(dir);
@@ -121,9 +144,15 @@ class WebEnv {
     return dir;
   }
 
+  // Every Browser launched so far (Chromium first).
+  async launchedBrowsers() {
+    const others = await Promise.allSettled(Object.values(this.browsers));
+    return [this.browser, ...others.filter((r) => r.status === 'fulfilled').map((r) => r.value)].filter(Boolean);
+  }
+
   async stop() {
     const steps = [];
-    if (this.browser) steps.push(this.browser.close());
+    for (const b of await this.launchedBrowsers()) steps.push(b.close());
     if (this.web) steps.push(this.web.stop());
     await Promise.allSettled(steps);
     if (this.janus) await this.janus.stop().catch(() => {});

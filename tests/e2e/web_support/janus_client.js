@@ -77,18 +77,21 @@ class JanusClient {
 
 // Joins `room` with wrong tokens until the plugin answers 486 (at most `max`
 // tries), using a fresh handle for every try (the per-handle budget is small).
+// Spends the room's budget of wrong passwords (README "Rate limits": tokens
+// have none; a fresh handle each time, so no handle's own limit ends it first).
 async function exhaustRoomAttempts(wsUrl, room, { max = 40, token } = {}) {
+  const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789';
   const c = await JanusClient.connect(wsUrl, { token });
   try {
     await c.session();
     for (let i = 0; i < max; i += 1) {
       const handle = await c.attach();
-      const token = crypto.randomBytes(16).toString('base64url');
-      const answer = await c.request(handle, { request: 'join', room, token, display: 'x' });
+      const password = Array.from(crypto.randomBytes(12), (b) => alphabet[b % alphabet.length]).join('');
+      const answer = await c.request(handle, { request: 'join', room, password, display: 'x' });
       if (answer.error_code === 486) return i + 1;
       await c.send({ janus: 'detach', session_id: c.sessionId, handle_id: handle });
     }
-    throw new Error(`no 486 after ${max} wrong tokens`);
+    throw new Error(`no 486 after ${max} wrong passwords`);
   } finally {
     c.close();
   }

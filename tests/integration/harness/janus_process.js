@@ -95,7 +95,8 @@ class JanusProcess {
   //   debugLevel: Janus debug level 0-7 (default 4, or env COUNSEL_JANUS_DEBUG)
   //   plugin:     extra `general` settings of janus.plugin.counsel.jcfg
   //   admin:      also open the Admin API over WebSockets (default true)
-  //   practitioners: extra [{id, key_hash}] entries
+  //   practitioners: extra [{id, key_hash, ...}] entries (every field is written)
+  //   pluginConfigTail: raw text appended to janus.plugin.counsel.jcfg
   //   env:        extra environment of Janus ({NAME: value})
   //   eventBackend: URL: Debian's sample event handler posts every event there
   //   http:       also open Janus's HTTP API on 127.0.0.1 (httpUrl)
@@ -206,11 +207,14 @@ class JanusProcess {
       ...(this.options.plugin || {}),
     };
     const practitioners = [{ id: 'test', key_hash: this.practitionerKeyHash }, ...(this.options.practitioners || [])];
-    const list = practitioners.map((p) => `\t{ id = ${jcfgValue(p.id)}; key_hash = ${jcfgValue(p.key_hash)}; }`);
+    const list = practitioners.map(
+      (p) => `\t{ ${Object.entries(p).map(([k, v]) => `${k} = ${jcfgValue(v)};`).join(' ')} }`,
+    );
     fs.writeFileSync(
       path.join(this.dir, 'janus.plugin.counsel.jcfg'),
       `general: {\n${jcfgGroup(pluginGeneral)}\n}\npractitioners = (\n${list.join(',\n')}\n)\n` +
-        (this.options.phone ? `phone: {\n${jcfgGroup(this.options.phone)}\n}\n` : ''),
+        (this.options.phone ? `phone: {\n${jcfgGroup(this.options.phone)}\n}\n` : '') +
+        (this.options.pluginConfigTail || ''),
     );
   }
 

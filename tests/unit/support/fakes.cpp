@@ -1,5 +1,7 @@
 #include "support/fakes.hpp"
 
+#include "core/key_hash.hpp"
+
 #include <sodium.h>
 
 #include <cstdlib>
@@ -8,20 +10,16 @@
 
 namespace counsel::testing {
 
-// Generated once with counsel-keygen's parameters (Argon2id, interactive).
+// Hashed once in the form counsel-keygen prints ($blake2b$).
 const char* const kPractitionerKey = "unit-test-practitioner-key-0123456789abcdef";
 
-namespace {
-
-std::string make_hash(const char* key) {
+std::string argon2id_hash(const std::string& key) {
     char out[crypto_pwhash_STRBYTES];
-    if (crypto_pwhash_str(out, key, std::strlen(key), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+    if (sodium_init() < 0 || crypto_pwhash_str(out, key.c_str(), key.size(), crypto_pwhash_OPSLIMIT_MIN,
+                                               crypto_pwhash_MEMLIMIT_MIN) != 0)
         std::abort();
     return out;
 }
-
-}  // namespace
 
 void RecordingGateway::push_event(HandleId handle, const std::string& transaction, const Json& event) {
     // Deep copy: the core may reuse objects after pushing them.
@@ -87,7 +85,7 @@ void MemoryLedger::restart() {
 
 Config test_config() {
     if (sodium_init() < 0) std::abort();
-    static const std::string hash = make_hash(kPractitionerKey);
+    static const std::string hash = make_fast_key_hash(kPractitionerKey);
     Config c;
     c.state_db = ":memory:";
     c.max_participants = 4;
@@ -101,7 +99,7 @@ const char* const kPhoneServiceKey = "unit-test-phone-service-key-0123456789";
 
 Config phone_test_config() {
     Config c = test_config();
-    static const std::string hash = make_hash(kPhoneServiceKey);
+    static const std::string hash = make_fast_key_hash(kPhoneServiceKey);
     c.phone_number = "+49 30 1234567";
     c.phone_service_key_hash = hash;
     return c;

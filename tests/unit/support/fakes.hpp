@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/clock.hpp"
@@ -79,6 +80,8 @@ public:
         calls.push_back("finalize " + room);
         finalized_metadata = metadata;
     }
+    void consent_logged(const std::string&, const Json& metadata) override { logged.push_back(metadata); }
+    std::vector<RecordingFailure> take_failures() override { return std::exchange(failures, {}); }
     std::string grant_download(const std::string& room) override {
         calls.push_back("grant " + room);
         return "/rec/capability-" + std::to_string(calls.size());
@@ -86,11 +89,17 @@ public:
     std::int64_t retention_days() const override { return 7; }
     std::vector<std::string> calls;
     Json finalized_metadata;
+    std::vector<Json> logged;                 // every consent log handed over, in order
+    std::vector<RecordingFailure> failures;   // handed to the core at its next tick
 };
 
-// A configured service with one practitioner whose key is kPractitionerKey.
+// A configured service with one practitioner whose key is kPractitionerKey
+// (a "$blake2b$" hash, as counsel-keygen prints).
 extern const char* const kPractitionerKey;
 Config test_config();
+// An Argon2id hash of `key` (the older key_hash form) with the cheapest
+// parameters: tests count checks, not seconds.
+std::string argon2id_hash(const std::string& key);
 // The same with phone dial-in configured; counsel-phone's key is kPhoneServiceKey.
 extern const char* const kPhoneServiceKey;
 Config phone_test_config();

@@ -60,15 +60,17 @@ public:
         if (file) ::fchmod(fileno(file), 0600);
     }
     ~FileSink() override { close(); }
-    void write(char* rtp, unsigned length) override {
+    bool write(char* rtp, unsigned length) override {
         std::lock_guard lock(mutex);
         if (!file) {
             ++dropped;
-            return;
+            return true;
         }
+        if (fail_writes) return false;  // as a full disk does
         std::fwrite(&length, sizeof length, 1, file);
         std::fwrite(rtp, 1, length, file);
         ++written;
+        return true;
     }
     void close() override {
         std::lock_guard lock(mutex);
@@ -81,6 +83,7 @@ public:
     std::mutex mutex;
     int written = 0, dropped = 0;
     bool closed = false;
+    std::atomic<bool> fail_writes{false};
 };
 
 class FileSinkFactory final : public recording::TrackSinkFactory {

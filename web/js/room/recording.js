@@ -6,8 +6,9 @@
 // The plugin decides everything (nothing is written until every admitted
 // person said yes; one "no" deletes it all); this module only asks and shows.
 
-import { errorText, t } from './i18n.js';
-import { $, announce, confirmDialog, h, icon, toast } from './ui.js';
+import { errorText, t } from '../i18n.js';
+import { $, announce, confirmDialog, h, icon, toast } from '../ui.js';
+import { EVENT } from '../protocol.js';
 
 // Indicator state -> [i18n key, css modifier]. `off` is a room that could record but does not.
 const STATES = {
@@ -17,11 +18,13 @@ const STATES = {
   paused: ['rec.state.paused', 'asking'],
   stopped: ['rec.state.stopped', 'idle'],
   aborted: ['rec.state.aborted', 'idle'],
+  // The server could not write (a full disk): what was recorded before is kept.
+  failed: ['rec.state.failed', 'asking'],
 };
-const CAN_REQUEST = new Set(['off', 'stopped', 'aborted']);
+const CAN_REQUEST = new Set(['off', 'stopped', 'aborted', 'failed']);
 const CAN_STOP = new Set(['awaiting_consent', 'recording', 'paused']);
 // States in which a yes given still stands and can be taken back.
-const CAN_WITHDRAW = new Set(['awaiting_consent', 'recording', 'paused', 'stopped']);
+const CAN_WITHDRAW = new Set(['awaiting_consent', 'recording', 'paused', 'stopped', 'failed']);
 
 export class RecordingControls {
   // counsel: the room's Counsel connection; moderator: whether this page holds the seat.
@@ -49,7 +52,7 @@ export class RecordingControls {
 
   // Plugin events that belong to recording; true when handled.
   handleEvent(msg) {
-    if (msg.counsel === 'recording') {
+    if (msg.counsel === EVENT.RECORDING) {
       const before = this.state;
       this.state = STATES[msg.state] ? msg.state : 'off';
       this.pending = Number.isInteger(msg.pending) ? msg.pending : 0;
@@ -65,7 +68,7 @@ export class RecordingControls {
       if (before !== this.state) announce(t(STATES[this.state][0], { n: this.pending }));
       return true;
     }
-    if (msg.counsel === 'consent_request') {
+    if (msg.counsel === EVENT.CONSENT_REQUEST) {
       this.asked = true;
       this.consented = false;
       this.render();

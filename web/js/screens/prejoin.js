@@ -1,21 +1,25 @@
 // Pre-join: the notice to acknowledge (clients), camera preview, microphone
 // level, device choice, display name (and the room password for a link
 // without a personal token). The moderator passes through the same screen
-// for the device check, without the notice.
+// for the device check, without the notice. "Enter" leads to the room
+// screen, which sends the person back here when the password is wrong or
+// Janus cannot be reached (show's params say which).
 
-import { bind, onLangChange, t } from './i18n.js';
-import { $, chime, fieldError, formError, h, setToggle, showScreen, unlockAudio } from './ui.js';
-import { LevelMeter } from './media.js';
-import { enterRoom } from './room.js';
+import { bind, onLangChange, t } from '../i18n.js';
+import { $, chime, fieldError, formError, h, showScreen, unlockAudio } from '../ui.js';
+import { LevelMeter } from '../media.js';
+import { renderPreview } from '../preview.js';
 
-let app = null;
+let ctx = null;
+let app = null; // ctx.state
 let meter = null;
 let started = false;
 let ready = Promise.resolve();
 let busy = false;
 
-export function initPrejoin(appState) {
-  app = appState;
+export function init(context) {
+  ctx = context;
+  app = ctx.state;
   meter = new LevelMeter((level) => {
     const el = $('level-meter');
     const pct = Math.round(level * 100);
@@ -43,6 +47,12 @@ export function initPrejoin(appState) {
     $('preview-cam').disabled = true;
     await app.local.setVideoOn(!app.local.videoOn);
     $('preview-cam').disabled = false;
+    renderDevices();
+  });
+  $('preview-flip').addEventListener('click', async () => {
+    $('preview-flip').disabled = true;
+    await app.local.switchCamera().catch(() => showDeviceError('prejoin.deviceFailed'));
+    $('preview-flip').disabled = false;
     renderDevices();
   });
   $('select-camera').addEventListener('change', async (e) => {
@@ -74,7 +84,9 @@ export function initPrejoin(appState) {
   });
 }
 
-export async function showPrejoin() {
+// params: { passwordWrong } (the room's answer to the password given),
+// { error: i18n key } (a sentence above the button).
+export async function show({ passwordWrong = false, error = null } = {}) {
   const moderator = app.entry && app.entry.role === 'moderator';
   const screen = $('screen-prejoin');
   screen.dataset.mode = moderator ? 'moderator' : 'client';
@@ -93,7 +105,13 @@ export async function showPrejoin() {
   if (app.display) $('display-name').value = app.display;
   formError('prejoin-error', null);
   setBusy(false);
-  showScreen('screen-prejoin');
+  // Coming back from the room (wrong password, no connection) keeps the focus where it is.
+  if ($('screen-prejoin').hidden) showScreen('screen-prejoin');
+  if (error) formError('prejoin-error', t(error));
+  if (passwordWrong) {
+    fieldError('room-password', 'room-password-error', t('end.passwordWrong.text'));
+    $('room-password').focus();
+  }
   // The devices open in the background; entering waits for them (see submit()).
   if (!started || (!app.local.audioTrack && !app.local.videoTrack)) {
     started = true;
@@ -116,38 +134,9 @@ function showDeviceError(key) {
 function render() {
   const local = app.local;
   const video = $('preview-video');
-  const vt = local.videoTrack;
-  if (vt) {
-    if (!video.srcObject || video.srcObject.getVideoTracks()[0] !== vt) {
-      video.srcObject = new MediaStream([vt]);
-      video.play().catch(() => {});
-    }
-  } else {
-    video.srcObject = null;
-  }
-  video.hidden = !vt;
+  renderPreview(local, { video, off: $('preview-off'), mic: $('preview-mic'), cam: $('preview-cam'), flip: $('preview-flip') });
   bind(video, null, { 'aria-label': 'prejoin.preview' });
-  $('preview-off').hidden = !!vt;
   bind($('preview-off-text'), local.hasCamera() ? 'prejoin.camOff' : 'prejoin.noCamera');
-
-  setToggle($('preview-mic'), {
-    on: local.audioOn && !!local.audioTrack,
-    iconOn: 'mic',
-    iconOff: 'mic-off',
-    label: t('toggle.micLabel'),
-    labelOn: t('toggle.micOn'),
-    labelOff: t('toggle.micOff'),
-  });
-  $('preview-mic').disabled = !local.audioTrack;
-  setToggle($('preview-cam'), {
-    on: local.videoOn && !!vt,
-    iconOn: 'cam',
-    iconOff: 'cam-off',
-    label: t('toggle.camLabel'),
-    labelOn: t('toggle.camOn'),
-    labelOff: t('toggle.camOff'),
-  });
-  $('preview-cam').disabled = !local.hasCamera();
   meter.attach(local.audioTrack);
 
   const errKey = {
@@ -223,7 +212,7 @@ async function submit() {
   try {
     await ready;
     meter.detach();
-    await enterRoom({ display, password });
+    await ctx.go('room', { display, password });
   } finally {
     setBusy(false);
     if (!$('screen-prejoin').hidden) render(); // still here (e.g. wrong password): meter back on

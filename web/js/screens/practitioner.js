@@ -1,24 +1,24 @@
 // Practitioner: the key (kept in this tab's memory only: the input field),
-// the new session's settings, then one personal link per invitee.
+// the new session's settings, then one personal link per invitee (the links
+// screen); "enter as host" leads to the pre-join screen.
 
-import { bind, errorText, formatDate, formatTime, onLangChange, t } from './i18n.js';
-import { $, copyText, fieldError, formError, h, icon, showScreen, toast } from './ui.js';
-import { E2EE } from './e2ee.js';
-import { personalLink, roomAddress } from './links.js';
-import { connectJanus, setLeaveGuard } from './app.js';
-import { showPrejoin } from './prejoin.js';
+import { bind, errorText, formatDate, formatTime, onLangChange, t } from '../i18n.js';
+import { $, copyText, fieldError, formError, h, icon, showScreen, toast } from '../ui.js';
+import { E2EE } from '../e2ee.js';
+import { personalLink, roomAddress } from '../links.js';
+import { ERR, EVENT, dialIn } from '../protocol.js';
 
 const DURATIONS = [30, 45, 50, 60, 90, 120, 180, 240];
 const DEFAULT_DURATION = 60;
 const MAX_INVITEES = 9; // max_participants (10) minus the moderator
 const MAX_ADVANCE_S = 7 * 24 * 3600;
 
-let app = null;
+let ctx = null;
 let busy = false;
 let lastCreated = null;
 
-export function initPractitioner(appState) {
-  app = appState;
+export function init(context) {
+  ctx = context;
   renderDurations();
   onLangChange(() => {
     renderDurations();
@@ -37,13 +37,13 @@ export function initPractitioner(appState) {
     e.preventDefault();
     create();
   });
-  $('enter-moderator').addEventListener('click', () => showPrejoin());
+  $('enter-moderator').addEventListener('click', () => ctx.go('prejoin'));
   addInvitee('');
   $('opt-e2ee').checked = E2EE.available;
   renderE2eeOption();
 }
 
-export function showPractitioner() {
+export function show() {
   $('session-start').value = localInputValue(new Date());
   showScreen('screen-practitioner');
 }
@@ -204,19 +204,19 @@ async function create() {
     let roomKey = null;
     if (body.e2ee) roomKey = await E2EE.createRoomKey();
     else E2EE.forgetCreatedKey();
-    counsel = await connectJanus();
+    counsel = await ctx.connectJanus();
     const { msg } = await counsel.request(body);
-    if (msg.counsel !== 'created') throw new Error('unexpected answer');
+    if (msg.counsel !== EVENT.CREATED) throw new Error('unexpected answer');
     lastCreated = { ...msg, title: body.title || '' };
-    app.entry = { role: 'moderator', room: msg.room, token: msg.moderator_token, created: lastCreated, e2eeKey: msg.e2ee ? roomKey : null };
-    setLeaveGuard(true);
+    ctx.state.entry = { role: 'moderator', room: msg.room, token: msg.moderator_token, created: lastCreated, e2eeKey: msg.e2ee ? roomKey : null };
+    ctx.setLeaveGuard(true);
     renderLinks(lastCreated);
     showScreen('screen-links');
   } catch (err) {
-    if (err && err.code === 482) {
+    if (err && err.code === ERR.UNAUTHORIZED) {
       fieldError('practitioner-key', 'practitioner-key-error', t('practitioner.keyWrong'));
       $('practitioner-key').focus();
-    } else if (err && err.code === 487 && body.phone) {
+    } else if (err && err.code === ERR.NOT_ALLOWED && body.phone) {
       formError('create-error', t('practitioner.phoneUnavailable'));
     } else if (err && (err.code === 'connection' || err.code === 'timeout')) {
       formError('create-error', t(err.code === 'timeout' ? 'error.timeout' : 'error.connection'));
@@ -231,7 +231,8 @@ async function create() {
   }
 }
 
-function linkRow(labelText, value, copyLabelKey, copyArgs, inputId, secret = false) {
+// tag: a line under the label that tells this link from the others (or null).
+function linkRow(labelText, value, copyLabelKey, copyArgs, inputId, secret = false, tag = null) {
   const input = h('input', { type: 'text', readonly: true, id: inputId, class: secret ? 'mono secret' : 'mono', spellcheck: 'false' });
   input.value = value;
   input.addEventListener('focus', () => input.select());
@@ -262,12 +263,24 @@ function linkRow(labelText, value, copyLabelKey, copyArgs, inputId, secret = fal
     icon('copy'),
     h('span', { i18n: ['common.copy'] }),
   );
+  if (tag) input.setAttribute('aria-describedby', tag.id);
   return h(
     'li',
     { class: 'link-row' },
     h('label', { for: inputId, class: 'link-label', text: labelText }),
+    tag,
     h('div', { class: 'link-line' }, input, btn, status),
   );
+}
+
+// The shortest start of each token (at least 5 characters) that no other
+// token shares: the practitioner tells the links apart by it at a glance.
+function tokenTags(tokens) {
+  for (let n = 5; n < 64; n += 1) {
+    const tags = tokens.map((tok) => tok.slice(0, n));
+    if (new Set(tags).size === tags.length) return tags;
+  }
+  return tokens;
 }
 
 function renderLinks(created) {
@@ -283,13 +296,16 @@ function renderLinks(created) {
   ].join('');
   $('links-summary').textContent = summary;
 
+  const tags = tokenTags(created.invites.map((inv) => inv.token));
   $('link-list').replaceChildren(
     ...created.invites.map((inv, i) => {
-      const row = linkRow(inv.label, personalLink(created.room, inv.token), 'links.copyFor', { label: inv.label }, `link-${i + 1}`);
+      const tag = h('p', { class: 'link-tag', id: `link-${i + 1}-tag`, i18n: ['links.tag', { n: i + 1, tag: tags[i] }] });
+      const row = linkRow(inv.label, personalLink(created.room, inv.token), 'links.copyFor', { label: inv.label }, `link-${i + 1}`, false, tag);
       // Dial-in: the practice's number, the room number and this person's own PIN (in groups, to read aloud).
-      if (inv.pin && created.phone) {
-        const pin = inv.pin.replace(/(\d{5})(?=\d)/g, '$1 ');
-        row.append(h('p', { class: 'phone-line mono', i18n: ['links.phone', { number: created.phone.number, room: created.phone.room_number, pin }] }));
+      const phone = dialIn(created, inv);
+      if (phone) {
+        const pin = phone.pin.replace(/(\d{5})(?=\d)/g, '$1 ');
+        row.append(h('p', { class: 'phone-line mono', i18n: ['links.phone', { number: phone.number, room: phone.room, pin }] }));
       }
       return row;
     }),

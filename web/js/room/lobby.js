@@ -1,10 +1,13 @@
-// The moderator's lobby panel: who waits (name, waiting time), a chime and an
-// announcement when someone arrives, and admit / deny / a message to one
-// waiting person (who learns nothing else about the room). Works on the room
-// state room.js passes in; `r.ended` turns late answers into no-ops.
+// The moderator's lobby panel: who waits (name, waiting time, a phone icon for
+// a caller), an announcement and (unless switched off: the server's
+// `knock_chime`, off under the KBV profile) a chime when someone arrives, and
+// admit / deny / a message to one waiting person (who learns nothing else
+// about the room), or for a caller the spoken "please wait". Works on the room
+// state the room screen passes in; `r.ended` turns late answers into no-ops.
 
-import { bind, errorText, t } from './i18n.js';
-import { $, announce, chime, confirmDialog, fieldError, h, icon, toast } from './ui.js';
+import { bind, errorText, t } from '../i18n.js';
+import { $, announce, chime, confirmDialog, fieldError, h, icon, toast } from '../ui.js';
+import { ERR, denyRequest, isPhoneCaller, waitPromptRequest } from '../protocol.js';
 
 export function updateLobby(r, waiting, afterRender) {
   const arrived = waiting.filter((p) => !r.lobbySeen.has(p.id));
@@ -14,7 +17,7 @@ export function updateLobby(r, waiting, afterRender) {
   for (const p of arrived) r.lobbySeen.set(p.id, p.display);
   renderLobby(r, afterRender);
   if (arrived.length) {
-    chime();
+    if (r.knockChime) chime();
     const panel = $('lobby-panel');
     panel.classList.remove('arrival');
     void panel.offsetWidth; // restart the animation
@@ -36,7 +39,7 @@ export function renderLobby(r, afterRender) {
         h(
           'div',
           { class: 'lobby-who' },
-          p.phone ? h('span', { class: 'lobby-phone', title: t('lobby.phone') }, icon('phone'), h('span', { class: 'visually-hidden', text: t('lobby.phone') })) : null,
+          isPhoneCaller(p) ? h('span', { class: 'lobby-phone', title: t('lobby.phone') }, icon('phone'), h('span', { class: 'visually-hidden', text: t('lobby.phone') })) : null,
           h('span', { class: 'lobby-name', text: p.display }),
           h('span', { class: 'lobby-time' }),
         ),
@@ -46,7 +49,7 @@ export function renderLobby(r, afterRender) {
           lobbyButton('admit', 'primary small', 'check', 'lobby.admit', p, () => admit(r, p)),
           lobbyButton('deny', 'secondary small', 'close', 'lobby.deny', p, () => deny(r, p)),
           // A caller cannot read: they get the fixed spoken "please wait" instead of a message.
-          p.phone
+          isPhoneCaller(p)
             ? lobbyButton('prompt', 'secondary small', 'wait', 'lobby.waitPrompt', p, () => waitPrompt(r, p))
             : lobbyButton('message', 'secondary small', 'chat', 'lobby.message', p, () => messageTo(r, p)),
         ),
@@ -84,11 +87,13 @@ async function admit(r, p) {
   try {
     await r.counsel.request({ request: 'admit', id: p.id });
   } catch (err) {
-    toast(err && err.code === 481 ? t('error.notInLobby') : errorText(err && err.code));
+    toast(err && err.code === ERR.INVALID ? t('error.notInLobby') : errorText(err && err.code));
   }
 }
 
-async function deny(r, p) {
+// ban: "not at all" (the link is burned); the dialog offers only "not now"
+// until the plugin accepts { ban: true } (protocol.js denyRequest()).
+async function deny(r, p, { ban = false } = {}) {
   const ok = await confirmDialog({
     title: t('lobby.denyConfirmTitle', { name: p.display }),
     text: t('lobby.denyConfirmText'),
@@ -96,18 +101,18 @@ async function deny(r, p) {
   });
   if (!ok || r.ended) return;
   try {
-    await r.counsel.request({ request: 'deny', id: p.id });
+    await r.counsel.request(denyRequest(p.id, { ban }));
   } catch (err) {
-    toast(err && err.code === 481 ? t('error.notInLobby') : errorText(err && err.code));
+    toast(err && err.code === ERR.INVALID ? t('error.notInLobby') : errorText(err && err.code));
   }
 }
 
 async function waitPrompt(r, p) {
   try {
-    await r.counsel.request({ request: 'prompt', id: p.id, prompt: 'wait' });
+    await r.counsel.request(waitPromptRequest(p.id));
     toast(t('lobby.waitPromptSent', { name: p.display }));
   } catch (err) {
-    toast(err && err.code === 481 ? t('error.notInLobby') : errorText(err && err.code));
+    toast(err && err.code === ERR.INVALID ? t('error.notInLobby') : errorText(err && err.code));
   }
 }
 
@@ -152,6 +157,6 @@ async function messageTo(r, p) {
     await r.counsel.request({ request: 'message', id: messageTarget.id, text });
     toast(t('lobby.messageSent', { name: messageTarget.display }));
   } catch (err) {
-    toast(err && err.code === 481 ? t('error.notInLobby') : errorText(err && err.code));
+    toast(err && err.code === ERR.INVALID ? t('error.notInLobby') : errorText(err && err.code));
   }
 }

@@ -1,40 +1,40 @@
-// Being in a room: joining, the waiting screen (clients), the session
-// (tiles, own toggles, chat) and the moderator console (lobby with admit /
-// deny / message, mute, remove, lock, incident, end); recording controls in
-// rooms created "with consent" come from recording.js.
+// Being in a room: joining, the waiting screen (clients), the session (tiles,
+// own toggles, chat) and the moderator console. The panels live in js/room/:
+// waiting.js, bar.js (title, badges, controls), tiles.js, chat.js, lobby.js
+// (admit / deny / message), host.js (lock, incident, mute, remove),
+// recording.js (rooms created "with consent") and e2ee.js. This file owns the
+// room state and the plugin's events, and leaves through ctx.go: to an end
+// screen, or back to the pre-join screen when the join could not happen.
+//
+//   ctx.go('room', { display, password })   // from the pre-join screen
 
-import { bind, duration, errorText, onLangChange, t } from './i18n.js';
-import {
-  $,
-  announce,
-  chime,
-  confirmDialog,
-  fieldError,
-  formError,
-  h,
-  icon,
-  setToggle,
-  showScreen,
-  toast,
-} from './ui.js';
-import { MediaSession } from './media.js';
-import { receiveChat, renderChatState, sendChat } from './chat_panel.js';
-import { renderLobby, setupMessageDialog, updateLobby } from './lobby_panel.js';
-import { RecordingControls, clearDownload, showDownload } from './recording.js';
-import { keyUsable, rotateAfterRemoval, startRoomE2ee } from './room_e2ee.js';
-import { Tiles } from './tiles.js';
-import { connectJanus, endKindForCode, setLeaveGuard, showEnd } from './app.js';
-import { showPractitioner } from './practitioner.js';
-import { showPrejoin } from './prejoin.js';
+import { errorText, onLangChange, t } from '../i18n.js';
+import { $, announce, confirmDialog, showScreen, toast } from '../ui.js';
+import { MediaSession, missingVideoCodecs } from '../media.js';
+import { ERR, EVENT, deniedFinal, endKindForCode } from '../protocol.js';
+import { banner, renderControls as renderControlsOf, renderSessionBar as renderSessionBarOf, tick as tickOf } from '../room/bar.js';
+import { receiveChat, renderChatState, sendChat } from '../room/chat.js';
+import { keyUsable, startRoomE2ee } from '../room/e2ee.js';
+import { kickParticipant, muteParticipant, reportIncident, toggleLock } from '../room/host.js';
+import { renderLobby, setupMessageDialog, updateLobby } from '../room/lobby.js';
+import { RecordingControls, clearDownload, showDownload } from '../room/recording.js';
+import { Tiles } from '../room/tiles.js';
+import { renderWaitingPreview, showModeratorMessage, showWaiting } from '../room/waiting.js';
 
-let app = null;
+let ctx = null;
+let app = null; // ctx.state
 let room = null; // the current room state (one at a time)
 
-export function initRoom(appState) {
-  app = appState;
+const renderSessionBar = () => renderSessionBarOf(room);
+const renderControls = () => renderControlsOf(room, app.local);
+const tick = () => tickOf(room);
+
+export function init(context) {
+  ctx = context;
+  app = ctx.state;
   onLangChange(() => {
     if (!room) return;
-    if (!$('screen-waiting').hidden) renderWaitingPreview();
+    if (!$('screen-waiting').hidden) renderWaitingPreview(app.local);
     renderSessionBar();
     renderControls();
     renderLobby(room, tick);
@@ -43,6 +43,7 @@ export function initRoom(appState) {
   });
   $('btn-mic').addEventListener('click', () => room && toggleMic());
   $('btn-cam').addEventListener('click', () => room && toggleCam());
+  $('btn-flip').addEventListener('click', () => room && room.media && switchCamera());
   $('btn-chat').addEventListener('click', () => {
     $('chat-panel').scrollIntoView({ behavior: 'smooth', block: 'start' });
     const input = $('chat-input');
@@ -53,8 +54,11 @@ export function initRoom(appState) {
     }
   });
   $('btn-leave').addEventListener('click', () => room && (room.moderator ? endSession() : leaveSession()));
-  $('btn-lock').addEventListener('click', () => room && toggleLock());
-  $('btn-incident').addEventListener('click', () => room && reportIncident());
+  $('btn-lock').addEventListener('click', () => room && toggleLock(room, renderSessionBar));
+  $('btn-incident').addEventListener('click', () => room && reportIncident(room));
+  $('lobby-chime').addEventListener('change', (e) => {
+    if (room) room.knockChime = e.target.checked;
+  });
   $('waiting-leave').addEventListener('click', () => room && leaveSession({ confirm: false }));
   // In the waiting room nothing is sent; the toggles only decide how the session starts.
   $('waiting-mic').addEventListener('click', () => app.local.setAudioOn(!app.local.audioOn));
@@ -63,12 +67,23 @@ export function initRoom(appState) {
     await app.local.setVideoOn(!app.local.videoOn);
     $('waiting-cam').disabled = false;
   });
+  $('waiting-flip').addEventListener('click', async () => {
+    $('waiting-flip').disabled = true;
+    await app.local.switchCamera().catch(() => {});
+    $('waiting-flip').disabled = false;
+  });
   app.local.onChange(() => {
-    if (!$('screen-waiting').hidden) renderWaitingPreview();
+    if (!$('screen-waiting').hidden) renderWaitingPreview(app.local);
   });
   $('chat-form').addEventListener('submit', (e) => {
     e.preventDefault();
     if (room) sendChat(room, renderControls);
+  });
+  document.addEventListener('focusin', (e) => {
+    if (room && e.target === $('chat-input') && room.unread) {
+      room.unread = 0;
+      renderControls();
+    }
   });
   setInterval(tick, 1000);
   setupMessageDialog();
@@ -77,15 +92,15 @@ export function initRoom(appState) {
 // ---------------------------------------------------------------------------
 // Joining
 
-export async function enterRoom({ display, password }) {
+export async function show({ display, password }) {
   const entry = app.entry;
   const moderator = entry.role === 'moderator';
   clearDownload();
   let counsel;
   try {
-    counsel = await connectJanus();
+    counsel = await ctx.connectJanus();
   } catch {
-    formError('prejoin-error', t('error.connection'));
+    await ctx.go('prejoin', { error: 'error.connection' });
     return;
   }
   const body = { request: 'join', room: entry.room, display };
@@ -107,11 +122,13 @@ export async function enterRoom({ display, password }) {
     participants: [],
     lobby: [],
     lobbySeen: new Map(), // id -> display, for arrival cues
+    knockChime: true, // the moderator's chime on arrivals (the server's default; a switch in the lobby panel)
     media: null,
     tiles: null,
     chatState: 'connecting',
     unread: 0,
     ended: false,
+    pictureCheck: null, // timer of checkPictures()
   };
   const current = room;
   counsel.on('event', ({ msg, jsep }) => current === room && onEvent(msg, jsep));
@@ -122,41 +139,40 @@ export async function enterRoom({ display, password }) {
     answer = (await counsel.request(body)).msg;
   } catch (err) {
     finish();
-    // A password that is wrong (482) or cannot be one (481): say so at the field.
-    if (err && (err.code === 482 || err.code === 481) && password) {
-      fieldError('room-password', 'room-password-error', t('end.passwordWrong.text'));
-      $('room-password').focus();
+    // A password that is wrong or cannot be one: say so at the field.
+    if (err && (err.code === ERR.UNAUTHORIZED || err.code === ERR.INVALID) && password) {
+      await ctx.go('prejoin', { passwordWrong: true });
       return;
     }
     const kind = endKindForCode(err && err.code, { password: !!password, moderator });
-    showEnd(kind, { actions: retryActions(kind), text: kind === 'error' ? errorText(err && err.code) : null });
+    ctx.go('end', { kind, actions: retryActions(kind), text: kind === 'error' ? errorText(err && err.code) : null });
     return;
   }
   if (answer.notice) app.notice = answer.notice;
   room.selfId = answer.id;
-  if (answer.counsel === 'joined') {
+  if (answer.counsel === EVENT.JOINED) {
     room.title = answer.title || '';
     room.locked = !!answer.locked;
     room.e2ee = !!answer.e2ee;
     room.recordingMode = answer.recording === 'with_consent';
     room.expiresAt = answer.expires_at || null;
+    // Off by default under the KBV profile: no signal tones of further callers.
+    room.knockChime = answer.knock_chime !== false;
     room.lobby = answer.lobby || [];
     for (const p of room.lobby) room.lobbySeen.set(p.id, p.display);
     startSession(answer.participants || []);
-  } else if (answer.counsel === 'waiting') {
-    showWaiting();
+  } else if (answer.counsel === EVENT.WAITING) {
+    showWaiting(app.local, app.notice);
   } else {
     finish();
-    showEnd('error', { textKey: 'error.unknown' });
+    ctx.go('end', { kind: 'error', textKey: 'error.unknown' });
   }
 }
 
+// What the end screen offers after `kind` (the end screen's action names).
 function retryActions(kind) {
-  const again = { key: 'end.retry', primary: true, onClick: () => showPrejoin() };
-  if (['tooMany', 'locked', 'inUse', 'unreachable', 'timeout', 'denied', 'lost', 'full', 'error', 'passwordWrong', 'left'].includes(kind)) {
-    return [{ ...again, key: kind === 'left' || kind === 'lost' ? 'end.rejoin' : 'end.retry' }];
-  }
-  if (kind === 'seatTaken') return [again];
+  if (kind === 'left' || kind === 'lost') return ['rejoin'];
+  if (['tooMany', 'locked', 'inUse', 'unreachable', 'timeout', 'denied', 'full', 'error', 'passwordWrong', 'seatTaken'].includes(kind)) return ['retry'];
   return [];
 }
 
@@ -192,35 +208,36 @@ function onEvent(msg, jsep) {
   if (room.media && room.media.handleEvent(msg, jsep)) return;
   if (room.recording && room.recording.handleEvent(msg)) return;
   switch (msg.counsel) {
-    case 'message':
+    case EVENT.MESSAGE:
       showModeratorMessage(msg.text);
       break;
-    case 'admitted':
+    case EVENT.ADMITTED:
       room.e2ee = !!msg.e2ee;
       room.recordingMode = msg.recording === 'with_consent';
       room.expiresAt = msg.expires_at || null;
       if (msg.id) room.selfId = msg.id;
       startSession(msg.participants || []);
       break;
-    case 'participants':
+    case EVENT.PARTICIPANTS:
       updateParticipants(msg.participants || []);
       break;
-    case 'lobby':
+    case EVENT.LOBBY:
       if (room.moderator) updateLobby(room, msg.waiting || [], tick);
       break;
-    case 'muted':
+    case EVENT.MUTED:
       onMutedByModerator(msg.muted || {});
       break;
-    case 'denied':
-      terminal('denied');
+    case EVENT.DENIED:
+      // "Not at all": the link is burned, so no "try again".
+      terminal(deniedFinal(msg) ? 'deniedFinal' : 'denied');
       break;
-    case 'removed':
+    case EVENT.REMOVED:
       terminal('removed');
       break;
-    case 'timeout':
+    case EVENT.TIMEOUT:
       terminal('timeout');
       break;
-    case 'ended':
+    case EVENT.ENDED:
       terminal(room.moderator ? 'endedModerator' : msg.reason === 'expired' ? 'endedExpired' : 'ended');
       break;
     default:
@@ -237,79 +254,21 @@ function terminal(kind) {
   if (over && moderator) {
     // The moderator access died with the room.
     app.entry = null;
-    setLeaveGuard(false);
-    actions = [{ key: 'end.newSession', primary: true, onClick: () => showPractitioner() }];
+    ctx.setLeaveGuard(false);
+    actions = ['newSession'];
   } else if (over || kind === 'removed') {
     actions = []; // the link is dead: nothing to try again
   } else {
     actions = retryActions(kind);
   }
-  showEnd(kind, { actions });
+  ctx.go('end', { kind, actions });
 }
 
 function onLost() {
   const moderator = room && room.moderator;
   finish();
-  const actions = [{ key: 'end.rejoin', primary: true, onClick: () => showPrejoin() }];
-  showEnd('lost', { actions });
-  if (moderator) setLeaveGuard(true);
-}
-
-// ---------------------------------------------------------------------------
-// Waiting screen
-
-function showWaiting() {
-  $('waiting-message').hidden = true;
-  $('waiting-message-text').textContent = '';
-  if (app.notice) {
-    delete $('waiting-notice').dataset.i18n;
-    $('waiting-notice').textContent = app.notice;
-  } else {
-    bind($('waiting-notice'), 'prejoin.defaultNotice');
-  }
-  showScreen('screen-waiting');
-  renderWaitingPreview();
-}
-
-function renderWaitingPreview() {
-  const vt = app.local.videoTrack;
-  const video = $('waiting-video');
-  if (vt) {
-    if (!video.srcObject || video.srcObject.getVideoTracks()[0] !== vt) {
-      video.srcObject = new MediaStream([vt]);
-      video.play().catch(() => {});
-    }
-  } else {
-    video.srcObject = null;
-  }
-  video.hidden = !vt;
-  $('waiting-video-off').hidden = !!vt;
-  $('waiting-preview').setAttribute('aria-hidden', 'true');
-  setToggle($('waiting-mic'), {
-    on: app.local.audioOn && !!app.local.audioTrack,
-    iconOn: 'mic',
-    iconOff: 'mic-off',
-    label: t('toggle.micLabel'),
-    labelOn: t('toggle.micOn'),
-    labelOff: t('toggle.micOff'),
-  });
-  $('waiting-mic').disabled = !app.local.audioTrack;
-  setToggle($('waiting-cam'), {
-    on: app.local.videoOn && !!vt,
-    iconOn: 'cam',
-    iconOff: 'cam-off',
-    label: t('toggle.camLabel'),
-    labelOn: t('toggle.camOn'),
-    labelOff: t('toggle.camOff'),
-  });
-  $('waiting-cam').disabled = !app.local.hasCamera();
-}
-
-function showModeratorMessage(text) {
-  if (typeof text !== 'string' || !text) return;
-  $('waiting-message-text').textContent = text;
-  $('waiting-message').hidden = false;
-  chime({ tones: [587], volume: 0.08 });
+  ctx.go('end', { kind: 'lost', actions: ['rejoin'] });
+  if (moderator) ctx.setLeaveGuard(true);
 }
 
 // ---------------------------------------------------------------------------
@@ -321,11 +280,12 @@ function startSession(participants) {
   r.tiles = new Tiles($('tiles'), {
     moderator: r.moderator,
     selfId: r.selfId,
-    onMute: (p, kind, muted) => muteParticipant(p, kind, muted),
-    onKick: (p) => kickParticipant(p),
+    onMute: (p, kind, muted) => muteParticipant(r, p, kind, muted),
+    onKick: (p) => kickParticipant(r, p),
   });
   $('moderator-tools').hidden = !r.moderator;
   $('lobby-panel').hidden = !r.moderator;
+  $('lobby-chime').checked = r.knockChime;
   $('screen-session').dataset.role = r.moderator ? 'moderator' : 'client';
   $('session-banner').hidden = true;
   $('chat-log').replaceChildren();
@@ -334,7 +294,7 @@ function startSession(participants) {
   renderControls();
   renderLobby(r, tick);
   r.tiles.setParticipants(participants);
-  r.tiles.setLocal({ stream: app.local.stream, audioOn: app.local.audioOn, videoOn: app.local.videoOn });
+  r.tiles.setLocal(localView());
   r.chatState = 'connecting';
   renderChatState(room);
   if (r.recordingMode && !r.recording) r.recording = new RecordingControls(r.counsel, { moderator: r.moderator });
@@ -353,7 +313,7 @@ async function startMedia(r) {
     if (r !== room) return;
     finish();
     releaseDevices();
-    showEnd('invalid', { actions: [] });
+    ctx.go('end', { kind: 'invalid' });
     return;
   }
   if (r.e2ee) {
@@ -385,6 +345,7 @@ async function startMedia(r) {
     simulcast: app.simulcast,
     ui: {
       onTracks: (pid, tracks) => r === room && r.tiles.setTracks(pid, tracks),
+      onStreams: () => r === room && checkPictures(r),
       onChat: (from, text) => r === room && receiveChat(r, from, text, renderControls),
       onChatUnreadable: () => r === room && toast(t('chat.unreadable')),
       onChatState: (state) => {
@@ -407,86 +368,29 @@ async function startMedia(r) {
   });
 }
 
-function banner(key) {
-  const el = $('session-banner');
-  bind(el, key);
-  el.hidden = false;
+// What the own tile shows of the local media.
+function localView() {
+  const l = app.local;
+  return { stream: l.stream, audioOn: l.audioOn, videoOn: l.videoOn, mirrored: l.mirrored() };
 }
 
-function renderSessionBar() {
-  const r = room;
-  if (!r) return;
-  const title = $('session-title-text');
-  if (r.moderator && r.title) {
-    delete title.dataset.i18n;
-    title.textContent = r.title;
-  } else {
-    bind(title, r.moderator ? 'session.untitled' : 'session.client');
-  }
-  const prot = $('session-protection');
-  prot.replaceChildren(icon(r.e2ee ? 'lock' : 'shield'), h('span', { i18n: [r.e2ee ? 'session.e2ee' : 'session.transport'] }));
-  if (r.e2ee && r.e2eeCode) {
-    prot.append(h('span', { id: 'e2ee-code', class: 'e2ee-code', i18n: ['session.e2eeCode', { code: r.e2eeCode }] }));
-    bind(prot, null, { title: ['session.e2eeCodeHelp'] });
-  }
-  prot.className = `badge ${r.e2ee ? 'badge-ok' : 'badge-neutral'}`;
-  const lockBtn = $('btn-lock');
-  lockBtn.replaceChildren(icon(r.locked ? 'unlock' : 'lock'), h('span', { i18n: [r.locked ? 'session.unlock' : 'session.lock'] }));
-  const badge = $('locked-badge');
-  badge.hidden = !r.locked;
-  badge.replaceChildren(icon('lock'), h('span', { i18n: [r.locked ? 'session.locked' : 'session.unlocked'] }));
-  tick();
-}
-
-function renderControls() {
-  const r = room;
-  if (!r) return;
-  const me = r.participants.find((p) => p.id === r.selfId);
-  const modMuted = (me && me.muted) || { audio: false, video: false };
-  setToggle($('btn-mic'), {
-    on: app.local.audioOn && !!app.local.audioTrack && !modMuted.audio,
-    iconOn: 'mic',
-    iconOff: 'mic-off',
-    label: t('toggle.micLabel'),
-    labelOn: t('toggle.micOn'),
-    labelOff: modMuted.audio ? t('toggle.mutedByModerator') : t('toggle.micOff'),
-  });
-  $('btn-mic').disabled = !app.local.audioTrack;
-  setToggle($('btn-cam'), {
-    on: app.local.videoOn && !!app.local.videoTrack && !modMuted.video,
-    iconOn: 'cam',
-    iconOff: 'cam-off',
-    label: t('toggle.camLabel'),
-    labelOn: t('toggle.camOn'),
-    labelOff: modMuted.video ? t('toggle.mutedByModerator') : t('toggle.camOff'),
-  });
-  $('btn-cam').disabled = !app.local.hasCamera();
-  const chatBtn = $('btn-chat');
-  chatBtn.replaceChildren(icon('chat'), h('span', { class: 'toggle-text', i18n: ['toggle.chat'] }));
-  if (r.unread) chatBtn.append(h('span', { class: 'unread', text: String(r.unread) }));
-  const leave = $('btn-leave');
-  leave.replaceChildren(icon(r.moderator ? 'end' : 'leave'), h('span', { i18n: [r.moderator ? 'session.end' : 'session.leave'] }));
-  bind($('controls'), null, { 'aria-label': 'session.controls' });
-}
-
-function tick() {
-  const r = room;
-  if (!r) return;
-  const remainingEl = $('session-remaining');
-  if (r.expiresAt && !$('screen-session').hidden) {
-    const left = r.expiresAt - Date.now() / 1000;
-    remainingEl.textContent = t(left < 300 ? 'session.endsSoon' : 'session.remaining', { time: duration(left) });
-    remainingEl.classList.toggle('soon', left < 300);
-  } else {
-    remainingEl.textContent = '';
-  }
-  if (r.moderator) {
-    for (const li of $('lobby-list').children) {
-      const since = Number(li.dataset.since);
-      const el = li.querySelector('.lobby-time');
-      if (el && since) el.textContent = t('lobby.waitingFor', { time: duration(Date.now() / 1000 - since) });
+// A person whose sound the plugin forwards to this page but not their picture,
+// though their camera is on: the plugin offers nobody a stream their browser
+// cannot decode, so this browser lacks the codec they send. Their tile says so
+// (checked 2 s after the last change: a camera turned off shows in the
+// participants list a moment after it leaves the streams).
+function checkPictures(r) {
+  clearTimeout(r.pictureCheck);
+  r.pictureCheck = setTimeout(() => {
+    if (r !== room || !r.media || !r.tiles) return;
+    const missing = missingVideoCodecs();
+    for (const p of r.participants) {
+      if (p.id === r.selfId) continue;
+      const kinds = r.media.kindsOf(p.id);
+      const cameraOff = (p.muted && p.muted.video) || (p.self_muted && p.self_muted.video);
+      r.tiles.setUnplayable(p.id, 'video', kinds.audio && !kinds.video && !cameraOff ? missing : null);
     }
-  }
+  }, 2000);
 }
 
 function updateParticipants(list) {
@@ -496,6 +400,7 @@ function updateParticipants(list) {
   r.participants = list;
   if (r.tiles) r.tiles.setParticipants(list);
   if (r.crypto) r.crypto.setParticipants(list);
+  checkPictures(r);
   renderControls();
   for (const [id, name] of after) if (!before.has(id) && id !== r.selfId) announce(t('session.joinedAnnounce', { name }));
   for (const [id, name] of before) if (!after.has(id) && id !== r.selfId) announce(t('session.leftAnnounce', { name }));
@@ -517,7 +422,7 @@ async function toggleMic() {
   const on = !app.local.audioOn;
   await r.media.setAudio(on);
   renderControls();
-  r.tiles.setLocal({ stream: app.local.stream, audioOn: app.local.audioOn, videoOn: app.local.videoOn });
+  r.tiles.setLocal(localView());
 }
 
 async function toggleCam() {
@@ -531,7 +436,23 @@ async function toggleCam() {
   }
   if (r !== room) return;
   renderControls();
-  r.tiles.setLocal({ stream: app.local.stream, audioOn: app.local.audioOn, videoOn: app.local.videoOn });
+  r.tiles.setLocal(localView());
+}
+
+async function switchCamera() {
+  const r = room;
+  const btn = $('btn-flip');
+  btn.disabled = true;
+  try {
+    await r.media.switchCamera();
+  } catch (err) {
+    console.warn('camera switch failed', err && err.name);
+  } finally {
+    btn.disabled = false;
+  }
+  if (r !== room) return;
+  renderControls();
+  r.tiles.setLocal(localView());
 }
 
 async function leaveSession({ confirm = true } = {}) {
@@ -551,7 +472,7 @@ async function leaveSession({ confirm = true } = {}) {
   if (!room) return;
   finish();
   releaseDevices();
-  showEnd('left', { actions: retryActions('left') });
+  ctx.go('end', { kind: 'left', actions: retryActions('left') });
 }
 
 async function endSession() {
@@ -568,63 +489,3 @@ async function endSession() {
     if (room) toast(errorText(err && err.code));
   }
 }
-
-async function toggleLock() {
-  const r = room;
-  try {
-    const { msg } = await r.counsel.request({ request: r.locked ? 'unlock' : 'lock' });
-    r.locked = !!msg.locked;
-    renderSessionBar();
-    announce(t(r.locked ? 'session.locked' : 'session.unlocked'));
-  } catch (err) {
-    toast(errorText(err && err.code));
-  }
-}
-
-async function reportIncident() {
-  const dlg = $('dlg-incident');
-  const opener = document.activeElement;
-  dlg.returnValue = '';
-  dlg.showModal();
-  $('incident-category').focus();
-  await new Promise((resolve) => dlg.addEventListener('close', resolve, { once: true }));
-  if (opener && opener.isConnected) opener.focus();
-  if (dlg.returnValue !== 'ok' || !room) return;
-  try {
-    await room.counsel.request({ request: 'incident', category: $('incident-category').value });
-    toast(t('session.incidentSent'));
-  } catch (err) {
-    toast(errorText(err && err.code));
-  }
-}
-
-async function muteParticipant(p, kind, muted) {
-  try {
-    await room.counsel.request({ request: 'mute', id: p.id, [kind]: muted });
-  } catch (err) {
-    toast(errorText(err && err.code));
-  }
-}
-
-async function kickParticipant(p) {
-  const ok = await confirmDialog({
-    title: t('tile.removeConfirmTitle', { name: p.display }),
-    text: t('tile.removeConfirmText'),
-    confirm: t('tile.removeConfirm'),
-  });
-  if (!ok || !room) return;
-  try {
-    await room.counsel.request({ request: 'kick', id: p.id });
-    rotateAfterRemoval(room.crypto, p.id);
-  } catch (err) {
-    toast(errorText(err && err.code));
-  }
-}
-
-document.addEventListener('focusin', (e) => {
-  if (room && e.target === $('chat-input') && room.unread) {
-    room.unread = 0;
-    renderControls();
-  }
-});
-

@@ -1,9 +1,13 @@
 // The participant tiles: one per admitted person (own tile first), with the
 // video (or initials when there is none), the name, mute marks, the remote
-// audio, and for the moderator the mute / camera / remove controls.
+// audio, a phone mark for a caller, and for the moderator the mute / camera /
+// remove controls (a caller has no camera control). When this
+// browser cannot show a person's picture (a codec it lacks), the tile says so
+// and what to use instead, never a silent black tile.
 
-import { bind, t } from './i18n.js';
-import { h, icon, initials } from './ui.js';
+import { bind, t } from '../i18n.js';
+import { h, icon, initials } from '../ui.js';
+import { isPhoneCaller } from '../protocol.js';
 
 export class Tiles {
   // container: <div>; options: { moderator, selfId, onMute(p, kind, muted), onKick(p) }
@@ -13,7 +17,8 @@ export class Tiles {
     this.people = new Map(); // id -> participant (from the plugin)
     this.tiles = new Map(); // id -> { root, video, audio, avatar, name, marks, actions }
     this.tracks = new Map(); // id -> { audio, video }
-    this.local = { stream: null, audioOn: true, videoOn: true };
+    this.unplayable = new Map(); // id -> { video: [codec, ...] } this browser cannot decode
+    this.local = { stream: null, audioOn: true, videoOn: true, mirrored: true };
     this.empty = null;
   }
 
@@ -52,8 +57,17 @@ export class Tiles {
     if (this.tiles.has(id)) this._render(id);
   }
 
-  setLocal({ stream, audioOn, videoOn }) {
-    this.local = { stream, audioOn, videoOn };
+  // kind 'audio' | 'video'; codecs: the codecs this browser lacks for that
+  // person's stream ([] when not known), null: it plays (again).
+  setUnplayable(id, kind, codecs) {
+    const was = this.unplayable.get(id) || {};
+    if (JSON.stringify(was[kind] || null) === JSON.stringify(codecs || null)) return;
+    this.unplayable.set(id, { ...was, [kind]: codecs || null });
+    if (this.tiles.has(id)) this._render(id);
+  }
+
+  setLocal({ stream, audioOn, videoOn, mirrored = true }) {
+    this.local = { stream, audioOn, videoOn, mirrored };
     if (this.tiles.has(this.options.selfId)) this._render(this.options.selfId);
   }
 
@@ -85,8 +99,9 @@ export class Tiles {
     const marks = h('span', { class: 'tile-marks' });
     const media = h('div', { class: 'tile-media' }, video, avatar, audio);
     const caption = h('div', { class: 'tile-caption' }, name, marks);
-    const root = h('li', { class: 'tile', dataset: { pid: String(p.id) } }, media, caption);
-    const tile = { root, video, audio, avatar, name, marks, actions: null };
+    const note = h('p', { class: 'tile-note', hidden: true });
+    const root = h('li', { class: 'tile', dataset: { pid: String(p.id) } }, media, note, caption);
+    const tile = { root, video, audio, avatar, name, marks, note, actions: null };
     if (this.options.moderator && !self) {
       const mute = h('button', { type: 'button', class: 'tile-button', dataset: { act: 'mute' } });
       const cam = h('button', { type: 'button', class: 'tile-button', dataset: { act: 'video' } });
@@ -150,11 +165,22 @@ export class Tiles {
       tile.video.srcObject = videoTrack ? new MediaStream([videoTrack]) : null;
       if (videoTrack) tile.video.play().catch(() => {});
     }
+    if (self) tile.video.classList.toggle('mirror', this.local.mirrored);
+    const cannot = !self && this.unplayable.get(id);
+    if (cannot && cannot.video) {
+      videoOff = true;
+      const codecs = cannot.video.map((c) => (/^h264$/i.test(c) ? 'H.264' : c));
+      const instead = codecs.includes('H.264') ? t('tile.insteadH264') : t('tile.insteadOther');
+      tile.note.textContent = codecs.length
+        ? t('tile.videoUnsupported', { name, codec: codecs.join(', '), instead })
+        : t('tile.videoMissing', { name, instead });
+    }
+    tile.note.hidden = !(cannot && cannot.video);
     tile.root.classList.toggle('no-video', videoOff);
     tile.video.hidden = videoOff;
 
     const marks = [];
-    if (p.phone) marks.push(h('span', { class: 'mark', title: t('tile.phone') }, icon('phone'), h('span', { class: 'visually-hidden', i18n: ['tile.phone'] })));
+    if (isPhoneCaller(p)) marks.push(h('span', { class: 'mark', title: t('tile.phone') }, icon('phone'), h('span', { class: 'visually-hidden', i18n: ['tile.phone'] })));
     if (audioOff) marks.push(h('span', { class: 'mark', title: t('tile.micOff') }, icon('mic-off'), h('span', { class: 'visually-hidden', i18n: ['tile.micOff'] })));
     // The camera mark means someone turned it off, not that no picture has arrived yet.
     const cameraOff = self ? !this.local.videoOn || modMuted.video : modMuted.video || selfMuted.video;
@@ -172,7 +198,7 @@ export class Tiles {
       mute.replaceChildren(...label(mute, modMuted.audio ? 'mic' : 'mic-off', modMuted.audio ? 'tile.unmuteShort' : 'tile.muteShort'));
       cam.replaceChildren(...label(cam, modMuted.video ? 'cam' : 'cam-off', modMuted.video ? 'tile.allowVideoShort' : 'tile.stopVideoShort'));
       kick.replaceChildren(...label(kick, 'user-remove', 'tile.removeShort'));
-      cam.hidden = Boolean(p.phone); // a caller has no camera
+      cam.hidden = isPhoneCaller(p); // a caller has no camera
     }
   }
 }

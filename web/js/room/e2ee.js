@@ -4,7 +4,7 @@
 // after the moderator removes someone. The key comes from the creating tab
 // (moderator) or the link's #fragment (everyone else); the server never sees it.
 
-import { E2EE } from './e2ee.js';
+import { E2EE } from '../e2ee.js';
 
 // Whether `key` (a RoomKey, { raw, kid } from a fragment, null or { invalid }) can open the room.
 export function keyUsable(key) {

@@ -3,8 +3,8 @@
 // and sending through the room's media session (encrypted there in e2ee rooms).
 // Chat is never stored: the log lives in the page until the room is left.
 
-import { bind, formatTime, t } from './i18n.js';
-import { $, h, toast } from './ui.js';
+import { bind, formatTime, t } from '../i18n.js';
+import { $, h, toast } from '../ui.js';
 
 export function renderChatState(r) {
   if (!r) return;
