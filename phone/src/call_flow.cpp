@@ -2,11 +2,11 @@
 
 #include <sodium.h>
 
+#include "core/phone_credentials.hpp"  // the plugin's lengths of room number and PIN
+
 namespace counsel::phone {
 namespace {
 
-constexpr std::size_t kRoomDigits = 6;
-constexpr std::size_t kPinDigits = 10;
 constexpr std::int64_t kGoodbyeLimitMs = 30'000;
 constexpr std::int64_t kAnswerLimitMs = 30'000;
 
@@ -65,7 +65,7 @@ void CallFlow::on_digit(char digit, std::int64_t now_ms) {
             }
             deadline_ms_ = now_ms + settings_.digit_timeout_ms;
             if (digit == '*') return clear_digits();  // start the field again
-            const std::size_t want = state_ == FlowState::CollectRoom ? kRoomDigits : kPinDigits;
+            const std::size_t want = state_ == FlowState::CollectRoom ? kPhoneRoomDigits : kPinDigits;
             if (digit == '#') return digits_complete(now_ms);
             if (digit < '0' || digit > '9') return;
             digits_.push_back(digit);
@@ -92,7 +92,7 @@ void CallFlow::on_digit(char digit, std::int64_t now_ms) {
 }
 
 void CallFlow::digits_complete(std::int64_t now_ms) {
-    const std::size_t want = state_ == FlowState::CollectRoom ? kRoomDigits : kPinDigits;
+    const std::size_t want = state_ == FlowState::CollectRoom ? kPhoneRoomDigits : kPinDigits;
     if (digits_.size() != want) {
         // A number of the wrong length is a wrong number: the same answer as a wrong PIN.
         clear_digits();

@@ -1,7 +1,8 @@
 // Phone dial-in credentials: a room number per room and a personal PIN per
 // invitee, digits only (a keypad is all a caller has). The PIN is the secret;
-// the room number only says which room's PINs to compare. With the PIN rate
-// limit (counsel_service.cpp) guessing is hopeless: README "Phone dial-in".
+// the room number only says which room's PINs to compare. A PIN has a
+// personal link's limits (its call's bucket, no room's), so its length alone
+// keeps guessing hopeless at the pace calls allow: README "Phone dial-in".
 #pragma once
 
 #include <cstddef>
@@ -11,7 +12,7 @@
 namespace counsel {
 
 constexpr std::size_t kPhoneRoomDigits = 6;
-constexpr std::size_t kPinDigits = 10;  // 10^10 = 2^33.2
+constexpr std::size_t kPinDigits = 12;  // 10^12 = 2^39.9
 
 // `count` uniformly random decimal digits from the OS CSPRNG.
 std::string random_digits(std::size_t count);

@@ -273,7 +273,7 @@ std::variant<Request, Error> parse_phone_join(const Json& body) {
     json_t* pin = required(body, "pin", is_string, "a string of digits", failure);
     if (failure) return *failure;
     if (!looks_like_digits(text_of(room), kPhoneRoomDigits)) return invalid("room_number must be 6 digits");
-    if (!looks_like_digits(text_of(pin), kPinDigits)) return invalid("pin must be 10 digits");
+    if (!looks_like_digits(text_of(pin), kPinDigits)) return invalid("pin must be 12 digits");
     return Request{PhoneJoinRequest{SecretString(text_of(key)), std::string(text_of(room)), SecretString(text_of(pin))}};
 }
 

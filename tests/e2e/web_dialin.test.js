@@ -40,7 +40,7 @@ test('web: dial-in by phone: E2EE off with the reason, number/room/PIN per perso
     await page.getByRole('button', { name: 'Sitzung erstellen' }).click();
     await waitScreen(mod, 'screen-links');
     const line = await page.locator('#link-list .phone-line').first().textContent();
-    const m = line.match(/^oder per Telefon: \+49 30 1234567, Raum (\d{6}), PIN (\d{5}) (\d{5})$/);
+    const m = line.match(/^oder per Telefon: \+49 30 1234567, Raum (\d{6}), PIN (\d{4}) (\d{4}) (\d{4})$/);
     assert.ok(m, `phone line: ${line}`);
     assert.equal(await page.locator('#link-list .phone-line').count(), 1);
     await shot(mod, 'phone-02-links');
@@ -52,7 +52,7 @@ test('web: dial-in by phone: E2EE off with the reason, number/room/PIN per perso
       await caller.session();
       const handle = await caller.attach();
       const waiting = await caller.request(handle, {
-        request: 'phone_join', service_key: phoneServiceCredentials().key, room_number: m[1], pin: `${m[2]}${m[3]}`,
+        request: 'phone_join', service_key: phoneServiceCredentials().key, room_number: m[1], pin: `${m[2]}${m[3]}${m[4]}`,
       });
       assert.equal(waiting.counsel, 'waiting', JSON.stringify(waiting));
       await waitLobby(mod, ['Telefon 1']);

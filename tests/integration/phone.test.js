@@ -2,8 +2,9 @@
 // Phone dial-in, the plugin's side (README "Phone dial-in"), over a real Janus
 // without counsel-phone: the `phone` group, `create` with `phone: true`,
 // `phone_join` with the service key (a wrong PIN and an unknown room number
-// get the same answers and the same limit: 10, then 486), "Telefon <n>" in the
-// lobby, the moderator's wait prompt, and the caller's plain RTP: `rtp` opens
+// get the same answers; a PIN has a token's limits, so a flood of wrong PINs
+// never keeps the right one out; `deny` with `ban` burns it), "Telefon <n>" in
+// the lobby, the moderator's wait prompt, and the caller's plain RTP: `rtp` opens
 // a UDP socket on 127.0.0.1 connected to the given port, the plugin's
 // receiver thread counts what arrives from there (and only from there), and
 // removal closes it. (tests/e2e/phone_call.test.js: the same with counsel-phone,
@@ -15,6 +16,7 @@ const dgram = require('node:dgram');
 const { test, before, after } = require('node:test');
 
 const { World, assertError } = require('./harness/counsel');
+const { Flood, describeFlood, timed } = require('./harness/flood');
 const { KEYGEN } = require('./harness/janus_process');
 const { sleep } = require('./harness/util');
 
@@ -65,7 +67,7 @@ test('create: phone rooms get a room number and a PIN per invitee, never with e2
   assert.equal(created.phone.number, NUMBER);
   assert.match(created.phone.room_number, /^\d{6}$/);
   assert.equal(created.invites.length, 2);
-  for (const invite of created.invites) assert.match(invite.pin, /^\d{10}$/);
+  for (const invite of created.invites) assert.match(invite.pin, /^\d{12}$/);
   assert.notEqual(created.invites[0].pin, created.invites[1].pin);
   const practitioner = await world.person();
   const conflict = await practitioner.request(world.createBody({ phone: true, e2ee: true }));
@@ -89,20 +91,56 @@ test('phone_join: the service key is required; the caller waits as "Telefon 1", 
   assertError(await ctx.moderator.request({ request: 'prompt', id: browser.id, prompt: 'wait' }), 487, 'prompt to a browser');
 });
 
-test('a wrong PIN and an unknown room number: identical answers, 10 each, then 486 (also for the right PIN)', async () => {
+test('a wrong PIN and an unknown room number: identical answers, a call\'s handle limited like a token\'s (5, then 486)', async () => {
   const ctx = await phoneRoom(['Anrufer']);
-  const wrong = ctx.pins[0] === '0123456789' ? '1234567890' : '0123456789';
+  const wrong = ctx.pins[0] === '012345678901' ? '123456789012' : '012345678901';
   const unknown = ctx.number === '999999' ? '999998' : '999999';
-  const known = [];
-  const missing = [];
-  for (let i = 0; i < 11; i += 1) {
-    known.push(await phoneJoin(await world.person(), ctx.number, wrong));
-    missing.push(await phoneJoin(await world.person(), unknown, wrong));
-  }
-  assert.deepEqual(known.map((a) => a.error_code), [...Array(10).fill(482), 486]);
-  assert.deepEqual(missing, known);
-  assertError(await phoneJoin(await world.person(), ctx.number, ctx.pins[0]), 486, 'the right PIN while the room is limited');
+  const oneCall = async (number) => {
+    const handle = await world.person();
+    const answers = [];
+    for (let i = 0; i < 6; i += 1) answers.push(await phoneJoin(handle, number, wrong));
+    return answers;
+  };
+  const known = await oneCall(ctx.number);
+  assert.deepEqual(known.map((a) => a.error_code), [482, 482, 482, 482, 482, 486]);
+  assert.deepEqual(await oneCall(unknown), known);
   await ctx.moderator.expectNoEvent('lobby', 200);
+});
+
+test('a flood of wrong PINs for a room number never keeps the caller with the right PIN out', async (t) => {
+  const ctx = await phoneRoom(['Anrufer', 'Gast']);
+  const flood = Flood.start(world.janus.wsUrl, {
+    rate: 300,
+    perHandle: 6, // a call: five are judged, the sixth meets the handle's limit
+    body: (i) => ({ request: 'phone_join', service_key: service.key, room_number: ctx.number, pin: String(100000000000 + i) }),
+  });
+  await flood.running(1000);
+  const caller = await world.person();
+  const [waiting, ms] = await timed(() => phoneJoin(caller, ctx.number, ctx.pins[0]));
+  const figures = await flood.stop();
+  t.diagnostic(`wrong PINs: ${describeFlood(figures)}; the right PIN: ${waiting.counsel} in ${Math.round(ms)} ms`);
+  assert.equal(waiting.counsel, 'waiting', JSON.stringify(waiting));
+  assert.ok(ms < 2000, `the right PIN waited ${Math.round(ms)} ms`);
+  assert.equal(figures.answered, figures.sent);
+  assert.deepEqual(Object.keys(figures.answers).sort(), ['482', '486'], JSON.stringify(figures.answers));
+  // Guessing took nothing from the room: the second invitee's PIN gets in too.
+  assert.equal((await phoneJoin(await world.person(), ctx.number, ctx.pins[1])).counsel, 'waiting');
+});
+
+test('deny with ban burns a caller\'s PIN (and the link of the same invite); without ban the caller may call again', async () => {
+  const ctx = await phoneRoom(['Anrufer', 'Gast']);
+  const first = await world.person();
+  const waiting = await phoneJoin(first, ctx.number, ctx.pins[0]);
+  const notNow = await ctx.moderator.request({ request: 'deny', id: waiting.id, ban: false });
+  assert.equal(notNow.counsel, 'ok');
+  assert.deepEqual(await first.nextEvent('denied', 5000), { counsel: 'denied', final: false });
+  const again = await phoneJoin(await world.person(), ctx.number, ctx.pins[0]);
+  assert.equal(again.counsel, 'waiting', JSON.stringify(again));
+  const denied = await ctx.moderator.request({ request: 'deny', id: again.id, ban: true });
+  assert.deepEqual({ ban: denied.ban, banned: denied.banned }, { ban: true, banned: 'link' });
+  assertError(await phoneJoin(await world.person(), ctx.number, ctx.pins[0]), 482, 'the banned PIN');
+  assertError(await (await world.person()).request({ request: 'join', room: ctx.room, token: ctx.tokens[0], display: 'A' }), 482, 'its link');
+  assert.equal((await phoneJoin(await world.person(), ctx.number, ctx.pins[1])).counsel, 'waiting', 'another PIN of the room');
 });
 
 test('rtp: an admitted caller gets a UDP socket on 127.0.0.1 that takes RTP from counsel-phone\'s port only; removal closes it', async () => {
@@ -166,7 +204,7 @@ test('without the phone group: phone rooms and phone_join are refused (487)', as
   try {
     const practitioner = await plain.person();
     assertError(await practitioner.request(plain.createBody({ phone: true })), 487, 'create phone:true');
-    assertError(await phoneJoin(await plain.person(), '123456', '0123456789'), 487, 'phone_join');
+    assertError(await phoneJoin(await plain.person(), '123456', '012345678901'), 487, 'phone_join');
   } finally {
     await plain.close();
   }

@@ -4,6 +4,7 @@
 // and everything else (in use, kick burns, end forgets the number).
 #include <set>
 
+#include "core/phone_credentials.hpp"
 #include "support/scenario.hpp"
 
 using namespace counsel;
@@ -38,7 +39,7 @@ Json phone_join(Harness& h, HandleId handle, const std::string& room_number, con
 }
 
 std::string other_pin(const std::vector<std::string>& pins) {
-    for (std::string candidate = "0000000000";; candidate[9]++) {
+    for (std::string candidate(kPinDigits, '0');; candidate.back()++) {
         bool taken = false;
         for (const auto& p : pins) taken = taken || p == candidate;
         if (!taken) return candidate;
@@ -74,7 +75,7 @@ void create_gives_a_room_number_and_a_pin_per_invitee(void**) {
     assert_int_equal(r.room_number.size(), 6);
     std::set<std::string> distinct;
     for (const auto& pin : r.pins) {
-        assert_int_equal(pin.size(), 10);
+        assert_int_equal(pin.size(), 12);
         assert_true(pin.find_first_not_of("0123456789") == std::string::npos);
         distinct.insert(pin);
     }
@@ -191,6 +192,26 @@ void the_pin_is_the_personal_credential(void**) {
     expect_error(phone_join(h, 77, r.room_number, r.pins[0]), 485);
 }
 
+// deny "not now" lets the caller call again; deny with ban burns the invite:
+// its PIN and its link, from any call or connection, as a kick does.
+void deny_with_ban_burns_the_callers_pin(void**) {
+    Harness h(phone_config());
+    PhoneRoom r = make_phone_room(h);
+    join_as_moderator(h, r.session);
+    const std::uint64_t first = h.id_of(phone_join(h, kCallerA, r.room_number, r.pins[0]));
+    expect_kind(h.request(kModerator, "{\"request\":\"deny\",\"id\":" + std::to_string(first) + ",\"ban\":false}"), "ok");
+    assert_true(json_is_false(h.gateway.last(kCallerA, "denied").field("final")));
+    const std::uint64_t again = h.id_of(phone_join(h, kCallerB, r.room_number, r.pins[0]));
+    Json banned = h.request(kModerator, "{\"request\":\"deny\",\"id\":" + std::to_string(again) + ",\"ban\":true}");
+    expect_kind(banned, "ok");
+    assert_string_equal(str(banned, "banned").c_str(), "link");
+    assert_true(json_is_true(h.gateway.last(kCallerB, "denied").field("final")));
+    expect_error(phone_join(h, kCallerC, r.room_number, r.pins[0]), 482);
+    expect_error(h.join(kGuestA, r.session.room, r.session.tokens[0], "Anna"), 482);
+    // The room's other invite is untouched.
+    expect_kind(phone_join(h, 77, r.room_number, r.pins[1]), "waiting");
+}
+
 void the_moderator_plays_the_wait_prompt_to_callers_only(void**) {
     Harness h(phone_config());
     PhoneRoom r = make_phone_room(h);
@@ -248,6 +269,14 @@ void config_checks_the_phone_settings(void**) {
     c = phone_config();
     c.phone_service_key_hash = "plain";
     assert_true(c.problem().has_value());
+    // Only counsel-keygen's $blake2b$ form: a slow hash would cost the room thread ~50 ms a call.
+    c = phone_config();
+    c.phone_service_key_hash = argon2id_hash(kPhoneServiceKey);
+    assert_true(contains(c.problem().value_or(""), "$blake2b$"));
+    c = phone_config();
+    c.phone_service_key_hash.pop_back();  // cut short
+    assert_true(contains(c.problem().value_or(""), "phone.service_key_hash cannot be used"));
+    assert_false(contains(c.problem().value_or(""), phone_config().phone_service_key_hash));
     c = phone_config();
     c.phone_number.clear();
     c.phone_service_key_hash.clear();
@@ -266,6 +295,7 @@ int main() {
         cmocka_unit_test(a_wrong_pin_and_an_unknown_room_look_the_same_and_never_hold_up_a_right_pin),
         cmocka_unit_test(one_call_is_limited_like_one_handle),
         cmocka_unit_test(the_pin_is_the_personal_credential),
+        cmocka_unit_test(deny_with_ban_burns_the_callers_pin),
         cmocka_unit_test(the_moderator_plays_the_wait_prompt_to_callers_only),
         cmocka_unit_test(callers_have_no_peerconnection_and_rtp_needs_admission),
         cmocka_unit_test(ending_forgets_the_room_number),

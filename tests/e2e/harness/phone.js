@@ -95,7 +95,7 @@ const EVENT_CODES = { '*': 10, '#': 11 };
 // --- credentials, processes -------------------------------------------------------------
 
 let serviceCache = null;
-// A service key for counsel-phone and its Argon2id hash for the plugin's `phone` group.
+// A service key for counsel-phone and its $blake2b$ hash (counsel-keygen) for the plugin's `phone` group.
 function phoneServiceCredentials() {
   if (!serviceCache) serviceCache = JSON.parse(execFileSync(COUNSEL_KEYGEN, ['--json'], { encoding: 'utf8', timeout: 30000 }));
   return serviceCache;

@@ -304,7 +304,7 @@ function renderLinks(created) {
       // Dial-in: the practice's number, the room number and this person's own PIN (in groups, to read aloud).
       const phone = dialIn(created, inv);
       if (phone) {
-        const pin = phone.pin.replace(/(\d{5})(?=\d)/g, '$1 ');
+        const pin = phone.pin.replace(/(\d{4})(?=\d)/g, '$1 ');
         row.append(h('p', { class: 'phone-line mono', i18n: ['links.phone', { number: phone.number, room: phone.room, pin }] }));
       }
       return row;
