@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include <cstring>
+#include <initializer_list>
 
 namespace counsel::phone {
 namespace {
@@ -38,6 +39,50 @@ std::optional<std::string> read_secret(const std::string& path, const char* what
     return out;
 }
 
+// Every group and key the file may hold: a misspelt one (max_call) would leave
+// a default in force that the admin believes changed, so it stops the start.
+struct KnownGroup {
+    const char* name;
+    std::initializer_list<const char*> keys;
+};
+const KnownGroup kKnown[] = {
+    {"sip", {"listen", "allowed_sources", "max_calls"}},
+    {"media", {"address", "rtp_port_min", "rtp_port_max"}},
+    {"janus", {"url", "token_secret_file", "service_key_file"}},
+    {"calls", {"prompts_dir", "digit_timeout_s", "log_level"}},
+};
+
+// The admin's own text for a message: cut at 64 characters, plain ASCII only.
+std::string shown(const char* name) {
+    std::string out;
+    for (const char* p = name; *p && out.size() < 64; ++p) out.push_back(*p > 0x20 && *p < 0x7f ? *p : '?');
+    return out;
+}
+
+std::optional<std::string> unknown_name(GKeyFile* file) {
+    gsize groups_len = 0;
+    gchar** groups = g_key_file_get_groups(file, &groups_len);
+    std::optional<std::string> why;
+    for (gsize g = 0; g < groups_len && !why; ++g) {
+        const KnownGroup* known = nullptr;
+        for (const KnownGroup& k : kKnown)
+            if (std::strcmp(k.name, groups[g]) == 0) known = &k;
+        if (!known) {
+            why = "unknown group [" + shown(groups[g]) + "] (the file holds [sip], [media], [janus] and [calls])";
+            break;
+        }
+        gchar** keys = g_key_file_get_keys(file, groups[g], nullptr, nullptr);
+        for (gchar** key = keys; key && *key && !why; ++key) {
+            bool found = false;
+            for (const char* name : known->keys) found = found || std::strcmp(name, *key) == 0;
+            if (!found) why = "unknown key [" + std::string(known->name) + "] " + shown(*key) + ": no such option";
+        }
+        g_strfreev(keys);
+    }
+    g_strfreev(groups);
+    return why;
+}
+
 }  // namespace
 
 std::optional<PhoneConfig> load_config(const std::string& path, std::string& why) {
@@ -46,6 +91,10 @@ std::optional<PhoneConfig> load_config(const std::string& path, std::string& why
     if (!g_key_file_load_from_file(kf.file, path.c_str(), G_KEY_FILE_NONE, &error)) {
         why = "cannot read " + path + ": " + (error ? error->message : "unknown error");
         g_clear_error(&error);
+        return std::nullopt;
+    }
+    if (auto unknown = unknown_name(kf.file)) {
+        why = *unknown;
         return std::nullopt;
     }
     PhoneConfig c;

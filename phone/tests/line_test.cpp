@@ -165,6 +165,13 @@ void the_sample_config_loads_and_bad_values_are_named(void**) {
     std::ofstream(conf) << remote;
     assert_false(load_config(conf, why).has_value());
     assert_non_null(std::strstr(why.c_str(), "[janus] url"));
+    // A misspelt key or group stops the start, naming it.
+    std::ofstream(conf) << text << "\n[sip]\nmax_call = 5\n";
+    assert_false(load_config(conf, why).has_value());
+    assert_non_null(std::strstr(why.c_str(), "unknown key [sip] max_call"));
+    std::ofstream(conf) << text << "\n[rtp]\nport = 5\n";
+    assert_false(load_config(conf, why).has_value());
+    assert_non_null(std::strstr(why.c_str(), "unknown group [rtp]"));
     std::remove(conf.c_str());
     std::remove(key.c_str());
     rmdir(dir);

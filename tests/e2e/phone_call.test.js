@@ -302,6 +302,8 @@ describe('phone dial-in', { skip }, () => {
   test("the caller's number is in no log, no file and no event; nor are PINs or room numbers in a log", async () => {
     // Runs after the calls above (node:test runs a describe's tests in order).
     const logs = { counselPhone: phone.readLog(), janus: janus.readLog() };
+    // Not vacuous: the number went out in the callers' SIP (From, Contact, P-Asserted-Identity, SDP o=).
+    assert.ok(callers.length > 3 && callers.every((c) => c.readLog().includes(`sip:${CANARY}@`)), 'the canary was not sent');
     for (const [name, text] of Object.entries(logs)) assert.ok(!text.includes(CANARY_DIGITS), `${name} log has the caller's number`);
     for (const r of secrets) {
       for (const pin of r.pins) {

@@ -236,6 +236,8 @@ class SipCaller {
         '-set', 'caller', this.options.number || '+4930000000',
         '-set', 'rtp_port', String(this.rtpPort),
         '-d', String(this.options.hangUpAfterMs || 0),
+        // The SIP messages as sent, for the canary test's positive control (the number did go out).
+        '-trace_msg', '-message_file', path.join(this.dir, 'messages.log'),
         '-nostdin', '-trace_err', '-timeout', '600s',
       ],
       this.logPath,
