@@ -208,7 +208,7 @@ test('web a11y: the client screens at 360x740', { skip }, (t) =>
     const d = await openLinkAndJoin(env, links.Zweite, 'Jo', { viewport, pageName: 'phone-denied' });
     await waitLobby(mod, ['Jo']);
     await mod.page.getByRole('button', { name: 'Abweisen: Jo' }).click();
-    await mod.page.locator('#dlg-confirm').getByRole('button', { name: 'Abweisen' }).click();
+    await mod.page.locator('#dlg-confirm').getByRole('button', { name: 'Nicht jetzt' }).click();
     assert.equal(await endKind(d), 'denied');
     await fits(d, 'denied');
     await shot(d, 'm08-phone-denied');
@@ -216,7 +216,7 @@ test('web a11y: the client screens at 360x740', { skip }, (t) =>
     await mod.page.getByRole('button', { name: 'Sitzung beenden' }).click();
     await mod.page.locator('#dlg-confirm').getByRole('button', { name: 'Sitzung beenden' }).click();
     await endKind(mod);
-    const e = await openLinkAndJoin(env, links.Klientin, 'Mara', { viewport, expect: null, pageName: 'phone-ended' });
+    const e = await env.open(links.Klientin, { name: 'phone-ended', viewport });
     assert.equal(await endKind(e), 'ended');
     await fits(e, 'ended');
     await shot(e, 'm09-phone-ended');

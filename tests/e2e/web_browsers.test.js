@@ -50,7 +50,7 @@ const {
   waitTiles,
 } = require('./web_support/flow');
 const { untilFlowing, waitSeesAndHears } = require('./web_support/media');
-const { DENIAL_BANNED, H264_ONLY_OFFERS, SCRIPT_TRANSFORM_ONLY, SMALL_CAMERA } = require('./web_support/traits');
+const { H264_ONLY_OFFERS, SCRIPT_TRANSFORM_ONLY, SMALL_CAMERA } = require('./web_support/traits');
 
 const built = fs.existsSync(COUNSEL_PLUGIN) && fs.existsSync(COUNSEL_KEYGEN);
 const skip = !built && `not built: ${COUNSEL_PLUGIN}`;
@@ -178,12 +178,12 @@ test('browsers: e2ee room with a Firefox host, a Firefox and a Chromium client; 
     // dropping its top layer keeps the plugin switching the receivers' layer
     // (each switch waits for a key frame) and little would be left to measure.
     const chris = await openLinkAndJoin(env, links.Vater.replace('/#', '/?simulcast=0#'), 'Chris', { pageName: 'cr-client-chris', initScripts: CAM });
-    const gina = await openLinkAndJoin(env, links.Gast, 'Gina', { pageName: 'cr-client-gina', initScripts: [...CAM, DENIAL_BANNED] });
+    const gina = await openLinkAndJoin(env, links.Gast, 'Gina', { pageName: 'cr-client-gina', initScripts: CAM });
     await waitLobby(host, ['Fiona', 'Chris', 'Gina']);
     clock.mark('three in the lobby');
 
     // "Not at all": a final sentence and no way to knock again.
-    await deny(host, 'Gina');
+    await deny(host, 'Gina', { final: true });
     assert.equal(await endKind(gina), 'deniedFinal');
     const ginaEnd = await gina.evaluate(() => ({ text: document.getElementById('end-text').textContent, buttons: document.querySelectorAll('#end-actions button').length }));
     assert.equal(ginaEnd.buttons, 0, 'no "try again" after a final denial');

@@ -47,7 +47,7 @@ for (const simulcast of [true, false]) {
       const ben = await openLinkAndJoin(env, withQuery(links.Vater), 'Ben', { pageName: 'client-ben' });
       await waitLobby(mod, ['Anna', 'Ben']);
       await mod.page.getByRole('button', { name: 'Abweisen: Ben' }).click();
-      await confirm(mod, 'Abweisen');
+      await confirm(mod, 'Nicht jetzt');
       assert.equal(await endKind(ben), 'denied');
       await mod.page.getByRole('button', { name: 'Einlassen: Anna' }).click();
       await waitScreen(anna, 'screen-session');

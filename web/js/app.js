@@ -10,6 +10,7 @@ import { applyI18n, bind, lang, setLang, t } from './i18n.js';
 import { $, fillIcons } from './ui.js';
 import { Counsel, janusAvailable } from './counsel.js';
 import { parseFragment } from './links.js';
+import { checkLink } from './link_check.js';
 import { LocalMedia } from './media.js';
 import * as practitioner from './screens/practitioner.js';
 import * as prejoin from './screens/prejoin.js';
@@ -103,7 +104,7 @@ async function loadConfig() {
   return cfg;
 }
 
-function route() {
+async function route() {
   const frag = parseFragment();
   if (frag === null) {
     state.entry = null;
@@ -112,7 +113,11 @@ function route() {
     ctx.go('end', { kind: 'invalid' });
   } else {
     state.entry = { role: 'client', room: frag.room, token: frag.token, e2eeKey: frag.e2ee };
-    ctx.go('prejoin');
+    if (!frag.token) return ctx.go('prejoin'); // a password link: checked by its join
+    const verdict = await checkLink(() => ctx.connectJanus(), state.entry);
+    if (verdict.end) return ctx.go('end', { kind: verdict.end, actions: verdict.end === 'unreachable' ? ['reload'] : [] });
+    if (verdict.notice) state.notice = verdict.notice;
+    return ctx.go('prejoin');
   }
 }
 
@@ -142,7 +147,7 @@ async function boot() {
     ctx.setLeaveGuard(false);
     location.reload();
   });
-  route();
+  await route();
 }
 
 boot().catch((err) => {

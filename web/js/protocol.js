@@ -8,8 +8,9 @@ export const EVENT = Object.freeze({
   CREATED: 'created', // answer to create
   JOINED: 'joined', // answer to the moderator's join
   WAITING: 'waiting', // answer to anyone else's join: in the lobby
+  PEEK: 'peek', // answer to a join with peek: what the join would get
   ADMITTED: 'admitted',
-  DENIED: 'denied', // { banned?: true }: see deniedFinal()
+  DENIED: 'denied', // { final: bool }: see deniedFinal()
   REMOVED: 'removed',
   TIMEOUT: 'timeout', // waiting time over
   ENDED: 'ended', // { reason: 'moderator' | 'expired' | 'idle' }
@@ -43,19 +44,16 @@ export function waitPromptRequest(id) {
   return { request: 'prompt', id, prompt: 'wait' };
 }
 
-// Denying a waiting person. The host's choice between "not now" (the person
-// may knock again with the same link) and "not at all" (the link is burned)
-// travels as { ban: true } on the deny request, and the person's `denied`
-// event then says { banned: true }. The plugin side of this is being built;
-// until it accepts `ban`, the lobby sends plain denials (lobby.js deny()),
-// and the page already ends on a final sentence without "try again" when an
-// event says banned.
+// Denying a waiting person. The host chooses between "not now" (the person
+// may knock again with the same link) and "not at all" ({ ban: true }: the
+// link or PIN is burned); the person's `denied` event says { final: true }
+// after the latter, and the page ends on a sentence without "try again".
 export function denyRequest(id, { ban = false } = {}) {
   return ban ? { request: 'deny', id, ban: true } : { request: 'deny', id };
 }
 
 export function deniedFinal(msg) {
-  return !!msg && msg.banned === true;
+  return !!msg && msg.final === true;
 }
 
 // Error codes (README, "Error codes") the page tells apart.

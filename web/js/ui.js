@@ -130,18 +130,28 @@ export function toast(text, ms = 4000) {
 
 // A modal confirmation; resolves true when confirmed.
 export function confirmDialog({ title, text, confirm, danger = true }) {
+  return chooseDialog({ title, text, confirm, danger }).then((choice) => choice === 'ok');
+}
+
+// A confirmation with a second, stronger choice next to the first (e.g. "not
+// now" and "not at all"). Resolves 'ok', 'alt' or null (cancelled).
+export function chooseDialog({ title, text, confirm, alternative = null, danger = true }) {
   const dlg = $('dlg-confirm');
   $('dlg-confirm-title').textContent = title;
   $('dlg-confirm-text').textContent = text;
   const ok = $('dlg-confirm-ok');
   ok.textContent = confirm;
   ok.className = danger ? 'danger' : 'primary';
+  const alt = $('dlg-confirm-alt');
+  alt.hidden = !alternative;
+  alt.textContent = alternative || '';
   return new Promise((resolve) => {
     const opener = document.activeElement;
     dlg.addEventListener(
       'close',
       () => {
-        resolve(dlg.returnValue === 'ok');
+        const v = dlg.returnValue;
+        resolve(v === 'ok' || (v === 'alt' && alternative) ? v : null);
         if (opener && opener.isConnected) opener.focus();
       },
       { once: true },

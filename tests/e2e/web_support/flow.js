@@ -145,9 +145,10 @@ async function admit(host, name) {
   await host.click({ button: `Einlassen: ${name}`, exact: true });
 }
 
-async function deny(host, name) {
+// "Nicht jetzt" (may knock again) or, with final, "Gar nicht" (the link burned).
+async function deny(host, name, { final = false } = {}) {
   await host.click({ button: `Abweisen: ${name}`, exact: true });
-  await confirm(host, 'Abweisen');
+  await confirm(host, final ? 'Gar nicht' : 'Nicht jetzt');
 }
 
 async function removePerson(host, name) {

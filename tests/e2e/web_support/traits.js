@@ -60,28 +60,6 @@ const H264_ONLY_OFFERS = `(() => {
   window.__traits = Object.assign(window.__traits || {}, { h264OnlyOffers: true });
 })();`;
 
-// The plugin's final denial as the page will get it: { counsel: "denied",
-// banned: true } (the host chose "not at all"). Until the plugin sends it,
-// this script adds banned: true to the denied event on its way into the page.
-const DENIAL_BANNED = `(() => {
-  const Base = window.WebSocket;
-  const rewrite = (event) => {
-    let msg;
-    try { msg = JSON.parse(event.data); } catch { return event; }
-    const d = msg && msg.plugindata && msg.plugindata.data;
-    if (!d || d.counsel !== 'denied') return event;
-    d.banned = true;
-    return new MessageEvent('message', { data: JSON.stringify(msg), origin: event.origin });
-  };
-  class BannedDenials extends Base {
-    addEventListener(type, fn, options) {
-      if (type !== 'message' || typeof fn !== 'function') return super.addEventListener(type, fn, options);
-      return super.addEventListener(type, (e) => fn.call(this, rewrite(e)), options);
-    }
-  }
-  window.WebSocket = BannedDenials;
-})();`;
-
 // A smaller camera: the page asks for 1280x720; this makes Chromium's fake
 // camera deliver 640x360 (Firefox is capped in harness/firefox.js), so a
 // room of three or four pages, each encoding three simulcast layers and
@@ -132,4 +110,4 @@ const PHONE_CAMERAS = `(() => {
   };
 })();`;
 
-module.exports = { SCRIPT_TRANSFORM_ONLY, H264_ONLY_OFFERS, DENIAL_BANNED, SMALL_CAMERA, PHONE_CAMERAS };
+module.exports = { SCRIPT_TRANSFORM_ONLY, H264_ONLY_OFFERS, SMALL_CAMERA, PHONE_CAMERAS };

@@ -6,7 +6,7 @@
 // state the room screen passes in; `r.ended` turns late answers into no-ops.
 
 import { bind, errorText, t } from '../i18n.js';
-import { $, announce, chime, confirmDialog, fieldError, h, icon, toast } from '../ui.js';
+import { $, announce, chime, chooseDialog, fieldError, h, icon, toast } from '../ui.js';
 import { ERR, denyRequest, isPhoneCaller, waitPromptRequest } from '../protocol.js';
 
 export function updateLobby(r, waiting, afterRender) {
@@ -91,17 +91,18 @@ async function admit(r, p) {
   }
 }
 
-// ban: "not at all" (the link is burned); the dialog offers only "not now"
-// until the plugin accepts { ban: true } (protocol.js denyRequest()).
-async function deny(r, p, { ban = false } = {}) {
-  const ok = await confirmDialog({
+// "Not now" lets the person knock again later with the same link; "not at
+// all" burns the link (the plugin's `ban`), so no new knock and no new chime.
+async function deny(r, p) {
+  const choice = await chooseDialog({
     title: t('lobby.denyConfirmTitle', { name: p.display }),
     text: t('lobby.denyConfirmText'),
     confirm: t('lobby.denyConfirm'),
+    alternative: t('lobby.denyBan'),
   });
-  if (!ok || r.ended) return;
+  if (!choice || r.ended) return;
   try {
-    await r.counsel.request(denyRequest(p.id, { ban }));
+    await r.counsel.request(denyRequest(p.id, { ban: choice === 'alt' }));
   } catch (err) {
     toast(err && err.code === ERR.INVALID ? t('error.notInLobby') : errorText(err && err.code));
   }

@@ -16,6 +16,7 @@ const ENDS = {
   endedExpired: ['check', 'end.ended.title', 'end.endedExpired.text'],
   endedModerator: ['check', 'end.endedModerator.title', 'end.endedModerator.text'],
   invalid: ['warn', 'end.invalid.title', 'end.invalid.text'],
+  incomplete: ['warn', 'end.incomplete.title', 'end.incomplete.text'],
   passwordWrong: ['warn', 'end.passwordWrong.title', 'end.passwordWrong.text'],
   tooMany: ['wait', 'end.tooMany.title', 'end.tooMany.text'],
   locked: ['lock', 'end.locked.title', 'end.locked.text'],

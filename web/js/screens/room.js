@@ -162,6 +162,13 @@ export async function show({ display, password }) {
     for (const p of room.lobby) room.lobbySeen.set(p.id, p.display);
     startSession(answer.participants || []);
   } else if (answer.counsel === EVENT.WAITING) {
+    if (answer.e2ee && !keyUsable(app.entry && app.entry.e2eeKey)) {
+      // Knocked without a peek (a password link) and has no key: leave at once,
+      // before admission could bring the participant list.
+      await counsel.request({ request: 'leave' }).catch(() => {});
+      endWithoutKey();
+      return;
+    }
     showWaiting(app.local, app.notice);
   } else {
     finish();
@@ -305,15 +312,21 @@ function startSession(participants) {
   });
 }
 
+// An e2ee room entered from a link without its key: nothing could be read or
+// sent, and the link must be asked for again.
+function endWithoutKey() {
+  finish();
+  releaseDevices();
+  ctx.go('end', { kind: 'incomplete' });
+}
+
 // The session's media (and, in e2ee rooms, its encryption first).
 async function startMedia(r) {
   if (r.e2ee && !keyUsable(app.entry && app.entry.e2eeKey)) {
     // An e2ee room entered without its key: nothing could be read or sent.
     await r.counsel.request({ request: 'leave' }).catch(() => {});
     if (r !== room) return;
-    finish();
-    releaseDevices();
-    ctx.go('end', { kind: 'invalid' });
+    endWithoutKey();
     return;
   }
   if (r.e2ee) {
