@@ -46,6 +46,11 @@ bool CounselService::argon2id_allowed(const std::string& practitioner, std::int6
 }
 
 void CounselService::on_create(const Context& ctx, CreateRequest& req) {
+    // After the shape and the profile: under kbv a phone room is 488 (profile.cpp), not this.
+    if (req.phone && !config_.phone_enabled()) {
+        req.practitioner_key.wipe();
+        return fail(ctx, error(ErrorCode::NotAllowed, "phone dial-in is not configured on this server"));
+    }
     const std::int64_t now_ms = clock_.monotonic_ms();
     const std::string who = handle_key(ctx.handle);
     // Only an Argon2id check waits for the limits (they bound its CPU time);
@@ -124,6 +129,8 @@ void CounselService::create_for(const Context& ctx, CreateRequest& req, const st
         invite_tokens.push_back(random_token());
         invites.push_back(Invite{std::move(label), hasher_.hash(invite_tokens.back())});
     }
+    PhoneGrant phone;
+    if (req.phone) phone = grant_phone_credentials(invites);
     std::string password;
     std::optional<Digest> password_digest;
     if (req.password) {
@@ -142,17 +149,20 @@ void CounselService::create_for(const Context& ctx, CreateRequest& req, const st
                           req.recording,
                           req.starts_at,
                           expires_at,
-                          created_mono_ms + expires_at * 1000 - created_unix_ms};
+                          created_mono_ms + expires_at * 1000 - created_unix_ms,
+                          phone.room_number};
     auto room = std::make_unique<Room>(std::move(settings), hasher_.hash(moderator_token), password_digest,
                                        std::move(invites));
     Room& created = *room;
     rooms_.emplace(created.digest(), std::move(room));
+    if (req.phone) phone_rooms_.emplace(phone.room_number, created.digest());
     ++rooms_created_;
 
     Json invite_list = Json::array();
     for (std::size_t i = 0; i < invite_tokens.size(); ++i) {
-        invite_list.append(
-            Json::object().set("label", created.invites()[i].label.view()).set("token", invite_tokens[i]));
+        Json invite = Json::object().set("label", created.invites()[i].label.view()).set("token", invite_tokens[i]);
+        if (req.phone) invite.set("pin", phone.pins[i]);
+        invite_list.append(std::move(invite));
     }
     Json answer = Json::object()
                       .set("counsel", "created")
@@ -164,7 +174,10 @@ void CounselService::create_for(const Context& ctx, CreateRequest& req, const st
                       .set("e2ee", created.settings().e2ee)
                       .set("recording", created.settings().recording == RecordingMode::WithConsent ? "with_consent" : "off");
     if (req.password) answer.set("password", password);
+    if (req.phone)
+        answer.set("phone", Json::object().set("number", config_.phone_number).set("room_number", phone.room_number));
     reply(ctx, std::move(answer));
+    for (auto& pin : phone.pins) sodium_memzero(pin.data(), pin.size());
 
     for (auto& token : invite_tokens) sodium_memzero(token.data(), token.size());
     sodium_memzero(moderator_token.data(), moderator_token.size());
@@ -175,7 +188,25 @@ void CounselService::create_for(const Context& ctx, CreateRequest& req, const st
                .set("invitees", static_cast<std::int64_t>(invite_tokens.size()))
                .set("password", req.password)
                .set("e2ee", created.settings().e2ee)
-               .set("recording", created.settings().recording == RecordingMode::WithConsent));
+               .set("recording", created.settings().recording == RecordingMode::WithConsent)
+               .set("phone", req.phone));
+}
+
+std::optional<Error> CounselService::lobby_refusal(const Room& room, const CredentialRef& credential) const {
+    if (room.locked()) return error(ErrorCode::Locked, "the room is locked");
+    if (room.in_use(credential)) return error(ErrorCode::InUse, "this personal link is already in use in this room");
+    // A personal link (or its PIN) always reaches the lobby (490 keeps it to one
+    // person); password knockers share max_participants places of their own.
+    if (credential.kind == CredentialRef::Kind::Password &&
+        room.count_password_knockers() >= static_cast<std::size_t>(config_.max_participants))
+        return error(ErrorCode::Full, "the waiting room is full");
+    return std::nullopt;
+}
+
+std::uint64_t CounselService::new_participant_id(Room& room) {
+    std::uint64_t id = random_participant_id();
+    while (room.find(id)) id = random_participant_id();
+    return id;
 }
 
 void CounselService::on_join(const Context& ctx, JoinRequest& req) {
@@ -211,16 +242,8 @@ void CounselService::on_join(const Context& ctx, JoinRequest& req) {
 
     const bool moderator = credential->kind == CredentialRef::Kind::Moderator;
     if (moderator && room.moderator()) return fail(ctx, error(ErrorCode::SeatTaken, "the moderator seat is taken"));
-    if (!moderator) {
-        if (room.locked()) return fail(ctx, error(ErrorCode::Locked, "the room is locked"));
-        if (room.in_use(*credential))
-            return fail(ctx, error(ErrorCode::InUse, "this personal link is already in use in this room"));
-        // A personal link always reaches the lobby (490 keeps it to one person);
-        // password knockers share max_participants places of their own.
-        if (credential->kind == CredentialRef::Kind::Password &&
-            room.count_password_knockers() >= static_cast<std::size_t>(config_.max_participants))
-            return fail(ctx, error(ErrorCode::Full, "the waiting room is full"));
-    }
+    if (!moderator)
+        if (auto refusal = lobby_refusal(room, *credential)) return fail(ctx, *refusal);
 
     if (req.peek) {
         // The link is good and would get in now: what the page must know before
@@ -235,8 +258,7 @@ void CounselService::on_join(const Context& ctx, JoinRequest& req) {
                               .set("notice", config_.notice_text));
     }
 
-    std::uint64_t id = random_participant_id();
-    while (room.find(id)) id = random_participant_id();
+    const std::uint64_t id = new_participant_id(room);
     room.add(Participant{id, ctx.handle, moderator ? Role::Moderator : Role::Guest,
                          moderator ? Presence::Admitted : Presence::Lobby, *credential, std::move(req.display),
                          clock_.unix_s(), now_ms});

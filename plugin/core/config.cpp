@@ -41,6 +41,31 @@ std::optional<std::string> Config::problem() const {
         for (std::size_t j = 0; j < i; ++j)
             if (practitioners[j].id == p.id) return "practitioner #" + std::to_string(i + 1) + " repeats an id";
     }
+    if (auto phone = phone_problem()) return phone;
+    return std::nullopt;
+}
+
+std::optional<std::string> Config::phone_problem() const {
+    if (phone_number.empty() && phone_service_key_hash.empty()) return std::nullopt;
+    if (phone_number.empty() || phone_service_key_hash.empty())
+        return "phone: number and service_key_hash go together (or leave both out)";
+    // What a practice prints on an invitation: digits, +, blanks, ( ) - /.
+    if (phone_number.size() > 32) return "phone.number must be at most 32 characters";
+    int digits = 0;
+    for (char c : phone_number) {
+        if (c >= '0' && c <= '9') ++digits;
+        else if (c != '+' && c != ' ' && c != '(' && c != ')' && c != '-' && c != '/')
+            return "phone.number may hold only digits, +, blanks, ( ) - /";
+    }
+    if (digits < 3) return "phone.number needs at least 3 digits";
+    // counsel-keygen's key (256 bits) needs no slow hash: a check costs a microsecond, no CPU limit.
+    if (key_hash_form(phone_service_key_hash) != KeyHashForm::Blake2b)
+        return "phone.service_key_hash needs the $blake2b$ key_hash counsel-keygen prints";
+    if (auto wrong = key_hash_problem(phone_service_key_hash))
+        return "phone.service_key_hash cannot be used: it " + *wrong + " (counsel-keygen makes a new key and its hash)";
+    if (!profile_allows_phone(profile_kind()))
+        return "profile " + std::string(profile_name(profile_kind())) +
+               " forbids phone dial-in (a phone call cannot be end-to-end encrypted): leave out the phone group";
     return std::nullopt;
 }
 

@@ -29,6 +29,12 @@ struct Config {
     std::int64_t idle_end_s = 600;
     std::int64_t max_participants = 10;
     std::vector<PractitionerEntry> practitioners;
+    // Phone dial-in (README "Phone dial-in"): the number callers dial (shown
+    // on invitations) and the $blake2b$ hash of counsel-phone's service key.
+    // Both set, or neither: rooms with `phone: true` need both.
+    std::string phone_number;
+    std::string phone_service_key_hash;
+    bool phone_enabled() const { return !phone_number.empty() && !phone_service_key_hash.empty(); }
     // `profile` as configured: "" (none) or "kbv"; anything else cannot start.
     std::string profile;
 
@@ -39,6 +45,7 @@ struct Config {
     std::int64_t default_duration_s() const { return max_duration_s < 3600 ? max_duration_s : 3600; }
     // Why these settings cannot run, or nullopt if they can.
     std::optional<std::string> problem() const;
+    std::optional<std::string> phone_problem() const;
 };
 
 }  // namespace counsel

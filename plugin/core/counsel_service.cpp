@@ -3,6 +3,7 @@
 // kick, mute, lock, incident) and room_lifecycle.cpp (leave, end, purge).
 #include "core/counsel_service.hpp"
 
+#include "core/key_hash.hpp"
 #include "core/profile.hpp"
 #include "core/room_views.hpp"
 
@@ -23,6 +24,7 @@ CounselService::CounselService(Config config, Gateway& gateway, RoomLedger& ledg
       ledger_(ledger),
       clock_(clock),
       practitioners_(config_.practitioners),
+      phone_service_key_(parse_fast_key_hash(config_.phone_service_key_hash)),
       handle_attempts_({5, 10'000, 100'000}),
       room_attempts_({20, 3'000, SIZE_MAX}),
       unknown_room_attempts_({20, 3'000, 20'000}),
@@ -81,6 +83,9 @@ void CounselService::handle(HandleId handle, const std::string& transaction, con
             else if constexpr (std::is_same_v<T, MessageRequest>) on_message(ctx, req);
             else if constexpr (std::is_same_v<T, RecordRequest>) on_record(ctx, req);
             else if constexpr (std::is_same_v<T, ConsentRequest>) on_consent(ctx, req);
+            else if constexpr (std::is_same_v<T, PhoneJoinRequest>) on_phone_join(ctx, req);
+            else if constexpr (std::is_same_v<T, PromptRequest>) on_prompt(ctx, req);
+            else if constexpr (std::is_same_v<T, PhoneMediaRequest>) on_phone_media(ctx, req);
         },
         std::get<Request>(parsed));
     publish_media_if_changed();
@@ -153,6 +158,7 @@ Json CounselService::describe_handle(HandleId handle) const {
         if (p.id != it->second.participant) continue;
         out.set("role", p.role == Role::Moderator ? "moderator" : "participant");
         out.set("state", p.presence == Presence::Lobby ? "lobby" : "admitted");
+        if (p.phone) out.set("phone", true);
         out.set("room", it->second.room->ref());
     }
     return out;

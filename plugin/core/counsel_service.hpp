@@ -110,6 +110,19 @@ private:
     void on_message(const Context& ctx, MessageRequest& req);
     void on_record(const Context& ctx, const RecordRequest& req);
     void on_consent(const Context& ctx, const ConsentRequest& req);
+    // Phone dial-in (phone_admission.cpp).
+    void on_phone_join(const Context& ctx, PhoneJoinRequest& req);
+    void on_prompt(const Context& ctx, const PromptRequest& req);
+    void on_phone_media(const Context& ctx, const PhoneMediaRequest& req);
+    // A fresh room number and one PIN per invite (their digests go into
+    // `invites`); the PINs in clear are for the create answer only.
+    struct PhoneGrant {
+        std::string room_number;
+        std::vector<std::string> pins;
+    };
+    PhoneGrant grant_phone_credentials(std::vector<Invite>& invites);
+    // Whether counsel-phone's service key is right (rate-limited like practitioner keys).
+    bool phone_service_allowed(const Context& ctx, SecretString& key);
     // After any change to a room's consent ledger: tell everyone, drive the recorder.
     // `ask` are the people to send a consent request now.
     void consent_changed(Room& room, RecordingState before, bool was_writing, const std::vector<std::uint64_t>& ask);
@@ -142,6 +155,10 @@ private:
     void end_room(Room& room, EndReason reason, const Context* by_moderator);
     void notify(const char* event, const Room& room, Json details = Json::object());
 
+    // Why a guest with this credential cannot enter the room's lobby now (locked, in use, full).
+    std::optional<Error> lobby_refusal(const Room& room, const CredentialRef& credential) const;
+    std::uint64_t new_participant_id(Room& room);
+
     bool credential_attempt_allowed(HandleId handle, const std::string& room_key, bool by_password,
                                     std::int64_t now_ms) const;
     void credential_attempt_failed(HandleId handle, const std::string& room_key, bool by_password, bool known_room,
@@ -161,11 +178,13 @@ private:
     CredentialHasher hasher_;
 
     std::map<Digest, std::unique_ptr<Room>> rooms_;
+    std::map<std::string, Digest> phone_rooms_;  // dial-in room number -> room, live rooms only
+    std::optional<FastKeyHash> phone_service_key_;  // counsel-phone's key ($blake2b$), when phone is configured
     std::unordered_map<HandleId, Seat> handles_;
     // Tombstones whose durable write failed: refused in memory, retried on tick.
     std::set<Digest> pending_tombstones_;
 
-    RateLimiter handle_attempts_;        // wrong tokens and passwords per handle
+    RateLimiter handle_attempts_;        // wrong tokens, passwords and PINs per handle
     RateLimiter room_attempts_;          // wrong passwords per room that exists; dropped with the room
     RateLimiter unknown_room_attempts_;  // the same for ids that do not: bounded memory
     RateLimiter key_attempts_;           // wrong practitioner keys per handle

@@ -22,6 +22,7 @@ struct MediaMember {
     std::uint64_t id;        // participant id, for the client to match streams to tiles
     bool muted_audio;        // by the moderator or themselves: their audio is dropped
     bool muted_video;
+    bool phone = false;      // a phone caller: one audio stream over plain RTP (connect_phone)
     bool receive_video = true;  // false: audio only for them (their own choice); no video is forwarded to them
 };
 
@@ -54,7 +55,13 @@ public:
     // core answers it (and cleans up after a refused first offer).
     virtual std::optional<Error> negotiate(HandleId handle, const std::string& transaction, const std::string& request,
                                            const Json& body, const Json& jsep, const MediaRoom& room) = 0;
-    // The person left their room: forget their negotiation state.
+    // An admitted phone caller's plain RTP with counsel-phone: a UDP socket on
+    // 127.0.0.1 towards `port` there. Called on the room thread; the media
+    // layer answers a connected one itself ({counsel:"rtp", port, payload_type}),
+    // a refusal it returns for the core to answer.
+    virtual std::optional<Error> connect_phone(HandleId handle, const std::string& transaction, int port,
+                                               const MediaRoom& room) = 0;
+    // The person left their room: forget their negotiation state (and close a phone caller's socket).
     virtual void release(HandleId handle) = 0;
     // The room thread's timer (every 250 ms): offers nobody answered expire here.
     virtual void tick() {}
@@ -66,6 +73,9 @@ public:
     void publish(std::shared_ptr<const ForwardingTable>) override {}
     std::optional<Error> negotiate(HandleId, const std::string&, const std::string&, const Json&, const Json&,
                                    const MediaRoom&) override {
+        return std::nullopt;
+    }
+    std::optional<Error> connect_phone(HandleId, const std::string&, int, const MediaRoom&) override {
         return std::nullopt;
     }
     void release(HandleId) override {}

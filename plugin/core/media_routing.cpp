@@ -13,7 +13,7 @@ std::shared_ptr<const MediaRoom> CounselService::media_room(const Room& room) co
     for (const Participant& p : room.people())
         if (p.presence == Presence::Admitted)
             out->members.push_back(MediaMember{p.handle, p.id, p.muted_audio || p.self_muted_audio,
-                                               p.muted_video || p.self_muted_video, p.receive_video});
+                                               p.muted_video || p.self_muted_video, p.phone, p.receive_video});
     return out;
 }
 
@@ -34,6 +34,7 @@ void CounselService::on_negotiate(const Context& ctx, const NegotiateRequest& re
     // People in the lobby send nothing that is forwarded: no PeerConnection at all.
     if (!self || self->presence != Presence::Admitted)
         return fail(ctx, error(ErrorCode::NotAllowed, "media is only for people admitted to the room"));
+    if (self->phone) return fail(ctx, error(ErrorCode::NotAllowed, "a phone caller's media is plain RTP (request rtp)"));
     if (!jsep) return fail(ctx, error(ErrorCode::Malformed, std::string(req.name) + " needs a JSEP"));
     const std::optional<std::string> type = jsep.string_at("type");
     if (!type || !jsep.string_at("sdp"))

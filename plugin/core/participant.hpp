@@ -31,6 +31,7 @@ struct Participant {
     bool muted_video = false;
     bool self_muted_audio = false;  // by the person themselves
     bool self_muted_video = false;
+    bool phone = false;  // a caller through counsel-phone: display is "Telefon <n>", media is plain RTP
     bool receive_video = true;  // false: they chose audio only; nobody's video is forwarded to them
 };
 

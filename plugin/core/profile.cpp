@@ -9,12 +9,14 @@ namespace {
 // KBV Anlage 31b: end-to-end encryption of every stream, and no recording
 // ("Inhalte ... dürfen weder eingesehen noch gespeichert werden").
 std::optional<Error> kbv_refusal(const CreateRequest& req) {
+    // A phone leg is decoded on the server: a patient's voice would pass it unencrypted.
+    if (req.phone)
+        return error(ErrorCode::Conflict,
+                     "this server runs the KBV profile: no phone dial-in (a phone call cannot be end-to-end encrypted)");
     if (!req.e2ee)
         return error(ErrorCode::Conflict, "this server runs the KBV profile: every room is end-to-end encrypted");
     if (req.recording != RecordingMode::Off)
         return error(ErrorCode::Conflict, "this server runs the KBV profile: nothing is recorded");
-    // A phone dial-in would carry a patient's voice unencrypted through the
-    // server: when CreateRequest gains it, refuse it here as well.
     return std::nullopt;
 }
 
@@ -48,5 +50,7 @@ std::optional<Error> profile_refusal(Profile profile, const Request& request) {
 bool profile_allows_recording(Profile profile) { return profile != Profile::Kbv; }
 
 bool profile_knock_chime(Profile profile) { return profile != Profile::Kbv; }
+
+bool profile_allows_phone(Profile profile) { return profile != Profile::Kbv; }
 
 }  // namespace counsel

@@ -31,6 +31,10 @@ std::optional<Error> profile_refusal(Profile profile, const Request& request);
 // nothing is ever written to rec_dir).
 bool profile_allows_recording(Profile profile);
 
+// Whether phone dial-in may be configured (kbv: no, a phone leg is decoded
+// on the server; Config::problem refuses a `phone` group under it).
+bool profile_allows_phone(Profile profile);
+
 // Whether the moderator's page sounds a chime when someone knocks, until the
 // moderator switches it (the `joined` answer's `knock_chime`).
 bool profile_knock_chime(Profile profile);

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "core/credentials.hpp"
+#include "core/phone_credentials.hpp"
 
 namespace counsel {
 namespace {
@@ -65,7 +66,7 @@ std::string_view text_of(json_t* v) { return {json_string_value(v), json_string_
 
 std::variant<Request, Error> parse_create(const Json& body, const Config& config, std::int64_t now_unix) {
     if (auto e = only_fields(body, {"practitioner_key", "invitees", "title", "starts_at", "duration_s", "e2ee",
-                                    "recording", "password"}))
+                                    "recording", "password", "phone"}))
         return *e;
     std::optional<Error> failure;
     json_t* key = required(body, "practitioner_key", is_string, "a string", failure);
@@ -122,7 +123,12 @@ std::variant<Request, Error> parse_create(const Json& body, const Config& config
     if (failure) return *failure;
     if (e2ee.value_or(false) && req.recording == RecordingMode::WithConsent)
         return error(ErrorCode::Conflict, "an end-to-end encrypted room cannot be recorded");
-    req.e2ee = e2ee.value_or(req.recording == RecordingMode::Off);
+    req.phone = optional_bool(body, "phone", failure).value_or(false);
+    if (failure) return *failure;
+    if (req.phone && e2ee.value_or(false))
+        return error(ErrorCode::Conflict,
+                     "a phone call cannot be end-to-end encrypted: create a phone room with e2ee false");
+    req.e2ee = e2ee.value_or(req.recording == RecordingMode::Off && !req.phone);
     req.password = optional_bool(body, "password", failure).value_or(false);
     if (failure) return *failure;
     if (req.labels.empty() && !req.password) return invalid("a room needs at least one invitee or a password");
@@ -257,6 +263,41 @@ std::variant<Request, Error> parse_consent(const Json& body) {
     return Request{ConsentRequest{json_is_true(recording)}};
 }
 
+std::variant<Request, Error> parse_phone_join(const Json& body) {
+    if (auto e = only_fields(body, {"service_key", "room_number", "pin"})) return *e;
+    std::optional<Error> failure;
+    json_t* key = required(body, "service_key", is_string, "a string", failure);
+    if (failure) return *failure;
+    json_t* room = required(body, "room_number", is_string, "a string of digits", failure);
+    if (failure) return *failure;
+    json_t* pin = required(body, "pin", is_string, "a string of digits", failure);
+    if (failure) return *failure;
+    if (!looks_like_digits(text_of(room), kPhoneRoomDigits)) return invalid("room_number must be 6 digits");
+    if (!looks_like_digits(text_of(pin), kPinDigits)) return invalid("pin must be 12 digits");
+    return Request{PhoneJoinRequest{SecretString(text_of(key)), std::string(text_of(room)), SecretString(text_of(pin))}};
+}
+
+std::variant<Request, Error> parse_prompt(const Json& body) {
+    if (auto e = only_fields(body, {"id", "prompt"})) return *e;
+    std::optional<Error> failure;
+    auto id = participant_id(body, failure);
+    if (failure) return *failure;
+    json_t* prompt = required(body, "prompt", is_string, "a string", failure);
+    if (failure) return *failure;
+    if (text_of(prompt) != "wait") return invalid("prompt must be \"wait\"");
+    return Request{PromptRequest{*id, PhonePrompt::Wait}};
+}
+
+std::variant<Request, Error> parse_phone_media(const Json& body) {
+    if (auto e = only_fields(body, {"port"})) return *e;
+    std::optional<Error> failure;
+    json_t* port = required(body, "port", is_integer, "an integer", failure);
+    if (failure) return *failure;
+    const json_int_t value = json_integer_value(port);
+    if (value < 1024 || value > 65535) return invalid("port must be 1024-65535");
+    return Request{PhoneMediaRequest{static_cast<int>(value)}};
+}
+
 template <typename T>
 std::variant<Request, Error> parse_bare(const Json& body, T request) {
     if (auto e = only_fields(body, {})) return *e;
@@ -289,6 +330,9 @@ std::variant<Request, Error> parse_request(const Json& body, const Config& confi
     if (name == "message") return parse_message(body);
     if (name == "record") return parse_record(body);
     if (name == "consent") return parse_consent(body);
+    if (name == "phone_join") return parse_phone_join(body);
+    if (name == "prompt") return parse_prompt(body);
+    if (name == "rtp") return parse_phone_media(body);
     return malformed("unknown request");
 }
 

@@ -27,6 +27,7 @@ struct CreateRequest {
     bool e2ee;
     RecordingMode recording;
     bool password;
+    bool phone;  // dial-in: a room number and a PIN per invitee (never with e2ee)
 };
 
 struct JoinRequest {
@@ -102,9 +103,29 @@ struct ConsentRequest {
     bool yes;
 };
 
+// counsel-phone knocks for a caller (service key, room number, PIN).
+struct PhoneJoinRequest {
+    SecretString service_key;
+    std::string room_number;
+    SecretString pin;
+};
+
+// The moderator plays a fixed prompt to a phone caller in the lobby.
+enum class PhonePrompt { Wait };
+struct PromptRequest {
+    std::uint64_t id;
+    PhonePrompt prompt;
+};
+
+// An admitted phone caller's plain RTP: counsel-phone's port on 127.0.0.1.
+struct PhoneMediaRequest {
+    int port;
+};
+
 using Request = std::variant<CreateRequest, JoinRequest, TargetRequest, DenyPasswordRequest, MuteRequest, LockRequest,
                              EndRequest, LeaveRequest, IncidentRequest, NegotiateRequest, ConfigureRequest,
-                             MessageRequest, RecordRequest, ConsentRequest>;
+                             MessageRequest, RecordRequest, ConsentRequest, PhoneJoinRequest, PromptRequest,
+                             PhoneMediaRequest>;
 
 // Parses a request body. `now_unix` bounds starts_at; `config` bounds the rest.
 std::variant<Request, Error> parse_request(const Json& body, const Config& config, std::int64_t now_unix);

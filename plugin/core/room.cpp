@@ -29,6 +29,14 @@ std::optional<CredentialRef> Room::match_password(const Digest& password) const 
     return std::nullopt;
 }
 
+std::optional<CredentialRef> Room::match_pin(const Digest& pin) const {
+    std::optional<CredentialRef> found;
+    for (std::size_t i = 0; i < invites_.size(); ++i)
+        if (invites_[i].pin && digest_equal(*invites_[i].pin, pin) && !found)
+            found = CredentialRef{CredentialRef::Kind::Invite, i};
+    return found;
+}
+
 bool Room::is_burned(const CredentialRef& credential) const {
     switch (credential.kind) {
         case CredentialRef::Kind::Invite: return invites_[credential.invite_index].burned;
@@ -81,7 +89,10 @@ std::size_t Room::count_password_knockers() const {
 
 void Room::purge() {
     people_.clear();  // SecretString wipes each display name
-    for (auto& invite : invites_) sodium_memzero(invite.token.data(), invite.token.size());
+    for (auto& invite : invites_) {
+        sodium_memzero(invite.token.data(), invite.token.size());
+        if (invite.pin) sodium_memzero(invite.pin->data(), invite.pin->size());
+    }
     invites_.clear();
     settings_.title.wipe();
     sodium_memzero(moderator_token_.data(), moderator_token_.size());
@@ -90,6 +101,8 @@ void Room::purge() {
     banned_.clear();
     if (!settings_.id.empty()) sodium_memzero(settings_.id.data(), settings_.id.size());
     settings_.id.clear();
+    if (!settings_.phone_room.empty()) sodium_memzero(settings_.phone_room.data(), settings_.phone_room.size());
+    settings_.phone_room.clear();
 }
 
 }  // namespace counsel

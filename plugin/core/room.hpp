@@ -21,6 +21,7 @@ struct Invite {
     SecretString label;
     Digest token;
     bool burned = false;
+    std::optional<Digest> pin = std::nullopt;  // phone rooms: the personal PIN's digest (same credential as the token)
 };
 
 struct RoomSettings {
@@ -31,6 +32,7 @@ struct RoomSettings {
     std::int64_t starts_at;     // unix s
     std::int64_t expires_at;    // unix s
     std::int64_t expires_ms;    // monotonic deadline
+    std::string phone_room = {};  // dial-in room number; empty: no phone dial-in
 };
 
 class Room {
@@ -49,6 +51,8 @@ public:
     // stored hash in constant time, whatever matches first.
     std::optional<CredentialRef> match_token(const Digest& token) const;
     std::optional<CredentialRef> match_password(const Digest& password) const;
+    // The invite whose PIN digest matches (phone rooms), in constant time.
+    std::optional<CredentialRef> match_pin(const Digest& pin) const;
     const std::vector<Invite>& invites() const { return invites_; }
     // A burned token, or the password once it is closed, lets nobody in.
     bool is_burned(const CredentialRef& credential) const;
@@ -79,6 +83,9 @@ public:
     std::optional<std::int64_t> moderator_left_ms() const { return moderator_left_ms_; }
     void set_moderator_left_ms(std::optional<std::int64_t> at) { moderator_left_ms_ = at; }
 
+    // "Telefon 1", "Telefon 2", ...: how the next phone caller is shown; never their number.
+    std::string next_phone_label() { return "Telefon " + std::to_string(++phone_callers_); }
+
     ConsentLedger& consent() { return consent_; }
     const ConsentLedger& consent() const { return consent_; }
 
@@ -97,6 +104,7 @@ private:
     bool locked_ = false;
     std::optional<std::int64_t> moderator_left_ms_;
     ConsentLedger consent_;
+    int phone_callers_ = 0;
 };
 
 }  // namespace counsel

@@ -104,6 +104,7 @@ void CounselService::end_room(Room& room, EndReason reason, const Context* by_mo
     }
     media_changed();
     room_attempts_.forget(hex(digest));
+    if (const std::string& number = room.settings().phone_room; !number.empty()) phone_rooms_.erase(number);
     rooms_.erase(digest);  // ~Room purges names, labels, title and hashes
     ++rooms_ended_;
     const auto purge_us =

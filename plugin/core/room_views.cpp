@@ -12,7 +12,8 @@ Json participants_view(const Room& room) {
                         .set("role", p.role == Role::Moderator ? "moderator" : "participant")
                         .set("muted", Json::object().set("audio", p.muted_audio).set("video", p.muted_video))
                         .set("self_muted",
-                             Json::object().set("audio", p.self_muted_audio).set("video", p.self_muted_video)));
+                             Json::object().set("audio", p.self_muted_audio).set("video", p.self_muted_video))
+                        .set("phone", p.phone));
     }
     return list;
 }
@@ -27,7 +28,8 @@ Json lobby_view(const Room& room) {
                         .set("id", p.id)
                         .set("display", p.display.view())
                         .set("since", p.since_unix)
-                        .set("via", p.credential.kind == CredentialRef::Kind::Password ? "password" : "link"));
+                        .set("via", p.credential.kind == CredentialRef::Kind::Password ? "password" : "link")
+                        .set("phone", p.phone));
     }
     return list;
 }

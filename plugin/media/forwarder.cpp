@@ -89,7 +89,10 @@ void record_one(RecordingLeg& rec, SourceState& src, const janus_plugin_rtp* pac
     }
     header->type = static_cast<uint16_t>(leg.pt) & 0x7F;
     packet->mindex = leg.mindex;
-    api->relay_rtp(leg.receiver->session, packet);
+    if (leg.receiver->phone) [[unlikely]]
+        leg.receiver->phone->send(buf, len);  // plain RTP to counsel-phone, the sender's SSRC kept
+    else
+        api->relay_rtp(leg.receiver->session, packet);
     const int kind = video ? 1 : 0;
     leg.receiver->counts.packets_out[kind].fetch_add(1, std::memory_order_relaxed);
     leg.receiver->counts.bytes_out[kind].fetch_add(static_cast<std::uint64_t>(len), std::memory_order_relaxed);

@@ -22,6 +22,7 @@
 
 #include "core/gateway.hpp"
 #include "media/janus.hpp"
+#include "media/phone_link.hpp"
 #include "media/simulcast_policy.hpp"
 #include "recording/recording_tap.hpp"
 
@@ -44,14 +45,17 @@ struct EndpointCounters {
 // janus_plugin_session for as long as any snapshot or queued job holds it.
 class Endpoint {
 public:
-    // Takes over a reference from counsel_shim_session_acquire.
-    Endpoint(HandleId id, janus_plugin_session* session) : id(id), session(session) {}
+    // Takes over a reference from counsel_shim_session_acquire. `phone`: a
+    // phone caller, whose media goes to counsel-phone over this socket.
+    Endpoint(HandleId id, janus_plugin_session* session, std::unique_ptr<PhoneSocket> phone = nullptr)
+        : id(id), session(session), phone(std::move(phone)) {}
     ~Endpoint();
     Endpoint(const Endpoint&) = delete;
     Endpoint& operator=(const Endpoint&) = delete;
 
     const HandleId id;
-    janus_plugin_session* const session;
+    janus_plugin_session* const session;  // also a phone caller's: events go to counsel-phone's handle
+    const std::unique_ptr<PhoneSocket> phone;
     // Cleared when the person leaves their room: queued events are not delivered.
     std::atomic<bool> live{true};
 

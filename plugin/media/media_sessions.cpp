@@ -166,6 +166,49 @@ std::optional<Error> MediaLayer::on_answer(Session& s, const std::string& transa
     return std::nullopt;
 }
 
+std::optional<Error> MediaLayer::connect_phone(HandleId handle, const std::string& transaction, int port,
+                                               const MediaRoom& room) {
+    if (stopped_) return std::nullopt;
+    if (sessions_.count(handle)) return error(ErrorCode::NotAllowed, "this caller's RTP is already connected");
+    const MediaMember* me = member_of(room, handle);
+    janus_plugin_session* janus_handle = me ? counsel_shim_session_acquire(handle) : nullptr;
+    if (!janus_handle) return std::nullopt;  // detached meanwhile: nobody to answer
+    std::string why;
+    auto socket = PhoneSocket::open(port, why);
+    if (!socket) {
+        counsel_shim_session_release(janus_handle);
+        log(Gateway::Level::Error, "handle " + std::to_string(handle) + ": phone RTP socket failed (" + why + ")");
+        return error(ErrorCode::Internal, "the plugin could not open its RTP socket");
+    }
+    const int local_port = socket->local_port();
+    Session s;
+    s.handle = handle;
+    s.participant = me->id;
+    s.endpoint = std::make_shared<Endpoint>(handle, janus_handle, std::move(socket));
+    // One Opus stream in, as a browser's audio on m-line 0; always "connected".
+    OwnStream voice;
+    voice.mindex = 0;
+    voice.mid = "phone";
+    voice.kind = Kind::Audio;
+    voice.codec = SlotCodec{"opus", kPhoneOpusPt, "minptime=10;useinbandfec=1"};
+    s.streams.push_back(Stream{voice, source_state(voice), {}, nullptr});
+    Slot own;
+    own.mid = voice.mid;
+    own.kind = Kind::Audio;
+    own.use = Slot::Use::Own;
+    own.codec = voice.codec;
+    s.nego.published({own});
+    s.nego.set_connected(true);
+    s.phone = std::make_unique<PhoneReceiver>(handle, s.endpoint->phone->fd());
+    if (!s.phone->running()) return error(ErrorCode::Internal, "the plugin could not start the caller's RTP");
+    auto& session = sessions_.emplace(handle, std::move(s)).first->second;
+    sender_.send(session.endpoint, transaction,
+                 Json::object().set("counsel", "rtp").set("port", local_port).set("payload_type", kPhoneOpusPt), Json());
+    log(Gateway::Level::Verbose, "handle " + std::to_string(handle) + ": phone caller's RTP on the loopback");
+    refresh();
+    return std::nullopt;
+}
+
 void MediaLayer::release(HandleId handle) {
     auto it = sessions_.find(handle);
     if (it == sessions_.end()) return;
@@ -212,6 +255,7 @@ void MediaLayer::refresh() {
     if (stopped_) return;
     const std::map<HandleId, Published> published = published_now();
     for (auto& [handle, s] : sessions_) {
+        if (s.phone) continue;  // no negotiation: everyone else's audio reaches it without an offer
         const MediaRoom* room = room_of(handle);
         // A stream this person's browser cannot decode is not offered to them.
         auto decodable = [&s](Kind kind, const SlotCodec& codec) { return s.codecs.for_receiving(kind, codec).has_value(); };
@@ -329,6 +373,17 @@ void MediaLayer::rebuild_snapshot() {
             std::map<HandleId, std::shared_ptr<Leg>> kept;
             const SourceKey key{handle, s.epoch, stream.info.mindex};
             for (Session* r : others) {
+                if (r->phone) {
+                    // A phone caller gets every audio stream of the others, on its one socket.
+                    if (stream.info.kind != Kind::Audio) continue;
+                    std::shared_ptr<Leg> leg;
+                    if (auto old = stream.legs.find(r->handle); old != stream.legs.end()) leg = old->second;
+                    if (!leg || leg->receiver != r->endpoint)
+                        leg = std::make_shared<Leg>(r->endpoint, r->epoch, 0, kPhoneOpusPt, false);
+                    kept[r->handle] = leg;
+                    sv.legs.push_back(std::move(leg));
+                    continue;
+                }
                 const std::vector<Slot>& slots = r->nego.agreed();
                 for (std::size_t i = 0; i < slots.size(); ++i) {
                     const Slot& slot = slots[i];

@@ -24,6 +24,7 @@
 #include "media/codec_table.hpp"
 #include "media/event_sender.hpp"
 #include "media/negotiation.hpp"
+#include "media/phone_link.hpp"
 #include "media/sdp_negotiator.hpp"
 #include "recording/recording_tap.hpp"
 #include "media/wishes.hpp"
@@ -57,6 +58,8 @@ public:
     void publish(std::shared_ptr<const ForwardingTable> table) override;
     std::optional<Error> negotiate(HandleId handle, const std::string& transaction, const std::string& request,
                                    const Json& body, const Json& jsep, const MediaRoom& room) override;
+    std::optional<Error> connect_phone(HandleId handle, const std::string& transaction, int port,
+                                       const MediaRoom& room) override;
     void release(HandleId handle) override;
 
     // Offers not answered within `timeout_ms` are dropped, the person is told
@@ -89,6 +92,9 @@ private:
         std::uint64_t sdp_session_id = 0;
         std::uint64_t sdp_version = 1;
         bool receive_video = true;  // as the last snapshot had it (a switch back asks for keyframes)
+        // A phone caller (plain RTP, no negotiation): its receiver thread, last
+        // so that it stops before anything else of the session goes.
+        std::unique_ptr<PhoneReceiver> phone;
     };
 
     // Both return a refusal for the core to answer; nullopt: answered here.

@@ -95,6 +95,8 @@ Config config_from(const counsel_settings& s) {
     if (s.idle_end_s != COUNSEL_UNSET) c.idle_end_s = s.idle_end_s;
     if (s.max_participants != COUNSEL_UNSET) c.max_participants = s.max_participants;
     if (s.max_advance_s != COUNSEL_UNSET) c.max_advance_s = s.max_advance_s;
+    if (s.phone_number) c.phone_number = s.phone_number;
+    if (s.phone_service_key_hash) c.phone_service_key_hash = s.phone_service_key_hash;
     if (s.profile) c.profile = s.profile;
     for (std::size_t i = 0; i < s.practitioners_count; ++i) {
         const counsel_practitioner& p = s.practitioners[i];

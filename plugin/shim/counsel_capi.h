@@ -74,6 +74,9 @@ typedef struct counsel_settings {
 	const char *events_secret;
 	/* Media (README, "Media"): seconds a plugin offer waits for its answer. */
 	int64_t offer_timeout_s;
+	/* Phone dial-in (README, "Phone dial-in"): the `phone` group. */
+	const char *phone_number;
+	const char *phone_service_key_hash;
 	/* A compliance profile (README, "KBV profile"): NULL/"" none, or "kbv". */
 	const char *profile;
 } counsel_settings;

@@ -59,8 +59,9 @@ static const char *counsel_config_shown_name(const char *name, char *out, size_t
 }
 
 /* Every name in the file must be one the plugin reads: the top level holds
- * only the `general` group and the `practitioners` list, `general` only the
- * options above. A misspelt name stops the plugin with a line naming it. */
+ * only the `general` group, the `practitioners` list and the optional `phone`
+ * group, `general` only the options above (`phone` is checked where it is
+ * read). A misspelt name stops the plugin with a line naming it. */
 static int counsel_config_unknown_names(janus_config *config) {
 	char shown[80];
 	GList *l;
@@ -68,7 +69,8 @@ static int counsel_config_unknown_names(janus_config *config) {
 		janus_config_container *c = (janus_config_container *)l->data;
 		if(c == NULL)
 			continue;
-		if(c->name != NULL && (!g_ascii_strcasecmp(c->name, "general") || !g_ascii_strcasecmp(c->name, "practitioners")))
+		if(c->name != NULL && (!g_ascii_strcasecmp(c->name, "general") || !g_ascii_strcasecmp(c->name, "practitioners") ||
+				!g_ascii_strcasecmp(c->name, "phone")))
 			continue;
 		if(c->name != NULL && counsel_known_option(c->name)) {
 			JANUS_LOG(LOG_FATAL, "[counsel] unknown top-level key '%s': it belongs inside general: { ... }\n",
@@ -76,7 +78,7 @@ static int counsel_config_unknown_names(janus_config *config) {
 			return -1;
 		}
 		JANUS_LOG(LOG_FATAL, "[counsel] unknown %s '%s' in %s.jcfg (the file holds general: { ... } and "
-			"practitioners = ( ... ) only)\n", c->type == janus_config_type_item ? "top-level key" : "group",
+			"practitioners = ( ... ), and phone: { ... } only)\n", c->type == janus_config_type_item ? "top-level key" : "group",
 			counsel_config_shown_name(c->name, shown, sizeof(shown)), COUNSEL_PACKAGE);
 		return -1;
 	}
@@ -87,9 +89,9 @@ static int counsel_config_unknown_names(janus_config *config) {
 		janus_config_container *c = (janus_config_container *)l->data;
 		if(c == NULL || counsel_known_option(c->name))
 			continue;
-		if(c->name != NULL && !g_ascii_strcasecmp(c->name, "practitioners")) {
-			JANUS_LOG(LOG_FATAL, "[counsel] 'practitioners' belongs at the top level of the file, "
-				"not inside general\n");
+		if(c->name != NULL && (!g_ascii_strcasecmp(c->name, "practitioners") || !g_ascii_strcasecmp(c->name, "phone"))) {
+			JANUS_LOG(LOG_FATAL, "[counsel] '%s' belongs at the top level of the file, "
+				"not inside general\n", c->name);
 			return -1;
 		}
 		JANUS_LOG(LOG_FATAL, "[counsel] unknown key general.%s: no such option (misspelt? see README "
@@ -217,6 +219,42 @@ static int counsel_config_practitioners(janus_config *config, counsel_practition
 	return 0;
 }
 
+/* The optional `phone` group at the top level (README "Phone dial-in"):
+ *   phone: { number = "+49 30 1234567"; service_key_hash = "$blake2b$..."; }
+ * Only these two keys; the strings point into `config`; the core checks
+ * their values (Config::phone_problem). */
+static int counsel_config_phone(janus_config *config, counsel_settings *settings) {
+	janus_config_container *phone = janus_config_get(config, NULL, janus_config_type_any, "phone");
+	if(phone == NULL)
+		return 0;
+	if(phone->type != janus_config_type_category) {
+		JANUS_LOG(LOG_FATAL, "[counsel] 'phone' must be a group: phone: { number = \"...\"; service_key_hash = \"...\"; }\n");
+		return -1;
+	}
+	GList *l;
+	for(l = phone->list; l != NULL; l = l->next) {
+		janus_config_container *c = (janus_config_container *)l->data;
+		if(c == NULL)
+			continue;
+		gboolean number = c->name != NULL && !g_ascii_strcasecmp(c->name, "number");
+		if(!number && (c->name == NULL || g_ascii_strcasecmp(c->name, "service_key_hash"))) {
+			char shown[80];
+			JANUS_LOG(LOG_FATAL, "[counsel] unknown key phone.%s: no such option (only number and "
+				"service_key_hash; see README \"Phone dial-in\")\n", counsel_config_shown_name(c->name, shown, sizeof(shown)));
+			return -1;
+		}
+		if(c->type != janus_config_type_item || c->value == NULL) {
+			JANUS_LOG(LOG_FATAL, "[counsel] phone.%s must be a string\n", c->name);
+			return -1;
+		}
+		if(number)
+			settings->phone_number = c->value;
+		else
+			settings->phone_service_key_hash = c->value;
+	}
+	return 0;
+}
+
 /* Reads the plugin's configuration file into `settings`. The strings point
  * into *config_out, which the caller destroys after counsel_start. */
 int counsel_config_load(const char *config_path, janus_config **config_out,
@@ -287,6 +325,9 @@ int counsel_config_load(const char *config_path, janus_config **config_out,
 			counsel_config_string(config, general, "node_id", &settings->node_id) < 0 ||
 			counsel_config_string(config, general, "profile", &settings->profile) < 0 ||
 			counsel_config_string(config, general, "rec_reader_group", &settings->rec_reader_group) < 0)
+		return -1;
+
+	if(counsel_config_phone(config, settings) < 0)
 		return -1;
 
 	counsel_practitioner *practitioners = NULL;

@@ -56,16 +56,22 @@ def proc_rss_kib(pid):
 
 
 class Janus:
-    def __init__(self, plugin, plugin_so, keygen=None, callgrind=False, event_loops=0):
+    def __init__(self, plugin, plugin_so, keygen=None, callgrind=False, event_loops=0, http=False, phone_hash=None):
         """plugin: janus.plugin.<name>; plugin_so: its .so (the launcher finds
         a stock plugin by its name, counsel by COUNSEL_PLUGIN). event_loops > 0:
         that many static event loops, handles placed on them by the
         `loop_index` of their attach (allow_loop_indication); 0: Janus's
-        default, a loop thread per handle."""
+        default, a loop thread per handle. http: also Janus's HTTP API
+        (http_url; what counsel-phone talks to); phone_hash: the counsel
+        plugin's `phone` group with this service key hash."""
         self.plugin, self.callgrind = plugin, callgrind
         name = plugin.rsplit(".", 1)[1]
         self.options = {"plugins": [name], "admin": False, "callgrind": callgrind, "stopTimeoutMs": 120000,
                         "startTimeoutMs": 120000}
+        if http:
+            self.options["http"] = True
+        if phone_hash:
+            self.options["phone"] = {"number": "+49 30 1234567", "service_key_hash": phone_hash}
         if event_loops:
             self.options["general"] = {"event_loops": event_loops, "allow_loop_indication": True}
         if name == "videoroom":
@@ -85,6 +91,7 @@ class Janus:
         started = json.loads(line)
         self.ws_url, self.pid, self.dir, self.log = started["ws_url"], started["pid"], started["dir"], started["log_path"]
         self.practitioner_key, self.cg_out = started["practitioner_key"], started["callgrind_out"]
+        self.http_url = started["http_url"]
         return self
 
     def instr(self, on):

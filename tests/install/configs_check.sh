@@ -8,6 +8,7 @@
 #   conf/systemd/janus-counsel-web.service systemd-analyze verify (the page's server), runs as its own
 #                                          user with the secret as a credential, exposure <= 2.5
 #                                          (systemd-analyze security --offline)
+#   conf/systemd/counsel-phone.service     systemd-analyze verify (phone dial-in)
 #   conf/systemd/journald@janus.conf       its keys against Debian's journald.conf
 # Installs nginx-light and coturn when missing, with their services kept from
 # starting (policy-rc.d). Root only. Nothing is left running or changed in /etc.
@@ -143,6 +144,13 @@ exposure="$(cd "$TMP/units" && systemd-analyze security --offline=true --no-page
 [[ -n "$exposure" ]] || die "systemd-analyze security --offline gave no exposure level"
 awk -v e="$exposure" 'BEGIN { exit !(e <= 2.5) }' || die "janus-counsel-web.service exposure $exposure > 2.5"
 log "janus-counsel-web.service: user janus-counsel-web, no capabilities, secret by LoadCredential, exposure $exposure"
+# counsel-phone's unit; verify wants its ExecStart binary installed (the .deb test installs the real one).
+sed 's|^ExecStart=/usr/bin/counsel-phone |ExecStart=/bin/true |' "$REPO/conf/systemd/counsel-phone.service" >"$TMP/units/counsel-phone.service"
+out="$(SYSTEMD_UNIT_PATH="$TMP/units:" systemd-analyze verify --man=no "$TMP/units/counsel-phone.service" 2>&1 || true)"
+if grep -v "^$" <<<"$out" | grep -qiv "Failed to connect\|not booted\|System has not been booted\|Running in chroot"; then
+	printf '%s\n' "$out"; die "systemd-analyze verify complained about conf/systemd/counsel-phone.service"
+fi
+log "systemd-analyze verify: conf/systemd/counsel-phone.service ok"
 
 # journald has no validator: every key must be one Debian's /etc/systemd/journald.conf
 # lists (it names them all, commented out), in [Journal], with a value.

@@ -54,6 +54,15 @@ PLUGIN=/usr/lib/x86_64-linux-gnu/janus/plugins/libjanus_counsel.so
 for f in "$PLUGIN" /etc/janus/janus.plugin.counsel.jcfg.sample /usr/bin/counsel-keygen /usr/bin/counsel-room /usr/share/janus-counsel/web/index.html; do
 	[[ -e "$f" ]] || die "not installed: $f"
 done
+# Phone dial-in: counsel-phone, its prompts, and the shipped sample config are consistent.
+EXAMPLES=/usr/share/doc/janus-counsel/examples
+for f in /usr/bin/counsel-phone /usr/share/janus-counsel/phone/prompts/welcome.s16 "$EXAMPLES/counsel-phone.conf.sample" "$EXAMPLES/systemd/counsel-phone.service"; do
+	[[ -e "$f" ]] || die "not installed: $f"
+done
+mkdir -p "$TMP/phone" && printf 'a-key\n' >"$TMP/phone/key"
+sed "s|^service_key_file = .*|service_key_file = $TMP/phone/key|" "$EXAMPLES/counsel-phone.conf.sample" >"$TMP/phone/phone.conf"
+/usr/bin/counsel-phone --config "$TMP/phone/phone.conf" --check >"$TMP/phone/check.log" 2>&1 || { cat "$TMP/phone/check.log"; die "the installed counsel-phone refuses the shipped sample config"; }
+log "counsel-phone installed: the sample config and the installed prompts pass --check"
 
 # The page server's own system user (packaging/deb/postinst): no login, no home.
 WEB_USER=janus-counsel-web
@@ -179,7 +188,7 @@ log "hardened configs: only the counsel plugin, 403 without a token, serve.js an
 
 kill "$JANUS_PID"; wait "$JANUS_PID" 2>/dev/null || true; JANUS_PID=""
 DEBIAN_FRONTEND=noninteractive apt-get purge -y -q janus-counsel >/dev/null
-[[ ! -e "$PLUGIN" && ! -e /etc/janus/janus.plugin.counsel.jcfg.sample ]] || die "purge left files behind"
+[[ ! -e "$PLUGIN" && ! -e /etc/janus/janus.plugin.counsel.jcfg.sample && ! -e /usr/bin/counsel-phone ]] || die "purge left files behind"
 getent passwd "$WEB_USER" >/dev/null && die "purge left the user $WEB_USER behind"
 getent group "$WEB_USER" >/dev/null && die "purge left the group $WEB_USER behind"
 log "purged; nothing left"

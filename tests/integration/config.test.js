@@ -6,7 +6,7 @@
 const assert = require('node:assert/strict');
 const { test } = require('node:test');
 
-const { Janus } = require('../support/janus');
+const { Janus, COUNSEL_KEYGEN } = require('../support/janus');
 
 const refused = [
   [{ offer_timeout_s: 1 }, /offer_timeout_s must be 2 \.\. 300/],
@@ -84,4 +84,38 @@ test('profile must name a profile that exists', async () => {
   for (const profile of ['kbvx', 'KBV', 'none']) {
     await assert.rejects(Janus.start({ counsel: { profile } }), /profile must be "kbv" or left out/);
   }
+});
+
+// The `phone` group (README "Phone dial-in"): only `number` and
+// `service_key_hash`, the hash in counsel-keygen's $blake2b$ form, not inside
+// general, and not under the KBV profile (a phone leg cannot be end-to-end
+// encrypted). Each stops the plugin with a line naming it.
+test('the phone group: unknown keys, a misplaced group, an $argon2id$ hash and the KBV profile stop the plugin', async () => {
+  const { execFileSync } = require('node:child_process');
+  const service = JSON.parse(execFileSync(COUNSEL_KEYGEN, ['--json'], { encoding: 'utf8', timeout: 30000 }));
+  const phone = { number: '+49 30 1234567', service_key_hash: service.key_hash };
+  const cases = [
+    [{ phone: { ...phone, extension: '12' } }, /\[counsel\] unknown key phone\.extension: no such option/],
+    [{ pluginConfigTail: 'phone: {\n\tnumbre = "+49 30 1234567"\n}\n' }, /\[counsel\] unknown key phone\.numbre/],
+    [{ phone: { ...phone, service_key_hash: '$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g' } },
+      /phone\.service_key_hash needs the \$blake2b\$ key_hash counsel-keygen prints/],
+    [{ phone: { ...phone, service_key_hash: service.key_hash.slice(0, -2) } }, /phone\.service_key_hash cannot be used/],
+    [{ phone, counsel: { profile: 'kbv' } }, /profile kbv forbids phone dial-in/],
+    [{ phone: { number: phone.number } }, /phone: number and service_key_hash go together/],
+  ];
+  for (const [options, line] of cases) {
+    const err = await Janus.start(options).then(
+      async (janus) => {
+        await janus.stop();
+        return null;
+      },
+      (e) => e,
+    );
+    assert.ok(err, `the plugin started: ${JSON.stringify(options)}`);
+    assert.match(err.message, line);
+    assert.ok(!err.message.includes(service.key_hash.slice(-20)), 'the hash is not in the log');
+  }
+  // The group as it should be starts.
+  const janus = await Janus.start({ phone });
+  await janus.stop();
 });

@@ -122,6 +122,7 @@ class Janus {
   //                  then makes tokens as the page's server does
   //   counsel:       extra `general` settings of janus.plugin.counsel.jcfg
   //   practitioners: more [{ id, key_hash, ... }] entries after "test" (every field is written)
+  //   phone:         the counsel plugin's `phone` group ({ number, service_key_hash }: dial-in)
   //   pluginConfigTail: raw text appended to janus.plugin.counsel.jcfg
   //   pluginConfigs: { 'janus.plugin.x': { group: {...} } | 'raw jcfg text' } (a counsel one replaces the generated one)
   //   env:           extra environment of Janus ({ NAME: value })
@@ -242,7 +243,8 @@ class Janus {
   _counselConfig() {
     const general = { state_db: this.stateDb, rec_dir: this.recDir, ...(this.options.counsel || {}) };
     const practitioners = [{ id: 'test', key_hash: this.practitionerKeyHash }, ...(this.options.practitioners || [])];
-    return jcfgText({ general }) + jcfgList('practitioners', practitioners) + (this.options.pluginConfigTail || '');
+    const phone = this.options.phone ? jcfgText({ phone: this.options.phone }) : '';
+    return jcfgText({ general }) + phone + jcfgList('practitioners', practitioners) + (this.options.pluginConfigTail || '');
   }
 
   async _launch() {

@@ -6,7 +6,7 @@
 //
 //   node tests/support/janus_cli.js '{"plugins": ["videoroom"], "general": {"event_loops": 2}}'
 //   -> {"ws_url": "ws://10.200.0.1:…/", "pid": 1234, "dir": "/tmp/counsel-janus-…",
-//       "log_path": "…/janus.log", "practitioner_key": "…" | null, "callgrind_out": "…" | null}
+//       "log_path": "…/janus.log", "http_url": "…" | null, "practitioner_key": "…" | null, "callgrind_out": "…" | null}
 //
 // The argument is Janus.start's options as JSON (netns and timestamps on
 // unless it says otherwise), plus:
@@ -52,6 +52,7 @@ async function main() {
       pid: janus.pid,
       dir: janus.dir,
       log_path: janus.logPath,
+      http_url: janus.httpUrl || null,
       practitioner_key: janus.practitionerKey || null,
       callgrind_out: callgrind ? path.join(janus.dir, 'callgrind.out') : null,
     })}\n`,

@@ -1,7 +1,8 @@
 // profile = "kbv" (KBV Anlage 31b): every room end-to-end encrypted (create
 // with e2ee:false is 488), no recording of any kind (recording other than
 // "off" is 488, and a recorder wired in is never called), no knock chime for
-// the moderator by default. Without the profile all of it stays as it was.
+// the moderator by default, no phone dial-in. Without the profile all of it
+// stays as it was.
 #include "core/profile.hpp"
 #include "support/scenario.hpp"
 
@@ -74,6 +75,35 @@ void the_server_records_nothing(void**) {
     assert_true(h.recorder.calls.empty());
 }
 
+// A phone leg is decoded on the server, so the profile forbids dial-in: a
+// phone group in the configuration stops the plugin, and `phone: true` is 488
+// (with or without e2ee), before the server's missing phone group (487).
+void phone_dial_in_is_forbidden(void**) {
+    Config c = kbv_config();
+    c.phone_number = "+49 30 1234567";
+    c.phone_service_key_hash = phone_test_config().phone_service_key_hash;
+    assert_true(contains(c.problem().value_or(""), "forbids phone dial-in"));
+    c.profile.clear();
+    assert_false(c.problem().has_value());
+
+    Harness h(kbv_config());
+    for (const std::string extra : {",\"phone\":true", ",\"phone\":true,\"e2ee\":false"}) {
+        Json answer = h.create(kPractitioner, {"A"}, extra);
+        expect_error(answer, 488);
+        assert_true(contains(str(answer, "error"), "KBV"));
+        assert_true(contains(str(answer, "error"), "phone"));
+    }
+    expect_error(h.create(kPractitioner, {"A"}, ",\"phone\":true,\"e2ee\":true"), 488);
+    expect_kind(h.create(kPractitioner, {"A"}, ",\"phone\":false"), "created");
+    assert_int_equal(h.service.stats().rooms, 1);
+    CreateRequest phone{};
+    phone.e2ee = true;
+    phone.phone = true;
+    assert_true(profile_refusal(Profile::Kbv, Request{std::move(phone)}).has_value());
+    assert_false(profile_allows_phone(Profile::Kbv));
+    assert_true(profile_allows_phone(Profile::None));
+}
+
 void the_profile_check_is_one_place(void**) {
     CreateRequest plain{};
     plain.e2ee = false;
@@ -105,6 +135,7 @@ int main() {
         cmocka_unit_test(the_default_room_is_encrypted_and_unrecorded),
         cmocka_unit_test(the_moderator_gets_no_knock_chime_and_the_lobby_still_works),
         cmocka_unit_test(the_server_records_nothing),
+        cmocka_unit_test(phone_dial_in_is_forbidden),
         cmocka_unit_test(the_profile_check_is_one_place),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);

@@ -30,19 +30,27 @@ public:
         negotiated.push_back({handle, request});
         return refuse;
     }
+    std::optional<Error> connect_phone(HandleId handle, const std::string&, int port, const MediaRoom&) override {
+        phones.push_back({handle, port});
+        return std::nullopt;
+    }
     void release(HandleId handle) override { released.push_back(handle); }
     std::vector<std::shared_ptr<const ForwardingTable>> tables;
+    std::vector<std::pair<HandleId, int>> phones;
     std::vector<std::pair<HandleId, std::string>> negotiated;
     std::vector<HandleId> released;
     std::optional<Error> refuse;  // what negotiate answers (nullopt: accepted)
 };
 
 struct World {
+    World() = default;
+    explicit World(Config c) : config(std::move(c)) {}
     RecordingGateway gateway;
     ManualClock clock;
     MemoryLedger ledger;
     RecordingMediaPort port;
-    CounselService service{test_config(), gateway, ledger, clock, &port};
+    Config config = test_config();
+    CounselService service{config, gateway, ledger, clock, &port};
     int txn = 0;
 
     Json request(HandleId handle, const std::string& text, Json jsep = Json()) {
@@ -166,6 +174,33 @@ void who_gets_what_through_admission_mute_and_kick(void**) {
     assert_int_equal(w.table().rooms_by_handle.size(), 0);
     assert_true(std::count(w.port.released.begin(), w.port.released.end(), kModerator) == 1);
     assert_true(std::count(w.port.released.begin(), w.port.released.end(), kGuestB) == 1);
+}
+
+void an_admitted_phone_caller_is_a_phone_member_and_gets_its_rtp(void**) {
+    World w(phone_test_config());
+    const Json created = w.request(kPractitioner, "{\"request\":\"create\",\"practitioner_key\":\"" +
+                                                      std::string(kPractitionerKey) +
+                                                      "\",\"invitees\":[{\"label\":\"A\"}],\"phone\":true}");
+    const std::string mod_token = created.string_at("moderator_token").value_or("");
+    const std::string number = Json::borrow(created.field("phone")).string_at("room_number").value_or("");
+    const std::string pin = json_string_value(json_object_get(json_array_get(created.field("invites"), 0), "pin"));
+    w.request(kModerator, "{\"request\":\"join\",\"room\":\"" + created.string_at("room").value_or("") +
+                              "\",\"token\":\"" + mod_token + "\",\"display\":\"M\"}");
+    const Json waiting = w.request(kGuestA, "{\"request\":\"phone_join\",\"service_key\":\"" +
+                                                std::string(kPhoneServiceKey) + "\",\"room_number\":\"" + number +
+                                                "\",\"pin\":\"" + pin + "\"}");
+    assert_null(member(w.table(), kGuestA));
+    w.request(kModerator, "{\"request\":\"admit\",\"id\":" + std::to_string(*waiting.integer_at("id")) + "}");
+    const MediaMember* caller = member(w.table(), kGuestA);
+    assert_non_null(caller);
+    assert_true(caller->phone);
+    assert_false(member(w.table(), kModerator)->phone);
+    // The caller hears the moderator like anyone admitted would.
+    assert_int_equal(w.wish(kGuestA, {kModerator, kGuestA}).size(), 2);
+    w.request(kGuestA, "{\"request\":\"rtp\",\"port\":40002}");
+    assert_int_equal(w.port.phones.size(), 1);
+    assert_int_equal(w.port.phones[0].first, kGuestA);
+    assert_int_equal(w.port.phones[0].second, 40002);
 }
 
 // A room of the moderator (kModerator) and A (kGuestA) admitted, B (kGuestB) in the lobby.
@@ -295,6 +330,7 @@ int main() {
     if (sodium_init() < 0) return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(who_gets_what_through_admission_mute_and_kick),
+        cmocka_unit_test(an_admitted_phone_caller_is_a_phone_member_and_gets_its_rtp),
         cmocka_unit_test(refused_first_offers_close_their_peerconnection_and_refused_updates_do_not),
         cmocka_unit_test(an_e2ee_rooms_plain_first_offer_is_488_and_closed),
         cmocka_unit_test(audio_only_is_a_flag_in_the_table_and_tells_nobody),

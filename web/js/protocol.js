@@ -25,6 +25,25 @@ export const EVENT = Object.freeze({
   ERROR: 'error',
 });
 
+// Phone dial-in (README "Phone dial-in"). A room created with { phone: true }
+// answers `created` with phone: { number, room_number } and a `pin` in each
+// invite; a caller is a lobby or participants entry with phone: true (shown as
+// "Telefon <n>", never by their number). The moderator cannot write to a
+// caller: the lobby's button plays the fixed spoken "please wait" instead.
+export function isPhoneCaller(person) {
+  return !!person && person.phone === true;
+}
+
+// What an invitee dials and keys, or null when the room has no dial-in.
+export function dialIn(created, invite) {
+  if (!created || !created.phone || !invite || !invite.pin) return null;
+  return { number: created.phone.number, room: created.phone.room_number, pin: invite.pin };
+}
+
+export function waitPromptRequest(id) {
+  return { request: 'prompt', id, prompt: 'wait' };
+}
+
 // Denying a waiting person. The host chooses between "not now" (the person
 // may knock again with the same link) and "not at all" ({ ban: true }: the
 // link or PIN is burned); the person's `denied` event says { final: true }
@@ -45,6 +64,7 @@ export const ERR = Object.freeze({
   SEAT_TAKEN: 484, // the moderator seat is taken
   LOCKED: 485,
   TOO_MANY: 486, // too many attempts
+  NOT_ALLOWED: 487, // not for this role or state (create { phone: true }: no dial-in on this server)
   FULL: 489,
   IN_USE: 490, // the link is in use in another tab
 });

@@ -52,6 +52,7 @@ const ICONS = {
   user: 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8z M4 21a8 8 0 0 1 16 0',
   'user-remove': 'M10 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8z M3 21a7 7 0 0 1 14 0 M16 11h6',
   wait: 'M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18z M12 7v5l3 3',
+  phone: 'M5 4h4l2 5-2.5 1.5a11 11 0 0 0 5 5L15 13l5 2v4a1 1 0 0 1-1 1A16 16 0 0 1 4 5a1 1 0 0 1 1-1z',
 };
 
 export function icon(name) {

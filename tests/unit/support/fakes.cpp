@@ -95,6 +95,16 @@ Config test_config() {
     return c;
 }
 
+const char* const kPhoneServiceKey = "unit-test-phone-service-key-0123456789";
+
+Config phone_test_config() {
+    Config c = test_config();
+    static const std::string hash = make_fast_key_hash(kPhoneServiceKey);
+    c.phone_number = "+49 30 1234567";
+    c.phone_service_key_hash = hash;
+    return c;
+}
+
 namespace {
 Config with_sodium(Config config) {
     if (sodium_init() < 0) std::abort();

@@ -100,6 +100,9 @@ Config test_config();
 // An Argon2id hash of `key` (the older key_hash form) with the cheapest
 // parameters: tests count checks, not seconds.
 std::string argon2id_hash(const std::string& key);
+// The same with phone dial-in configured; counsel-phone's key is kPhoneServiceKey.
+extern const char* const kPhoneServiceKey;
+Config phone_test_config();
 
 // A harness: the service with its fakes, and request helpers that return the answer.
 struct Harness {

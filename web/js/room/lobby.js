@@ -1,12 +1,13 @@
-// The moderator's lobby panel: who waits (name, waiting time), an announcement
-// and (unless switched off: the server's `knock_chime`, off under the KBV
-// profile) a chime when someone arrives, and admit / deny / a message to one
-// waiting person (who learns nothing else about the room). Works on the room
+// The moderator's lobby panel: who waits (name, waiting time, a phone icon for
+// a caller), an announcement and (unless switched off: the server's
+// `knock_chime`, off under the KBV profile) a chime when someone arrives, and
+// admit / deny / a message to one waiting person (who learns nothing else
+// about the room), or for a caller the spoken "please wait". Works on the room
 // state the room screen passes in; `r.ended` turns late answers into no-ops.
 
 import { bind, errorText, t } from '../i18n.js';
 import { $, announce, chime, chooseDialog, fieldError, h, icon, toast } from '../ui.js';
-import { ERR, denyRequest } from '../protocol.js';
+import { ERR, denyRequest, isPhoneCaller, waitPromptRequest } from '../protocol.js';
 
 export function updateLobby(r, waiting, afterRender) {
   const arrived = waiting.filter((p) => !r.lobbySeen.has(p.id));
@@ -35,13 +36,22 @@ export function renderLobby(r, afterRender) {
       h(
         'li',
         { class: 'lobby-item', dataset: { pid: String(p.id), since: String(p.since || 0) } },
-        h('div', { class: 'lobby-who' }, h('span', { class: 'lobby-name', text: p.display }), h('span', { class: 'lobby-time' })),
+        h(
+          'div',
+          { class: 'lobby-who' },
+          isPhoneCaller(p) ? h('span', { class: 'lobby-phone', title: t('lobby.phone') }, icon('phone'), h('span', { class: 'visually-hidden', text: t('lobby.phone') })) : null,
+          h('span', { class: 'lobby-name', text: p.display }),
+          h('span', { class: 'lobby-time' }),
+        ),
         h(
           'div',
           { class: 'lobby-actions' },
           lobbyButton('admit', 'primary small', 'check', 'lobby.admit', p, () => admit(r, p)),
           lobbyButton('deny', 'secondary small', 'close', 'lobby.deny', p, () => deny(r, p)),
-          lobbyButton('message', 'secondary small', 'chat', 'lobby.message', p, () => messageTo(r, p)),
+          // A caller cannot read: they get the fixed spoken "please wait" instead of a message.
+          isPhoneCaller(p)
+            ? lobbyButton('prompt', 'secondary small', 'wait', 'lobby.waitPrompt', p, () => waitPrompt(r, p))
+            : lobbyButton('message', 'secondary small', 'chat', 'lobby.message', p, () => messageTo(r, p)),
         ),
       ),
     ),
@@ -93,6 +103,15 @@ async function deny(r, p) {
   if (!choice || r.ended) return;
   try {
     await r.counsel.request(denyRequest(p.id, { ban: choice === 'alt' }));
+  } catch (err) {
+    toast(err && err.code === ERR.INVALID ? t('error.notInLobby') : errorText(err && err.code));
+  }
+}
+
+async function waitPrompt(r, p) {
+  try {
+    await r.counsel.request(waitPromptRequest(p.id));
+    toast(t('lobby.waitPromptSent', { name: p.display }));
   } catch (err) {
     toast(err && err.code === ERR.INVALID ? t('error.notInLobby') : errorText(err && err.code));
   }

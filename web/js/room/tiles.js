@@ -1,11 +1,13 @@
 // The participant tiles: one per admitted person (own tile first), with the
 // video (or initials when there is none), the name, mute marks, the remote
-// audio, and for the moderator the mute / camera / remove controls. When this
+// audio, a phone mark for a caller, and for the moderator the mute / camera /
+// remove controls (a caller has no camera control). When this
 // browser cannot show a person's picture (a codec it lacks), the tile says so
 // and what to use instead, never a silent black tile.
 
 import { bind, t } from '../i18n.js';
 import { h, icon, initials } from '../ui.js';
+import { isPhoneCaller } from '../protocol.js';
 
 export class Tiles {
   // container: <div>; options: { moderator, selfId, onMute(p, kind, muted), onKick(p) }
@@ -178,6 +180,7 @@ export class Tiles {
     tile.video.hidden = videoOff;
 
     const marks = [];
+    if (isPhoneCaller(p)) marks.push(h('span', { class: 'mark', title: t('tile.phone') }, icon('phone'), h('span', { class: 'visually-hidden', i18n: ['tile.phone'] })));
     if (audioOff) marks.push(h('span', { class: 'mark', title: t('tile.micOff') }, icon('mic-off'), h('span', { class: 'visually-hidden', i18n: ['tile.micOff'] })));
     // The camera mark means someone turned it off, not that no picture has arrived yet.
     const cameraOff = self ? !this.local.videoOn || modMuted.video : modMuted.video || selfMuted.video;
@@ -195,6 +198,7 @@ export class Tiles {
       mute.replaceChildren(...label(mute, modMuted.audio ? 'mic' : 'mic-off', modMuted.audio ? 'tile.unmuteShort' : 'tile.muteShort'));
       cam.replaceChildren(...label(cam, modMuted.video ? 'cam' : 'cam-off', modMuted.video ? 'tile.allowVideoShort' : 'tile.stopVideoShort'));
       kick.replaceChildren(...label(kick, 'user-remove', 'tile.removeShort'));
+      cam.hidden = isPhoneCaller(p); // a caller has no camera
     }
   }
 }

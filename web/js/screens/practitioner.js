@@ -6,7 +6,7 @@ import { bind, errorText, formatDate, formatTime, onLangChange, t } from '../i18
 import { $, copyText, fieldError, formError, h, icon, showScreen, toast } from '../ui.js';
 import { E2EE } from '../e2ee.js';
 import { personalLink, roomAddress } from '../links.js';
-import { ERR, EVENT } from '../protocol.js';
+import { ERR, EVENT, dialIn } from '../protocol.js';
 
 const DURATIONS = [30, 45, 50, 60, 90, 120, 180, 240];
 const DEFAULT_DURATION = 60;
@@ -32,6 +32,7 @@ export function init(context) {
   });
   $('opt-rec-consent').addEventListener('change', renderE2eeOption);
   $('opt-rec-off').addEventListener('change', renderE2eeOption);
+  $('opt-phone').addEventListener('change', renderE2eeOption);
   $('create-form').addEventListener('submit', (e) => {
     e.preventDefault();
     create();
@@ -70,6 +71,11 @@ function renderE2eeOption() {
     box.checked = false;
     box.disabled = true;
     bind(help, 'practitioner.e2eeWithRecording');
+  } else if ($('opt-phone').checked) {
+    // A phone leg is decoded on the server (README "Phone dial-in").
+    box.checked = false;
+    box.disabled = true;
+    bind(help, 'practitioner.e2eeWithPhone');
   } else {
     box.disabled = false;
     bind(help, 'practitioner.e2eeHelp');
@@ -179,6 +185,7 @@ function validate() {
     password,
   };
   if (title) body.title = title;
+  if ($('opt-phone').checked) body.phone = true;
   return body;
 }
 
@@ -209,6 +216,8 @@ async function create() {
     if (err && err.code === ERR.UNAUTHORIZED) {
       fieldError('practitioner-key', 'practitioner-key-error', t('practitioner.keyWrong'));
       $('practitioner-key').focus();
+    } else if (err && err.code === ERR.NOT_ALLOWED && body.phone) {
+      formError('create-error', t('practitioner.phoneUnavailable'));
     } else if (err && (err.code === 'connection' || err.code === 'timeout')) {
       formError('create-error', t(err.code === 'timeout' ? 'error.timeout' : 'error.connection'));
     } else {
@@ -291,7 +300,14 @@ function renderLinks(created) {
   $('link-list').replaceChildren(
     ...created.invites.map((inv, i) => {
       const tag = h('p', { class: 'link-tag', id: `link-${i + 1}-tag`, i18n: ['links.tag', { n: i + 1, tag: tags[i] }] });
-      return linkRow(inv.label, personalLink(created.room, inv.token), 'links.copyFor', { label: inv.label }, `link-${i + 1}`, false, tag);
+      const row = linkRow(inv.label, personalLink(created.room, inv.token), 'links.copyFor', { label: inv.label }, `link-${i + 1}`, false, tag);
+      // Dial-in: the practice's number, the room number and this person's own PIN (in groups, to read aloud).
+      const phone = dialIn(created, inv);
+      if (phone) {
+        const pin = phone.pin.replace(/(\d{4})(?=\d)/g, '$1 ');
+        row.append(h('p', { class: 'phone-line mono', i18n: ['links.phone', { number: phone.number, room: phone.room, pin }] }));
+      }
+      return row;
     }),
   );
   const pwBlock = $('password-block');
