@@ -116,7 +116,7 @@ class Janus {
   //   timestamps:    debug_timestamps (default false: each log line is exactly what Janus wrote)
   //   general, nat, media: extra settings of janus.jcfg's groups (e.g. general: { event_loops: 2 })
   //   admin:         the Admin API over WebSockets (default true)
-  //   http:          also Janus's HTTP API (httpUrl)
+  //   http:          also Janus's HTTP API on 127.0.0.1 (httpUrl; what counsel-phone talks to)
   //   eventBackend:  URL: Debian's sample event handler posts every event there
   //   tokenSecret:   Janus's signed-token auth with this secret (token_auth_secret); mintToken()
   //                  then makes tokens as the page's server does
@@ -186,7 +186,7 @@ class Janus {
   }
 
   get httpUrl() {
-    return `http://${this.host}:${this.httpPort}/janus`;
+    return `http://${LOOPBACK}:${this.httpPort}/janus`;
   }
 
   _writeConfigs() {
@@ -227,7 +227,7 @@ class Janus {
     }
     if (o.http) {
       files['janus.transport.http.jcfg'] = jcfgText({
-        general: { json: 'compact', base_path: '/janus', http: true, port: this.httpPort, ip: this.host, https: false },
+        general: { json: 'compact', base_path: '/janus', http: true, port: this.httpPort, ip: LOOPBACK, https: false },
         admin: { admin_http: false, admin_https: false },
       });
     }
@@ -249,11 +249,12 @@ class Janus {
 
   async _launch() {
     const o = this.options;
-    const wanted = 1 + (o.admin !== false) + !!o.http;
-    const ports = await freePorts(this.host, wanted);
+    const ports = await freePorts(this.host, 1 + (o.admin !== false));
     this.wsPort = ports.shift();
     this.adminPort = o.admin !== false ? ports.shift() : null;
-    this.httpPort = o.http ? ports.shift() : null;
+    // The HTTP API stays on the loopback: counsel-phone, its one user, runs beside
+    // Janus and is sent the callers' RTP on 127.0.0.1.
+    this.httpPort = o.http ? (await freePorts(LOOPBACK, 1))[0] : null;
     this._writeConfigs();
     const wrapper = typeof o.wrapper === 'function' ? o.wrapper(this.dir) : o.wrapper || [];
     const args = [...(o.launcher || []), 'setpriv', '--pdeathsig', 'KILL', ...wrapper, JANUS_BIN, '-C', path.join(this.dir, 'janus.jcfg'), '-F', this.dir];
@@ -276,10 +277,11 @@ class Janus {
     });
     const timeoutMs = o.startTimeoutMs || 20000;
     const deadline = Date.now() + timeoutMs;
-    for (const port of [this.wsPort, this.adminPort, this.httpPort].filter(Boolean)) {
+    const listening = [[this.wsPort, this.host], [this.adminPort, this.host], [this.httpPort, LOOPBACK]].filter(([port]) => port);
+    for (const [port, host] of listening) {
       for (;;) {
         if (exitInfo) throw new Error(`janus exited during start (${JSON.stringify(exitInfo)}); log tail:\n${this.logTail()}`);
-        if (await portAnswers(port, this.host)) break;
+        if (await portAnswers(port, host)) break;
         if (Date.now() > deadline) throw new Error(`janus did not open port ${port} in ${timeoutMs} ms; log tail:\n${this.logTail()}`);
         await sleep(100);
       }
