@@ -1,0 +1,191 @@
+#include "core/serial_worker.hpp"
+
+#include <memory>
+
+namespace counsel {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// When a timer threw: it is tried again after this (it named no delay).
+constexpr auto kTimerRetry = std::chrono::seconds(1);
+
+// Where a call() stands; the caller and the task meet here.
+struct CallState {
+    enum class Stage { Queued, Running, Done, Failed, Dropped, Abandoned };
+    std::mutex mutex;
+    std::condition_variable changed;
+    Stage stage = Stage::Queued;
+
+    void set(Stage to) {
+        {
+            std::lock_guard lock(mutex);
+            stage = to;
+        }
+        changed.notify_all();
+    }
+};
+
+// Held by the posted task alone: when the last copy of it goes unrun (a stop
+// dropped it, or the post was refused), the caller hears so at once instead
+// of at its deadline.
+struct CallTicket {
+    explicit CallTicket(std::shared_ptr<CallState> s) : state(std::move(s)) {}
+    CallTicket(const CallTicket&) = delete;
+    CallTicket& operator=(const CallTicket&) = delete;
+    ~CallTicket() {
+        {
+            std::lock_guard lock(state->mutex);
+            if (state->stage != CallState::Stage::Queued) return;
+            state->stage = CallState::Stage::Dropped;
+        }
+        state->changed.notify_all();
+    }
+    const std::shared_ptr<CallState> state;
+};
+
+}  // namespace
+
+SerialWorker::SerialWorker(SerialWorkerOptions options) : options_(std::move(options)) {
+    if (options_.start) start();
+}
+
+SerialWorker::~SerialWorker() { stop(); }
+
+void SerialWorker::start() {
+    std::lock_guard join(join_mutex_);
+    if (thread_.joinable()) return;
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = false;
+        stop_flag_.store(false, std::memory_order_release);
+    }
+    thread_ = std::thread([this] { run(); });
+}
+
+bool SerialWorker::post(Task task) {
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_) return false;
+        queue_.push_back(std::move(task));
+    }
+    wake_.notify_all();
+    return true;
+}
+
+bool SerialWorker::call(Task task, Duration deadline) {
+    if (on_worker()) return guarded(task);
+    using Stage = CallState::Stage;
+    auto state = std::make_shared<CallState>();
+    post([state, ticket = std::make_shared<CallTicket>(state), task = std::move(task)] {
+        {
+            std::lock_guard lock(state->mutex);
+            if (state->stage != Stage::Queued) return;  // the caller has given up on it
+            state->stage = Stage::Running;
+        }
+        try {
+            task();
+        } catch (...) {
+            state->set(Stage::Failed);
+            throw;  // to on_error, like any task's
+        }
+        state->set(Stage::Done);
+    });
+    std::unique_lock lock(state->mutex);
+    state->changed.wait_for(lock, deadline, [&] {
+        return state->stage == Stage::Done || state->stage == Stage::Failed || state->stage == Stage::Dropped;
+    });
+    if (state->stage == Stage::Queued) state->stage = Stage::Abandoned;
+    return state->stage == Stage::Done;
+}
+
+bool SerialWorker::wait_idle(Duration timeout) {
+    std::unique_lock lock(mutex_);
+    return idle_.wait_for(lock, timeout, [this] { return queue_.empty() && !running_; });
+}
+
+std::size_t SerialWorker::queued() const {
+    std::lock_guard lock(mutex_);
+    return queue_.size();
+}
+
+std::size_t SerialWorker::stop() {
+    // A task stopping its own worker cannot join it, nor wait for a stop()
+    // elsewhere that is joining it.
+    const bool self = on_worker();
+    std::unique_lock join(join_mutex_, std::defer_lock);
+    if (!self) join.lock();
+    const bool alive = self || thread_.joinable();
+    std::deque<Task> dropped;
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+        stop_flag_.store(true, std::memory_order_release);
+        // A worker that never ran drops what waited for it, whatever at_stop says.
+        if (options_.at_stop == AtStop::Drop || !alive) dropped.swap(queue_);
+    }
+    wake_.notify_all();
+    if (!self && thread_.joinable()) thread_.join();
+    idle_.notify_all();
+    const std::size_t count = dropped.size();
+    dropped.clear();  // outside the lock: a task's captures may do anything when destroyed
+    return count;
+}
+
+bool SerialWorker::sleep_unless_stopped(Duration pause) {
+    std::unique_lock lock(mutex_);
+    return !wake_.wait_for(lock, pause, [this] { return stopping_; });
+}
+
+bool SerialWorker::guarded(const std::function<void()>& fn) {
+    try {
+        fn();
+        return true;
+    } catch (...) {
+        if (options_.on_error) {
+            try {
+                options_.on_error(std::current_exception());
+            } catch (...) {
+            }
+        }
+        return false;
+    }
+}
+
+void SerialWorker::run() {
+    thread_id_.store(std::this_thread::get_id());
+    Clock::time_point next_timer = Clock::now() + options_.timer_first;
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        if (options_.timer && !stopping_ && Clock::now() >= next_timer) {
+            running_ = true;
+            lock.unlock();
+            Duration delay = kTimerRetry;
+            guarded([&] { delay = options_.timer(); });
+            next_timer = Clock::now() + delay;
+            lock.lock();
+        } else if (!queue_.empty()) {
+            Task task = std::move(queue_.front());
+            queue_.pop_front();
+            running_ = true;
+            lock.unlock();
+            guarded(task);
+            task = nullptr;  // its captures go before the lock is taken again
+            lock.lock();
+        } else if (stopping_) {
+            break;
+        } else {
+            auto more = [this] { return stopping_ || !queue_.empty(); };
+            if (options_.timer)
+                wake_.wait_until(lock, next_timer, more);
+            else
+                wake_.wait(lock, more);
+            continue;
+        }
+        running_ = false;
+        if (queue_.empty()) idle_.notify_all();
+    }
+    thread_id_.store(std::thread::id());
+}
+
+}  // namespace counsel
