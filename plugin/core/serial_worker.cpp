@@ -1,5 +1,6 @@
 #include "core/serial_worker.hpp"
 
+#include <algorithm>
 #include <memory>
 
 namespace counsel {
@@ -104,6 +105,14 @@ bool SerialWorker::wait_idle(Duration timeout) {
     return idle_.wait_for(lock, timeout, [this] { return queue_.empty() && !running_; });
 }
 
+void SerialWorker::timer_now() {
+    {
+        std::lock_guard lock(mutex_);
+        next_timer_ = std::min(next_timer_, Clock::now());
+    }
+    wake_.notify_all();
+}
+
 std::size_t SerialWorker::queued() const {
     std::lock_guard lock(mutex_);
     return queue_.size();
@@ -154,16 +163,19 @@ bool SerialWorker::guarded(const std::function<void()>& fn) {
 
 void SerialWorker::run() {
     thread_id_.store(std::this_thread::get_id());
-    Clock::time_point next_timer = Clock::now() + options_.timer_first;
     std::unique_lock lock(mutex_);
+    next_timer_ = Clock::now() + options_.timer_first;
     for (;;) {
-        if (options_.timer && !stopping_ && Clock::now() >= next_timer) {
+        if (options_.timer && !stopping_ && Clock::now() >= next_timer_) {
             running_ = true;
+            // Set before it runs: a timer_now() meanwhile is not lost.
+            next_timer_ = Clock::time_point::max();
             lock.unlock();
             Duration delay = kTimerRetry;
             guarded([&] { delay = options_.timer(); });
-            next_timer = Clock::now() + delay;
+            const Clock::time_point next = Clock::now() + delay;
             lock.lock();
+            next_timer_ = std::min(next_timer_, next);
         } else if (!queue_.empty()) {
             Task task = std::move(queue_.front());
             queue_.pop_front();
@@ -175,9 +187,10 @@ void SerialWorker::run() {
         } else if (stopping_) {
             break;
         } else {
-            auto more = [this] { return stopping_ || !queue_.empty(); };
+            const Clock::time_point due = next_timer_;
+            auto more = [&] { return stopping_ || !queue_.empty() || next_timer_ < due; };
             if (options_.timer)
-                wake_.wait_until(lock, next_timer, more);
+                wake_.wait_until(lock, due, more);
             else
                 wake_.wait(lock, more);
             continue;

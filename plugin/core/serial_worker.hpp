@@ -73,6 +73,9 @@ public:
     // tasks were dropped.
     std::size_t stop();
 
+    // Runs the timer at the next chance, without waiting out its delay: its
+    // owner's deadlines changed (e.g. a task set a nearer one).
+    void timer_now();
     // Tasks waiting (not counting the one running).
     std::size_t queued() const;
     // Whether stop() was called: long tasks look at it to end early.
@@ -95,6 +98,7 @@ private:
     std::deque<Task> queue_;
     bool running_ = false;   // a task or the timer runs now
     bool stopping_ = false;  // no more posts; the thread ends when its queue is done
+    std::chrono::steady_clock::time_point next_timer_;
     std::atomic<bool> stop_flag_{false};
     std::mutex join_mutex_;  // one stop() joins at a time
     std::thread thread_;

@@ -2,8 +2,8 @@
 // a time on one thread, in order per poster; call() waits for its task up to
 // a deadline (and a task it gave up on never runs); wait_idle; stop runs or
 // drops what is queued (and a dropped call returns at once); an exception in
-// a task is reported and the worker goes on; the timer fires under load and
-// not after a stop. No timing is asserted: where a test waits, it waits for
+// a task is reported and the worker goes on; the timer fires under load, can
+// be brought forward, and does not fire after a stop. No timing is asserted: where a test waits, it waits for
 // an event with a generous deadline. Also run under ThreadSanitizer
 // (scripts/harden tsan).
 #include <atomic>
@@ -257,6 +257,27 @@ void the_timer_fires_under_load_and_not_after_stop(void**) {
     assert_int_equal(fired.load(), before_stop);
 }
 
+void timer_now_brings_a_far_timer_forward(void**) {
+    std::atomic<int> fired{0};
+    SerialWorkerOptions o;
+    o.timer = [&] {
+        ++fired;
+        return std::chrono::steady_clock::duration(1h);
+    };
+    SerialWorker worker{o};
+    auto wait_for = [&](int n) {
+        for (auto until = std::chrono::steady_clock::now() + kPatience;
+             fired.load() < n && std::chrono::steady_clock::now() < until;)
+            std::this_thread::sleep_for(1ms);
+        return fired.load() >= n;
+    };
+    assert_true(wait_for(1));  // timer_first 0: at once
+    worker.post([&] { worker.timer_now(); });  // a task set a nearer deadline
+    assert_true(wait_for(2));
+    worker.timer_now();  // from elsewhere, while the worker sleeps
+    assert_true(wait_for(3));
+}
+
 void a_sleeping_task_wakes_at_stop(void**) {
     SerialWorker worker{dropping()};
     std::promise<void> asleep;
@@ -322,6 +343,7 @@ int main() {
         cmocka_unit_test(a_dropped_stop_counts_what_it_dropped),
         cmocka_unit_test(a_throwing_task_is_reported_and_the_worker_goes_on),
         cmocka_unit_test(the_timer_fires_under_load_and_not_after_stop),
+        cmocka_unit_test(timer_now_brings_a_far_timer_forward),
         cmocka_unit_test(a_sleeping_task_wakes_at_stop),
         cmocka_unit_test(tasks_wait_for_a_late_start_and_a_stopped_worker_starts_afresh),
         cmocka_unit_test(a_task_may_stop_its_own_worker),
