@@ -75,16 +75,18 @@ std::string WebhookSender::signature(const std::string& secret, const std::strin
 }
 
 void WebhookSender::post(std::string body) {
-    std::lock_guard lock(mutex_);
-    if (worker_.stop_requested()) return;
-    // Full: the oldest goes, and the task queued for it takes the newest.
-    if (queue_.size() >= settings_.max_queue) {
-        queue_.pop_front();
-        ++stats_.dropped;
+    {
+        std::lock_guard lock(mutex_);
+        if (worker_.stop_requested()) return;
+        const bool full = queue_.size() >= settings_.max_queue;
+        if (full) {
+            queue_.pop_front();
+            ++stats_.dropped;
+        }
         queue_.push_back(std::move(body));
-        return;
+        // Full: the task queued for the oldest takes the newest instead.
+        if (full) return;
     }
-    queue_.push_back(std::move(body));
     // Refused by a stop meanwhile: the event stays in queue_ and stop() counts it.
     worker_.post([this] { send_next(); });
 }

@@ -54,14 +54,15 @@ SerialWorker::SerialWorker(SerialWorkerOptions options) : options_(std::move(opt
 SerialWorker::~SerialWorker() { stop(); }
 
 void SerialWorker::start() {
-    std::lock_guard join(join_mutex_);
-    if (thread_.joinable()) return;
-    {
-        std::lock_guard lock(mutex_);
-        stopping_ = false;
-        stop_flag_.store(false, std::memory_order_release);
+    std::lock_guard lock(mutex_);
+    if (thread_.joinable()) {
+        if (looping_) return;  // running already
+        thread_.join();        // stopped by one of its tasks: out of its loop, never to lock again
     }
-    thread_ = std::thread([this] { run(); });
+    stopping_ = false;
+    stop_flag_.store(false, std::memory_order_release);
+    looping_ = true;
+    thread_ = std::thread([this] { run(); });  // it waits for the lock we hold
 }
 
 bool SerialWorker::post(Task task) {
@@ -119,22 +120,21 @@ std::size_t SerialWorker::queued() const {
 }
 
 std::size_t SerialWorker::stop() {
-    // A task stopping its own worker cannot join it, nor wait for a stop()
-    // elsewhere that is joining it.
+    // A task stopping its own worker cannot join it: the thread ends after
+    // that task, and a later stop() (the destructor's) joins it.
     const bool self = on_worker();
-    std::unique_lock join(join_mutex_, std::defer_lock);
-    if (!self) join.lock();
-    const bool alive = self || thread_.joinable();
+    std::thread ending;
     std::deque<Task> dropped;
     {
         std::lock_guard lock(mutex_);
         stopping_ = true;
         stop_flag_.store(true, std::memory_order_release);
-        // A worker that never ran drops what waited for it, whatever at_stop says.
-        if (options_.at_stop == AtStop::Drop || !alive) dropped.swap(queue_);
+        // No thread to run them (never started): dropped whatever at_stop says.
+        if (options_.at_stop == AtStop::Drop || !looping_) dropped.swap(queue_);
+        if (!self) ending = std::move(thread_);
     }
     wake_.notify_all();
-    if (!self && thread_.joinable()) thread_.join();
+    if (ending.joinable()) ending.join();
     idle_.notify_all();
     const std::size_t count = dropped.size();
     dropped.clear();  // outside the lock: a task's captures may do anything when destroyed
@@ -198,6 +198,7 @@ void SerialWorker::run() {
         running_ = false;
         if (queue_.empty()) idle_.notify_all();
     }
+    looping_ = false;
     thread_id_.store(std::thread::id());
 }
 

@@ -4,9 +4,10 @@
 // the recorder's jobs. Written once, so stopping, deadlines and exceptions
 // behave the same everywhere and the sanitizer tests cover one loop.
 //
-// No lock of the worker's is held while a task or the timer runs: a task may
-// post more tasks, and an owner may post while holding its own lock (the
-// worker's lock is always the innermost one).
+// The worker's one lock is a leaf: it is never held while a task, the timer
+// or anything else runs, so a task may post more tasks and an owner may post
+// while holding a lock of its own. start() and stop() are not to race each
+// other (stop() may race itself).
 #pragma once
 
 #include <atomic>
@@ -97,11 +98,11 @@ private:
     std::condition_variable idle_;  // nothing queued or running
     std::deque<Task> queue_;
     bool running_ = false;   // a task or the timer runs now
+    bool looping_ = false;   // the thread is in its loop (from start() until it ends)
     bool stopping_ = false;  // no more posts; the thread ends when its queue is done
     std::chrono::steady_clock::time_point next_timer_;
     std::atomic<bool> stop_flag_{false};
-    std::mutex join_mutex_;  // one stop() joins at a time
-    std::thread thread_;
+    std::thread thread_;  // under mutex_; a stop() moves it out to join it
     std::atomic<std::thread::id> thread_id_{};
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <vector>
 
 namespace counsel::recording {
 namespace {
@@ -33,14 +34,18 @@ RecordingJobs::RecordingJobs(const RecorderSettings& settings, RoomFolders& fold
 RecordingJobs::~RecordingJobs() { stop(); }
 
 void RecordingJobs::finalize(const std::string& ref, std::optional<SessionState> known) {
-    std::lock_guard lock(mutex_);
-    queued_.insert(ref);
+    {
+        std::lock_guard lock(mutex_);
+        queued_.insert(ref);
+    }
     worker_.post([this, ref, known = std::move(known)] { finalize_job(ref, known); });
 }
 
 void RecordingJobs::upload(const std::string& ref) {
-    std::lock_guard lock(mutex_);
-    queued_.insert(ref);
+    {
+        std::lock_guard lock(mutex_);
+        queued_.insert(ref);
+    }
     worker_.post([this, ref] {
         upload_job(ref);
         done_with(ref);
@@ -108,27 +113,30 @@ void RecordingJobs::retry_where_space() {
         next_space_check_us_ = now_() + settings_.space_check_s * 1'000'000;
     }
     std::int64_t free = folders_.free_bytes();
-    std::lock_guard lock(mutex_);
-    for (auto it = waiting_.begin(); it != waiting_.end();) {
-        if (!it->second.for_space || free < it->second.need_bytes) {
-            ++it;
-            continue;
+    std::vector<std::string> ready;
+    {
+        std::lock_guard lock(mutex_);
+        for (const auto& [ref, waiting] : waiting_) {
+            if (!waiting.for_space || free < waiting.need_bytes) continue;
+            free -= waiting.need_bytes;
+            ready.push_back(ref);
         }
-        free -= it->second.need_bytes;
-        const std::string ref = (it++)->first;
-        retry_finalize(ref, "rec_dir has space again");
     }
+    for (const std::string& ref : ready) retry_finalize(ref, "rec_dir has space again");
 }
 
 void RecordingJobs::retry_finalize(const std::string& ref, const char* why) {
     std::optional<SessionState> known;
-    if (auto it = waiting_.find(ref); it != waiting_.end()) {
-        known = std::move(it->second.state);
-        waiting_.erase(it);
+    {
+        std::lock_guard lock(mutex_);
+        if (auto it = waiting_.find(ref); it != waiting_.end()) {
+            known = std::move(it->second.state);
+            waiting_.erase(it);
+        }
+        queued_.insert(ref);
+        ++stats_.finalize_retried;
     }
-    queued_.insert(ref);
     worker_.post([this, ref, known = std::move(known)] { finalize_job(ref, known); });
-    ++stats_.finalize_retried;
     log_(Gateway::Level::Info, "room " + ref + ": finalization tried again (" + why + ")");
 }
 

@@ -77,7 +77,7 @@ private:
     SerialWorker::Duration on_timer();
     void finalize_job(const std::string& ref, std::optional<SessionState> known);
     void finalize_failed(const std::string& ref, SessionState& state, const std::string& why, std::int64_t need_bytes);
-    // Queues another attempt for a waiting finalization; mutex_ held.
+    // Queues another attempt for a waiting finalization (on the worker; mutex_ not held).
     void retry_finalize(const std::string& ref, const char* why);
     // Retries the finalizations that wait for space if rec_dir has it now.
     void retry_where_space();

@@ -51,7 +51,6 @@ void RecordingJobs::sweep_job() {
             if (!finished)
                 log_(Gateway::Level::Warn, "room " + name + ": recording never finalized, deleted after retention");
         } else if (retry) {
-            std::lock_guard lock(mutex_);
             retry_finalize(name, "hourly sweep");
         } else if (waiting) {
             continue;
