@@ -54,10 +54,14 @@ SerialWorker::SerialWorker(SerialWorkerOptions options) : options_(std::move(opt
 SerialWorker::~SerialWorker() { stop(); }
 
 void SerialWorker::start() {
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
     if (thread_.joinable()) {
-        if (looping_) return;  // running already
-        thread_.join();        // stopped by one of its tasks: out of its loop, never to lock again
+        if (!stopping_) return;  // running already
+        // Stopped by one of its own tasks: let it finish its loop first.
+        std::thread ending = std::move(thread_);
+        lock.unlock();
+        ending.join();
+        lock.lock();
     }
     stopping_ = false;
     stop_flag_.store(false, std::memory_order_release);
