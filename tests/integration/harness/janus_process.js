@@ -94,6 +94,7 @@ class JanusProcess {
   // options:
   //   debugLevel: Janus debug level 0-7 (default 4, or env COUNSEL_JANUS_DEBUG)
   //   plugin:     extra `general` settings of janus.plugin.counsel.jcfg
+  //   janusGeneral: extra `general` settings of janus.jcfg (e.g. reclaim_session_timeout)
   //   admin:      also open the Admin API over WebSockets (default true)
   //   practitioners: extra [{id, key_hash, ...}] entries (every field is written)
   //   pluginConfigTail: raw text appended to janus.plugin.counsel.jcfg
@@ -164,6 +165,7 @@ class JanusProcess {
       admin_secret: this.adminSecret,
       session_timeout: 60,
       exit_on_dl_error: true,
+      ...(this.options.janusGeneral || {}),
       ...(this.options.tokenSecret ? { token_auth: true, token_auth_secret: this.options.tokenSecret } : {}),
     };
     fs.writeFileSync(
