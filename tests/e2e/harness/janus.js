@@ -131,6 +131,7 @@ class JanusServer {
   //   pluginConfigs: { 'janus.plugin.x': { general: {...}, ... } | 'raw jcfg text' }
   //   counsel:       extra `general` settings of janus.plugin.counsel.jcfg (when 'counsel' is loaded)
   //   nat, media:    extra settings of janus.jcfg's nat / media groups
+  //   general:       extra settings of janus.jcfg's general group (e.g. session_timeout)
   //   env:           extra environment for the Janus process
   //   launcher:      a command prefix Janus is started through, e.g.
   //                  ['nsenter', '-t', pid, '-m', '--'] (a mount namespace of the test's own)
@@ -195,7 +196,9 @@ class JanusServer {
       debug_timestamps: true,
       admin_secret: this.adminSecret,
       session_timeout: 60,
+      reclaim_session_timeout: 60, // as conf/janus.jcfg.in: a page may claim its session after a drop
       exit_on_dl_error: true,
+      ...(this.options.general || {}),
       ...(this.options.tokenSecret ? { token_auth: true, token_auth_secret: this.options.tokenSecret } : {}),
     };
     const nat = { nice_debug: false, ice_enforce_list: this.host, ...(this.options.nat || {}) };
