@@ -270,7 +270,8 @@ void CounselService::on_join(const Context& ctx, JoinRequest& req) {
                        .set("counsel", "waiting")
                        .set("id", id)
                        .set("notice", config_.notice_text)
-                       .set("e2ee", room.settings().e2ee));
+                       .set("e2ee", room.settings().e2ee)
+                       .set("resume", issue_resume(*room.find(id))));
         send_lobby_to_moderator(room);
         notify("lobby", room, Json::object().set("waiting", static_cast<std::int64_t>(room.count(Presence::Lobby))));
     }

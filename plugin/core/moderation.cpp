@@ -41,7 +41,6 @@ void CounselService::on_target(const Context& ctx, const TargetRequest& req) {
                              .set("e2ee", s.e2ee)
                              .set("recording", s.recording == RecordingMode::WithConsent ? "with_consent" : "off")
                              .set("expires_at", s.expires_at)
-                             .set("resume", issue_resume(*target))
                              .set("reconnect_grace_s", config_.reconnect_grace_s));
             broadcast_participants(*room);
             send_lobby_to_moderator(*room);

@@ -37,8 +37,8 @@ struct Participant {
     bool self_muted_video = false;
     bool receive_video = true;  // false: they chose audio only; nobody's video is forwarded to them
 
-    // Coming back after a network drop (core/reconnection.cpp). Only admitted
-    // people have a resume secret; its hash is kept, the secret went to their page.
+    // Coming back after a network drop (core/reconnection.cpp): the hash of
+    // the resume secret their page got with the seat (lobby or room).
     Digest resume{};
     std::optional<std::int64_t> away_since_ms{};  // monotonic: their handle went away, the seat waits
     bool media_was_up = false;  // their PeerConnection came up at least once on this handle

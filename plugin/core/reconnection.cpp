@@ -14,7 +14,9 @@
 // The resume secret is 128 random bits handed only to the page that holds the
 // seat, renewed on every return; the server keeps its keyed hash. A kicked
 // person's token is burned and an ended room is tombstoned before this code is
-// reached, so neither comes back this way, and lobby members never get a secret.
+// reached, so neither comes back this way. A lobby member has a secret too,
+// but their seat does not wait: it only finds its place again while Janus
+// still keeps the session (a claim) or its old handle lingers.
 #include "core/counsel_service.hpp"
 #include "core/room_views.hpp"
 
@@ -59,6 +61,18 @@ void CounselService::resume_seat(const Context& ctx, Room& room, Participant& pe
     person.away_since_ms.reset();
     if (person.role == Role::Moderator) room.set_moderator_left_ms(std::nullopt);
     const RoomSettings& s = room.settings();
+    if (person.presence == Presence::Lobby) {
+        // Still waiting (or waiting again on a new handle): the same place in
+        // the lobby, nothing for the moderator to hear.
+        reply(ctx, Json::object()
+                       .set("counsel", "waiting")
+                       .set("id", person.id)
+                       .set("notice", config_.notice_text)
+                       .set("e2ee", s.e2ee)
+                       .set("resume", issue_resume(person))
+                       .set("same_connection", old == ctx.handle));
+        return;
+    }
     Json answer = person.role == Role::Moderator ? moderator_joined_view(room, person.id, config_)
                                                  : Json::object()
                                                        .set("role", "participant")
@@ -75,6 +89,8 @@ void CounselService::resume_seat(const Context& ctx, Room& room, Participant& pe
         .set("receive_video", person.receive_video)
         .set("same_connection", old == ctx.handle);
     reply(ctx, std::move(answer));
+    // Back on the same handle after a WebSocket outage: an offer sent meanwhile is lost.
+    if (old == ctx.handle) media_.resync(ctx.handle);
     // Everyone (the person too) learns the current room; the forwarding table follows.
     broadcast_participants(room);
     gateway_.log(Gateway::Level::Info, "[counsel] handle " + std::to_string(ctx.handle) + ": back in room " +

@@ -70,7 +70,7 @@ Participant* Room::find_resumable(const Digest& resume, const CredentialRef& cre
     for (Participant& p : people_) {
         const bool same_credential =
             p.credential.kind == credential.kind && p.credential.invite_index == credential.invite_index;
-        if (p.presence == Presence::Admitted && digest_equal(p.resume, resume) && same_credential && !found) found = &p;
+        if (digest_equal(p.resume, resume) && same_credential && !found) found = &p;
     }
     return found;
 }

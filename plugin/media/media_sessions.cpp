@@ -305,6 +305,14 @@ void MediaLayer::tick() {
 
 std::vector<std::pair<HandleId, bool>> MediaLayer::take_quiet_changes() { return std::exchange(quiet_changes_, {}); }
 
+void MediaLayer::resync(HandleId handle) {
+    auto it = sessions_.find(handle);
+    if (it == sessions_.end() || stopped_ || !it->second.nego.offer_in_flight()) return;
+    // Dropped as if it had timed out: the same wish goes out as a fresh offer.
+    it->second.nego.offer_failed();
+    refresh();
+}
+
 void MediaLayer::rebuild_snapshot() {
     auto snapshot = std::make_shared<Snapshot>();
     snapshot->version = ++snapshot_version_;

@@ -65,6 +65,7 @@ public:
     void set_offer_timeout_ms(std::int64_t timeout_ms) { offer_timeout_ms_ = timeout_ms; }
     void tick() override;
     std::vector<std::pair<HandleId, bool>> take_quiet_changes() override;
+    void resync(HandleId handle) override;
 
     // Janus's PeerConnection events (setup_media / hangup_media), on the room thread.
     void media_up(HandleId handle);

@@ -43,7 +43,9 @@ test('a person whose Janus session is gone comes back with the token and the res
   const w = await world({ janusGeneral: { reclaim_session_timeout: 1 } });
   const ctx = await w.openRoom({ invitees: [{ label: 'A' }] });
   const anna = await w.enterRoom(ctx, ctx.tokens[0], 'Anna');
-  assert.match(anna.admitted.resume, /^[A-Za-z0-9_-]{22}$/);
+  // The secret comes with `waiting` and stays valid after the admission.
+  assert.match(anna.answer.resume, /^[A-Za-z0-9_-]{22}$/);
+  assert.equal(anna.admitted.resume, undefined);
   assert.equal(anna.admitted.reconnect_grace_s, 60);
   ctx.moderator.drain();
 
@@ -54,12 +56,12 @@ test('a person whose Janus session is gone comes back with the token and the res
   assertOk(await ctx.moderator.request({ request: 'mute', id: anna.id, audio: true }), 'mute');
 
   const again = await w.person();
-  const back = await rejoin(again, ctx, ctx.tokens[0], anna.admitted.resume);
+  const back = await rejoin(again, ctx, ctx.tokens[0], anna.answer.resume);
   assert.equal(back.counsel, 'resumed', JSON.stringify(back));
   assert.equal(back.id, anna.id);
   assert.equal(back.role, 'participant');
   assert.equal(back.same_connection, false);
-  assert.notEqual(back.resume, anna.admitted.resume, 'a new secret on every return');
+  assert.notEqual(back.resume, anna.answer.resume, 'a new secret on every return');
   assert.deepEqual(entryOf(back, anna.id).muted, { audio: true, video: false });
   await ctx.moderator.nextEvent(reconnectingIs(anna.id, false), 5000);
   // No knock: the moderator's lobby never moved.
@@ -76,7 +78,7 @@ test('a page that reaches its Janus session again (claim) takes the seat back on
   // Events meanwhile go nowhere: the mute and the participants event are lost for her.
   assertOk(await ctx.moderator.request({ request: 'mute', id: anna.id, video: true }), 'mute');
   const handle = await claimSession(w.janus.wsUrl, anna.handle);
-  const back = await rejoin(handle, ctx, ctx.tokens[0], anna.admitted.resume);
+  const back = await rejoin(handle, ctx, ctx.tokens[0], anna.answer.resume);
   assert.equal(back.counsel, 'resumed', JSON.stringify(back));
   assert.equal(back.same_connection, true);
   assert.equal(back.id, anna.id);
@@ -98,7 +100,7 @@ test('after reconnect_grace_s the seat is free: the same link knocks again, and 
   const gone = await ctx.moderator.nextEvent((d) => d && d.counsel === 'participants' && !entryOf(d, anna.id), 10000);
   assert.deepEqual(participantIds(gone), [ctx.joined.id, bert.id].sort());
   const again = await w.person();
-  const knock = await rejoin(again, ctx, ctx.tokens[0], anna.admitted.resume);
+  const knock = await rejoin(again, ctx, ctx.tokens[0], anna.answer.resume);
   assert.equal(knock.counsel, 'waiting', JSON.stringify(knock));
   await ctx.moderator.nextEvent((d) => d && d.counsel === 'lobby' && d.waiting.some((x) => x.id === knock.id), 5000);
 
@@ -107,7 +109,7 @@ test('after reconnect_grace_s the seat is free: the same link knocks again, and 
   await ctx.moderator.nextEvent(reconnectingIs(bert.id, true), 10000);
   assertOk(await ctx.moderator.request({ request: 'kick', id: bert.id }), 'kick');
   const bertAgain = await w.person();
-  assertError(await rejoin(bertAgain, ctx, ctx.tokens[1], bert.admitted.resume, 'Bert'), 482);
+  assertError(await rejoin(bertAgain, ctx, ctx.tokens[1], bert.answer.resume, 'Bert'), 482);
 });
 
 test('without its secret a link whose seat waits is in use (490); an ended room answers 483', async () => {
@@ -121,5 +123,5 @@ test('without its secret a link whose seat waits is in use (490); an ended room 
   assertError(await rejoin(other, ctx, ctx.tokens[0], ctx.tokens[0], 'Mallory'), 490);
   await assert.rejects(claimSession(w.janus.wsUrl, anna.handle), (err) => err instanceof JanusError, 'the session is gone');
   assert.equal((await ctx.moderator.request({ request: 'end' })).counsel, 'ended');
-  assertError(await rejoin(other, ctx, ctx.tokens[0], anna.admitted.resume), 483);
+  assertError(await rejoin(other, ctx, ctx.tokens[0], anna.answer.resume), 483);
 });

@@ -45,8 +45,9 @@ struct Fixture {
         expect_kind(joined, "joined");
         moderator = h.id_of(joined);
         moderator_resume = str(joined, "resume");
+        // The secret of `waiting` stays hers after the admission.
         anna = knock_and_admit(h, kGuestA, s.room, s.tokens[0], "Anna");
-        anna_resume = str(h.gateway.last(kGuestA, "admitted"), "resume");
+        anna_resume = str(h.gateway.last(kGuestA, "waiting"), "resume");
         bert = knock(h, kGuestB, s.room, s.tokens[1], "Bert");
     }
     void wait_s(std::int64_t seconds) {
@@ -62,11 +63,12 @@ struct Fixture {
 void admission_hands_out_a_resume_secret_and_the_grace(void**) {
     Fixture f;
     assert_true(looks_like_token(f.anna_resume));
+    assert_null(f.h.gateway.last(kGuestA, "admitted").field("resume"));  // the lobby's stays valid
     assert_true(looks_like_token(f.moderator_resume));
     assert_true(f.anna_resume != f.moderator_resume);
     assert_int_equal(f.h.gateway.last(kGuestA, "admitted").integer_at("reconnect_grace_s").value_or(-1), 60);
-    // A lobby member learns no secret.
-    assert_null(f.h.gateway.last(kGuestB, "waiting").field("resume"));
+    // A lobby member gets one too (for a claim of the same session), of the same kind.
+    assert_true(looks_like_token(str(f.h.gateway.last(kGuestB, "waiting"), "resume")));
     // Nobody is reconnecting at first.
     assert_false(reconnecting(f.h, kModerator, f.anna));
     assert_non_null(entry_of(f.h, kModerator, f.anna).field("reconnecting"));
@@ -164,16 +166,36 @@ void a_kicked_person_never_comes_back(void**) {
     expect_error(rejoin(f.h, kAnnaAgain, f.s, f.s.tokens[0], f.anna_resume), 482);
     // The same while connected.
     const std::uint64_t carl = knock_and_admit(f.h, kGuestC, f.s.room, f.s.tokens[2], "Carl");
-    const std::string carl_resume = str(f.h.gateway.last(kGuestC, "admitted"), "resume");
+    const std::string carl_resume = str(f.h.gateway.last(kGuestC, "waiting"), "resume");
     expect_kind(target(f.h, kModerator, "kick", carl), "ok");
     expect_error(rejoin(f.h, kAnnaThird, f.s, f.s.tokens[2], carl_resume, "Carl"), 482);
 }
 
+void a_lobby_member_finds_their_place_only_while_the_session_lives(void**) {
+    Fixture f;
+    const std::string secret = str(f.h.gateway.last(kGuestB, "waiting"), "resume");
+    const std::size_t lobby_events = f.h.gateway.count(kModerator, "lobby");
+    // After a claim: the same place, nothing new for the moderator (no second knock).
+    Json again = rejoin(f.h, kGuestB, f.s, f.s.tokens[1], secret, "Bert");
+    expect_kind(again, "waiting");
+    assert_int_equal(f.h.id_of(again), f.bert);
+    assert_true(json_is_true(again.field("same_connection")));
+    assert_int_equal(f.h.gateway.count(kModerator, "lobby"), lobby_events);
+    // Admitted while the page was cut off: the secret tells it so.
+    expect_kind(target(f.h, kModerator, "admit", f.bert), "ok");
+    Json in = rejoin(f.h, kGuestB, f.s, f.s.tokens[1], str(again, "resume"), "Bert");
+    expect_kind(in, "resumed");
+    assert_int_equal(size_of(in, "participants"), 3);
+}
+
 void denied_and_banned_knockers_have_nothing_to_resume(void**) {
     Fixture f;
+    const std::string bert_secret = str(f.h.gateway.last(kGuestB, "waiting"), "resume");
     // A lobby member whose connection goes is gone at once (the lobby applies anyway).
     f.h.service.detach(kGuestB);
     assert_int_equal(f.h.service.stats().lobby, 0);
+    expect_kind(rejoin(f.h, kGuestC, f.s, f.s.tokens[1], bert_secret, "Bert"), "waiting");
+    expect_kind(f.h.request(kGuestC, "{\"request\":\"leave\"}"), "left");
     const std::uint64_t bert = knock(f.h, kGuestD, f.s.room, f.s.tokens[1], "Bert");
     expect_kind(f.h.request(kModerator, "{\"request\":\"deny\",\"id\":" + std::to_string(bert) + ",\"ban\":true}"), "ok");
     expect_error(rejoin(f.h, kGuestE, f.s, f.s.tokens[1], f.anna_resume, "Bert"), 482);
@@ -240,7 +262,9 @@ public:
         return std::nullopt;
     }
     void release(HandleId handle) override { released.push_back(handle); }
+    void resync(HandleId handle) override { resynced.push_back(handle); }
     std::vector<std::pair<HandleId, bool>> take_quiet_changes() override { return std::exchange(changes, {}); }
+    std::vector<HandleId> resynced;
     std::shared_ptr<const ForwardingTable> last;
     std::vector<HandleId> released;
     std::vector<std::pair<HandleId, bool>> changes;
@@ -260,8 +284,12 @@ void silence_from_the_media_layer_shows_reconnecting(void**) {
     assert_true(std::find(port.released.begin(), port.released.end(), kGuestA) != port.released.end());
     f.h.service.tick();
     assert_int_equal(port.last->rooms_by_handle.count(kGuestA), 0);
-    expect_kind(rejoin(f.h, kAnnaAgain, f.s, f.s.tokens[0], f.anna_resume), "resumed");
+    const std::string renewed = str(rejoin(f.h, kAnnaAgain, f.s, f.s.tokens[0], f.anna_resume), "resume");
     assert_int_equal(port.last->rooms_by_handle.count(kAnnaAgain), 1);
+    // A new handle negotiates afresh; the same handle (after a claim) is offered again what it may have missed.
+    assert_true(port.resynced.empty());
+    expect_kind(rejoin(f.h, kAnnaAgain, f.s, f.s.tokens[0], renewed), "resumed");
+    assert_true(port.resynced == std::vector<HandleId>{kAnnaAgain});
 }
 
 void the_moderator_comes_back_with_the_lobby_and_the_idle_time_counts_from_the_drop(void**) {
@@ -290,7 +318,7 @@ void a_password_joiner_comes_back_with_the_password_and_the_secret(void**) {
     Json waiting = join_password(f.h, kGuestC, f.s.room, f.s.password, "Gruppe");
     const std::uint64_t id = f.h.id_of(waiting);
     expect_kind(target(f.h, kModerator, "admit", id), "ok");
-    const std::string secret = str(f.h.gateway.last(kGuestC, "admitted"), "resume");
+    const std::string secret = str(waiting, "resume");
     f.h.service.detach(kGuestC);
     Json back = f.h.request(kGuestD, "{\"request\":\"join\",\"room\":\"" + f.s.room + "\",\"password\":\"" + f.s.password +
                                          "\",\"display\":\"Gruppe\",\"resume\":\"" + secret + "\"}");
@@ -342,6 +370,7 @@ int main() {
         cmocka_unit_test(after_the_window_the_seat_is_free_and_the_lobby_applies),
         cmocka_unit_test(without_the_right_secret_the_link_stays_in_use),
         cmocka_unit_test(a_kicked_person_never_comes_back),
+        cmocka_unit_test(a_lobby_member_finds_their_place_only_while_the_session_lives),
         cmocka_unit_test(denied_and_banned_knockers_have_nothing_to_resume),
         cmocka_unit_test(an_ended_room_never_comes_back),
         cmocka_unit_test(the_same_connection_takes_its_seat_back_after_a_reclaim),
