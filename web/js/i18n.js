@@ -4,6 +4,7 @@
 // parameters), and applyI18n() fills them in, again after every switch.
 // Larger features keep their texts in a file of their own (i18n_<feature>.js).
 
+import { networkTexts } from './i18n_network.js';
 import { recordingTexts } from './i18n_recording.js';
 
 const de = {
@@ -569,6 +570,8 @@ const en = {
 
 Object.assign(de, recordingTexts.de);
 Object.assign(en, recordingTexts.en);
+Object.assign(de, networkTexts.de);
+Object.assign(en, networkTexts.en);
 export const LANGUAGES = { de, en };
 let current = 'de';
 const listeners = new Set();

@@ -9,4 +9,5 @@ module.exports = {
   ...require('./browser'),
   ...require('./webrtc_stats'),
   ...require('./scenario'),
+  ...require('./client_link'),
 };

@@ -91,6 +91,21 @@ class WebEnv {
     this.web = null;
     this.browser = null; // Chromium
     this.browsers = {}; // engine -> Browser (launching or launched)
+    this.others = []; // Browsers on a client link of their own (launchOn)
+  }
+
+  // A Browser of `engine` inside the client namespace of `link` (harness
+  // ClientLink): its network can blink, drop or change while the others' stays.
+  async launchOn(link, engine = 'chromium') {
+    const browser = await Browser.launch({
+      engine,
+      origins: [this.web.origin],
+      executablePath: link.browserPath(engine),
+      args: link.launchArgs(engine),
+      ...(engine === 'firefox' ? this.options.firefox || {} : this.options.browser || {}),
+    });
+    this.others.push(browser);
+    return browser;
   }
 
   // The Browser of `engine` ('chromium' or 'firefox'), launched on first use.
@@ -109,12 +124,12 @@ class WebEnv {
 
   // Opens `url` (absolute, or a path/fragment relative to the page origin) in
   // a new browser context. opts: name, viewport { width, height }, engine
-  // ('chromium' default, 'firefox'), touch (a phone), initScripts.
-  async open(url, { name, viewport, engine = 'chromium', touch = false, initScripts } = {}) {
+  // ('chromium' default, 'firefox'), touch (a phone), initScripts, browser (one of launchOn).
+  async open(url, { name, viewport, engine = 'chromium', touch = false, initScripts, browser: given } = {}) {
     const full = /^https?:/.test(url) ? url : `${this.web.origin}/${url.replace(/^\/+/, '')}`;
     // Every URL the page requests, from the first one on (to prove nothing comes from elsewhere).
     const requests = [];
-    const browser = await this.browserFor(engine);
+    const browser = given || (await this.browserFor(engine));
     const tp = await browser.open(full, {
       name,
       // runWeb's pageTimeoutMs: how long a page may take to load (and each
@@ -147,7 +162,7 @@ class WebEnv {
   // Every Browser launched so far (Chromium first).
   async launchedBrowsers() {
     const others = await Promise.allSettled(Object.values(this.browsers));
-    return [this.browser, ...others.filter((r) => r.status === 'fulfilled').map((r) => r.value)].filter(Boolean);
+    return [this.browser, ...others.filter((r) => r.status === 'fulfilled').map((r) => r.value), ...this.others].filter(Boolean);
   }
 
   async stop() {
