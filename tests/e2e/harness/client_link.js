@@ -28,9 +28,11 @@
 //   await link.close();
 //
 // This kernel has no netem (and no gact): loss is an HTB class whose pfifo
-// takes no packet, fed by a u32 filter that matches 1 in 32 UDP packets by an
-// encrypted (so random) payload byte — 3.1 % of every SRTP/SRTCP packet of 69
-// bytes and more (STUN, DTLS and SRTP alike), in each direction. The cap is an
+// takes no packet, fed by a u32 filter that matches 1 in 32 RTP/RTCP packets
+// (first byte 10xxxxxx) by an encrypted, so random, payload byte — 3.1 % of
+// every SRTP/SRTCP packet of 69 bytes and more, in each direction. STUN is
+// spared: its byte there is the same in every consent check, so a byte
+// filter would drop all of them or none, and ICE itself would fail. The cap is an
 // HTB class at `kbit` with a 30-packet queue, as media.test.js does on lo. The
 // way to the client is shaped on v0 (by the client's address), the way back
 // on the client's own interface; one client is shaped at a time.
@@ -181,8 +183,10 @@ class ClientLink {
       if (lossPercent !== 3) throw new Error('only 3 % loss (1 in 32) is built here');
       await tc('tc', 'class', 'add', 'dev', dev, 'parent', '1:', 'classid', '1:30', 'htb', 'rate', '8bit', 'ceil', '8bit');
       await tc('tc', 'qdisc', 'add', 'dev', dev, 'parent', '1:30', 'handle', '30:', 'pfifo', 'limit', '0');
-      // Byte 40 of the UDP payload (IP header 20 + UDP 8 + 40): encrypted, so random.
-      await u32(1, '1:30', 'match', 'ip', 'protocol', '17', '0xff', 'match', 'u8', '0x00', '0x1f', 'at', '68');
+      // RTP/RTCP (version 2 in the first payload byte, IP header 20 + UDP 8),
+      // and byte 40 of the UDP payload: encrypted, so random.
+      await u32(1, '1:30', 'match', 'ip', 'protocol', '17', '0xff', 'match', 'u8', '0x80', '0xc0', 'at', '28',
+        'match', 'u8', '0x00', '0x1f', 'at', '68');
     }
     if (kbit) {
       await tc('tc', 'class', 'add', 'dev', dev, 'parent', '1:', 'classid', '1:20', 'htb', 'rate', `${kbit}kbit`, 'ceil', `${kbit}kbit`);

@@ -133,34 +133,4 @@ async function waitDecodingAgain(tp, name, { timeout = 60000, frames = 5, every 
   throw new Error(`${tp.name}: no video of ${name} decoded again in ${timeout} ms\nconsole:\n${tp.logs.slice(-25).join('\n')}`);
 }
 
-// Decoded-frame stalls of `name`'s video on `tp` over `ms`, sampled every
-// 100 ms: every stretch of more than 1 s in which framesDecoded did not move
-// (a freeze a person notices). Returns { freezes, frozenMs, frames, ms }.
-async function freezesOf(tp, name, ms) {
-  const start = Date.now();
-  let last = await framesOf(tp, name).catch(() => 0);
-  let lastMove = Date.now();
-  let freezes = 0;
-  let frozenMs = 0;
-  const first = last;
-  while (Date.now() - start < ms) {
-    await tp.sleep(100);
-    const now = Date.now();
-    const f = await framesOf(tp, name).catch(() => last);
-    if (f !== last) {
-      if (now - lastMove > 1000) {
-        freezes += 1;
-        frozenMs += now - lastMove;
-      }
-      last = f;
-      lastMove = now;
-    }
-  }
-  if (Date.now() - lastMove > 1000) {
-    freezes += 1;
-    frozenMs += Date.now() - lastMove;
-  }
-  return { freezes, frozenMs, frames: last - first, ms: Date.now() - start };
-}
-
-module.exports = { tileVideoPlaying, waitTileVideo, perPerson, waitSeesAndHears, untilFlowing, framesOf, waitDecodingAgain, freezesOf };
+module.exports = { tileVideoPlaying, waitTileVideo, perPerson, waitSeesAndHears, untilFlowing, framesOf, waitDecodingAgain };
