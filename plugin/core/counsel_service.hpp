@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -144,6 +145,9 @@ private:
     // A join with the seat's resume secret: the seat moves to this handle.
     void resume_seat(const Context& ctx, Room& room, Participant& person);
     void set_quiet(HandleId handle, bool quiet);
+    // Applies `change` to the admitted person on `handle`; everyone is told
+    // when that changed whether they are reconnecting.
+    void update_connection(HandleId handle, const std::function<void(Participant&)>& change);
     void expire_away_seats(std::int64_t now_ms);
 
     // Removes a person from their room (leave, detach, deny, kick, timeout)

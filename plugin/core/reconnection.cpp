@@ -98,37 +98,28 @@ void CounselService::resume_seat(const Context& ctx, Room& room, Participant& pe
     notify("reconnected", room);
 }
 
-void CounselService::media_up(HandleId handle) {
-    auto it = handles_.find(handle);
-    if (it == handles_.end() || !it->second.room) return;
-    Participant* person = it->second.room->find(it->second.participant);
-    if (!person || person->presence != Presence::Admitted) return;
+void CounselService::update_connection(HandleId handle, const std::function<void(Participant&)>& change) {
+    Participant* person = seated_participant(handle);
+    if (!person || person->presence != Presence::Admitted) return;  // lobby members, strangers
     const bool was = person->reconnecting();
-    person->media_was_up = true;
-    person->media_down = false;
-    person->quiet = false;
-    if (was != person->reconnecting()) broadcast_participants(*it->second.room);
+    change(*person);
+    if (was != person->reconnecting()) broadcast_participants(*handles_[handle].room);
+}
+
+void CounselService::media_up(HandleId handle) {
+    update_connection(handle, [](Participant& p) {
+        p.media_was_up = true;
+        p.media_down = p.quiet = false;
+    });
 }
 
 void CounselService::media_down(HandleId handle) {
-    auto it = handles_.find(handle);
-    if (it == handles_.end() || !it->second.room) return;
-    Participant* person = it->second.room->find(it->second.participant);
     // A PeerConnection that never came up (a refused first offer) is no lost connection.
-    if (!person || person->presence != Presence::Admitted || !person->media_was_up) return;
-    const bool was = person->reconnecting();
-    person->media_down = true;
-    if (was != person->reconnecting()) broadcast_participants(*it->second.room);
+    update_connection(handle, [](Participant& p) { p.media_down = p.media_was_up; });
 }
 
 void CounselService::set_quiet(HandleId handle, bool quiet) {
-    auto it = handles_.find(handle);
-    if (it == handles_.end() || !it->second.room) return;
-    Participant* person = it->second.room->find(it->second.participant);
-    if (!person || person->presence != Presence::Admitted) return;
-    const bool was = person->reconnecting();
-    person->quiet = quiet;
-    if (was != person->reconnecting()) broadcast_participants(*it->second.room);
+    update_connection(handle, [quiet](Participant& p) { p.quiet = quiet; });
 }
 
 void CounselService::expire_away_seats(std::int64_t now_ms) {

@@ -394,12 +394,15 @@ export class Counsel {
     return this.handle && this.handle.webrtcStuff ? this.handle.webrtcStuff.pc : null;
   }
 
-  // Closes the Janus session (and with it the PeerConnection).
-  close() {
+  // Closes the Janus session (and with it the PeerConnection). janus.js stops
+  // every local track it was given when it cleans a PeerConnection up;
+  // keepTracks: the camera and microphone go on (a new connection sends them).
+  close({ keepTracks = false } = {}) {
     if (this.closed) return;
     this.closed = true;
     this._failAll(new CounselError('connection', 'closed'));
     try {
+      if (keepTracks && this.handle && this.handle.webrtcStuff) this.handle.webrtcStuff.streamExternal = true;
       if (this.handle) this.handle.hangup();
     } catch {
       // already gone

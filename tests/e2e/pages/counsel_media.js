@@ -26,7 +26,7 @@
   }, 250);
 
   // Replies to requests, in order; everything else is an event.
-  const REPLIES = new Set(['created', 'joined', 'waiting', 'ok', 'error', 'published', 'left']);
+  const REPLIES = new Set(['created', 'joined', 'waiting', 'resumed', 'ok', 'error', 'published', 'left']);
   const waiters = [];
   const info = {
     mids: {}, // mid -> { id, kind }: from the last {counsel:"media"}

@@ -4,6 +4,10 @@
 //
 //   ICE disconnected (a while) or failed, WebSocket answering
 //        -> ICE restart on the same PeerConnection (MediaSession.restartIce)
+//   the browser says the network came back or changed (`online`,
+//   navigator.connection `change`) -> the same check and restart, whatever
+//        ICE says: after an address change Chromium may keep calling a pair
+//        "connected" that Janus no longer sends on
 //   WebSocket lost (or no longer answering: probe)
 //        -> claim the same Janus session on a new WebSocket (Counsel.reclaim),
 //           then `join` with the seat's resume secret on the same handle: the
@@ -15,7 +19,8 @@
 //   the seat is gone (the window ended)          -> the lobby again (`waiting`)
 //   removed or ended meanwhile                   -> that end screen
 //   nothing worked for reconnect_grace_s + 60 s  -> "connection lost"
-//   the PeerConnection hung up by Janus (its ICE failed)
+//   the PeerConnection hung up by Janus (its ICE failed), or failed for good in
+//   the browser (`failed` for FAILED_FOR_MS: DTLS died; ICE restarts do not help)
 //        -> as if the session were gone: a new session takes the seat over
 //           (a new PeerConnection on the old handle could cross Janus's late
 //           hangup of the old one, which would end the new one's streams)
@@ -37,6 +42,8 @@ const PROBE_MS = 3000;
 const RESTART_EVERY_MS = 5000;
 // conf/janus.jcfg.in: reclaim_session_timeout. The seat's own window comes on top.
 const RECLAIM_S = 60;
+// A PeerConnection that stays `failed` this long despite ICE restarts is given up.
+const FAILED_FOR_MS = 8000;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // One line per step, for support and the tests' console logs (never a name or address).
@@ -62,8 +69,15 @@ export class Reconnector {
     this.restartTimer = null;
     this.recovering = null; // the running media recovery
     this.started = 0; // when the current trouble began (for the page's own measure)
-    this.onOnline = () => this._troubled() && this._recoverMedia('online');
+    this.onOnline = () => {
+      note('network change');
+      this._recoverMedia('network change');
+    };
     window.addEventListener('online', this.onOnline);
+    this.connection = navigator.connection && navigator.connection.addEventListener ? navigator.connection : null;
+    if (this.connection) this.connection.addEventListener('change', this.onOnline);
+    this.failedSince = 0;
+    this.watchdog = setInterval(() => this._checkFailed(), 1000);
     this.watch(r.counsel);
   }
 
@@ -81,7 +95,9 @@ export class Reconnector {
     if (this.off) this.off.forEach((off) => off());
     clearTimeout(this.patience);
     clearTimeout(this.restartTimer);
+    clearInterval(this.watchdog);
     window.removeEventListener('online', this.onOnline);
+    if (this.connection) this.connection.removeEventListener('change', this.onOnline);
     this._banner(false);
   }
 
@@ -127,7 +143,10 @@ export class Reconnector {
           return;
         }
         note(`ice restart (${why})`);
-        if (this.r.media) note(`ice restart ${(await this.r.media.restartIce()) ? 'answered' : 'not answered'}`);
+        const answered = this.r.media ? await this.r.media.restartIce() : false;
+        note(`ice restart ${answered ? 'answered' : 'not answered'}`);
+        // Connected already (ICE need not change state on a restart): back.
+        if (answered && ['connected', 'completed'].includes(this.iceState)) this._back();
       } finally {
         this.recovering = null;
       }
@@ -142,6 +161,19 @@ export class Reconnector {
       this.restartTimer = null;
       if (this._troubled() && !this.socketDown) this._recoverMedia('still down');
     }, RESTART_EVERY_MS);
+  }
+
+  _checkFailed() {
+    const pc = this.r.media && !this.socketDown ? this.r.counsel.peerConnection() : null;
+    if (!pc || pc.connectionState !== 'failed') {
+      this.failedSince = 0;
+      return;
+    }
+    if (!this.failedSince) this.failedSince = Date.now();
+    if (Date.now() - this.failedSince < FAILED_FOR_MS) return;
+    this.failedSince = 0;
+    note('peerconnection failed for good');
+    this.lost({ gone: true });
   }
 
   // Janus closed the PeerConnection while the handle lives on: a new
@@ -226,10 +258,10 @@ export class Reconnector {
       return;
     }
     await this.hooks.onResumed(answer, counsel);
-    // On a new connection the banner goes when its PeerConnection is up (_ice);
-    // the same PeerConnection may need an ICE restart first.
-    if (!counsel && !['connected', 'completed'].includes(this.iceState)) this._recoverMedia('after reclaim');
-    else if (!counsel) this._back();
+    // On a new connection the banner goes when its PeerConnection is up (_ice).
+    // The same PeerConnection gets an ICE restart whatever its state says:
+    // a WebSocket that died usually means the network under both changed.
+    if (!counsel) this._recoverMedia('after reclaim');
   }
 
   // --- what the person sees -------------------------------------------------

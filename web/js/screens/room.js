@@ -217,7 +217,7 @@ function adopt(r, counsel) {
   if (r.media) r.media.close();
   r.media = null;
   if (r.crypto) r.crypto.channelClosed();
-  old.close();
+  old.close({ keepTracks: true });
 }
 
 // Back in the seat after a dropped connection: what happened meanwhile
