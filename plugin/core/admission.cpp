@@ -210,7 +210,9 @@ std::uint64_t CounselService::new_participant_id(Room& room) {
 }
 
 void CounselService::on_join(const Context& ctx, JoinRequest& req) {
-    if (handles_[ctx.handle].room) return fail(ctx, error(ErrorCode::NotAllowed, "this handle is already in a room"));
+    // A seated handle may only take its own seat back (resume after a reconnect).
+    const Seat seated = handles_[ctx.handle];
+    if (seated.room && !req.resume) return fail(ctx, error(ErrorCode::NotAllowed, "this handle is already in a room"));
     const std::int64_t now_ms = clock_.monotonic_ms();
     const Digest digest = room_digest(req.room);
     const std::string room_key = hex(digest);
@@ -240,6 +242,16 @@ void CounselService::on_join(const Context& ctx, JoinRequest& req) {
         return fail(ctx, error(ErrorCode::NotAuthorized, "not authorized"));
     }
 
+    if (req.resume) {
+        const Digest secret = hasher_.hash(req.resume->view());
+        req.resume->wipe();
+        Participant* seat = room.find_resumable(secret, *credential);
+        if (seat && (!seated.room || (seated.room == &room && seated.participant == seat->id)))
+            return resume_seat(ctx, room, *seat);
+        // The seat is gone (the grace window ended): an ordinary join, the lobby again.
+        if (seated.room) return fail(ctx, error(ErrorCode::NotAllowed, "this handle is already in a room"));
+    }
+
     const bool moderator = credential->kind == CredentialRef::Kind::Moderator;
     if (moderator && room.moderator()) return fail(ctx, error(ErrorCode::SeatTaken, "the moderator seat is taken"));
     if (!moderator)
@@ -266,22 +278,8 @@ void CounselService::on_join(const Context& ctx, JoinRequest& req) {
 
     if (moderator) {
         room.set_moderator_left_ms(std::nullopt);
-        const RoomSettings& s = room.settings();
-        Json joined = Json::object()
-                          .set("counsel", "joined")
-                          .set("role", "moderator")
-                          .set("id", id)
-                          .set("room", s.id)
-                          .set("title", s.title.view())
-                          .set("participants", participants_view(room))
-                          .set("lobby", lobby_view(room))
-                          .set("locked", room.locked())
-                          .set("e2ee", s.e2ee)
-                          .set("recording", s.recording == RecordingMode::WithConsent ? "with_consent" : "off")
-                          .set("expires_at", s.expires_at)
-                          .set("notice", config_.notice_text)
-                          .set("knock_chime", profile_knock_chime(config_.profile_kind()));
-        if (room.has_password()) joined.set("password", room.password_closed() ? "closed" : "open");
+        Json joined = moderator_joined_view(room, id, config_);
+        joined.set("resume", issue_resume(*room.find(id)));
         reply(ctx, std::move(joined));
         broadcast_participants(room);
         gateway_.log(Gateway::Level::Info,
@@ -294,7 +292,8 @@ void CounselService::on_join(const Context& ctx, JoinRequest& req) {
                        .set("counsel", "waiting")
                        .set("id", id)
                        .set("notice", config_.notice_text)
-                       .set("e2ee", room.settings().e2ee));
+                       .set("e2ee", room.settings().e2ee)
+                       .set("resume", issue_resume(*room.find(id))));
         send_lobby_to_moderator(room);
         notify("lobby", room, Json::object().set("waiting", static_cast<std::int64_t>(room.count(Presence::Lobby))));
     }

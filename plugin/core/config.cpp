@@ -30,6 +30,7 @@ std::optional<std::string> Config::problem() const {
     if (!in_range(lobby_timeout_s, 5, 24 * 3600)) return "lobby_timeout_s must be between 5 and 86400";
     if (!in_range(idle_end_s, 1, 24 * 3600)) return "idle_end_s must be between 1 and 86400";
     if (!in_range(max_participants, 2, 50)) return "max_participants must be between 2 and 50";
+    if (!in_range(reconnect_grace_s, 0, 600)) return "reconnect_grace_s must be between 0 and 600";
     if (notice_text.size() > 4000) return "notice_text must be at most 4000 bytes";
     if (practitioners.empty()) return "no practitioners are configured: nobody could create a room";
     for (std::size_t i = 0; i < practitioners.size(); ++i) {

@@ -48,7 +48,11 @@ void CounselService::attach(HandleId handle) { handles_.try_emplace(handle); }
 void CounselService::detach(HandleId handle) {
     auto it = handles_.find(handle);
     if (it == handles_.end()) return;
-    if (Room* room = it->second.room) unseat(*room, it->second.participant);
+    if (Room* room = it->second.room) {
+        // Nobody said goodbye: an admitted person's seat waits for them a while.
+        Participant* person = room->find(it->second.participant);
+        if (!person || !keep_seat(*room, *person)) unseat(*room, it->second.participant);
+    }
     handles_.erase(handle);
     // Janus never reuses a handle id: its buckets can limit nothing any more.
     handle_attempts_.forget(std::to_string(handle));
@@ -113,6 +117,9 @@ void CounselService::tick() {
             unseat(*room, id);
         }
     }
+
+    expire_away_seats(now);
+    for (const auto& [handle, quiet] : media_.take_quiet_changes()) set_quiet(handle, quiet);
 
     // Write failures the RTP path flagged since the last tick.
     if (recorder_)
@@ -188,7 +195,9 @@ void CounselService::fail(const Context& ctx, const Error& failure) {
     reply(ctx, std::move(answer));
 }
 
-void CounselService::send(HandleId handle, Json event) { gateway_.push_event(handle, std::string(), event); }
+void CounselService::send(HandleId handle, Json event) {
+    if (handle != kNoHandle) gateway_.push_event(handle, std::string(), event);  // none while away
+}
 
 void CounselService::notify(const char* event, const Room& room, Json details) {
     details.set("event", event).set("room", room.ref());

@@ -97,6 +97,7 @@ Config config_from(const counsel_settings& s) {
     if (s.max_advance_s != COUNSEL_UNSET) c.max_advance_s = s.max_advance_s;
     if (s.phone_number) c.phone_number = s.phone_number;
     if (s.phone_service_key_hash) c.phone_service_key_hash = s.phone_service_key_hash;
+    if (s.reconnect_grace_s != COUNSEL_UNSET) c.reconnect_grace_s = s.reconnect_grace_s;
     if (s.profile) c.profile = s.profile;
     for (std::size_t i = 0; i < s.practitioners_count; ++i) {
         const counsel_practitioner& p = s.practitioners[i];
@@ -368,13 +369,19 @@ extern "C" void counsel_handle_message(uint64_t handle, const char* transaction,
 
 extern "C" void counsel_media_up(uint64_t handle) {
     with_plugin([&](Plugin& p) {
-        p.thread->post([media = p.media.get(), handle](CounselService&) { media->media_up(handle); });
+        p.thread->post([media = p.media.get(), handle](CounselService& s) {
+            media->media_up(handle);
+            s.media_up(handle);
+        });
     });
 }
 
 extern "C" void counsel_media_down(uint64_t handle) {
     with_plugin([&](Plugin& p) {
-        p.thread->post([media = p.media.get(), handle](CounselService&) { media->media_down(handle); });
+        p.thread->post([media = p.media.get(), handle](CounselService& s) {
+            media->media_down(handle);
+            s.media_down(handle);
+        });
     });
 }
 

@@ -79,6 +79,9 @@ typedef struct counsel_settings {
 	const char *phone_service_key_hash;
 	/* A compliance profile (README, "KBV profile"): NULL/"" none, or "kbv". */
 	const char *profile;
+	/* Seconds an admitted person's seat waits after their connection went away
+	 * (docs/api.md, "Coming back after a network drop"). */
+	int64_t reconnect_grace_s;
 } counsel_settings;
 
 /* Starts the core (room thread, durable store). Returns 0 on success; on
@@ -98,7 +101,7 @@ void counsel_handle_detached(uint64_t handle);
  * The answer always arrives asynchronously through push_event. */
 void counsel_handle_message(uint64_t handle, const char *transaction, json_t *body, json_t *jsep);
 
-/* PeerConnection state changes reported by Janus. */
+/* PeerConnection state changes reported by Janus (setup_media / hangup_media). */
 void counsel_media_up(uint64_t handle);
 void counsel_media_down(uint64_t handle);
 

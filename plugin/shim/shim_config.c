@@ -30,7 +30,7 @@ static const char *const counsel_string_options[] = {
 };
 static const char *const counsel_integer_options[] = {
 	"max_duration_s", "lobby_timeout_s", "idle_end_s", "max_participants", "max_advance_s",
-	"rec_retention_days", "offer_timeout_s",
+	"rec_retention_days", "offer_timeout_s", "reconnect_grace_s",
 };
 
 static gboolean counsel_known_option(const char *name) {
@@ -266,6 +266,7 @@ int counsel_config_load(const char *config_path, janus_config **config_out,
 	settings->max_participants = settings->max_advance_s = COUNSEL_UNSET;
 	settings->rec_retention_days = COUNSEL_UNSET;
 	settings->offer_timeout_s = COUNSEL_UNSET;
+	settings->reconnect_grace_s = COUNSEL_UNSET;
 
 	char filename[1024];
 	g_snprintf(filename, sizeof(filename), "%s/%s.jcfg", config_path, COUNSEL_PACKAGE);
@@ -316,6 +317,7 @@ int counsel_config_load(const char *config_path, janus_config **config_out,
 			counsel_config_integer(config, general, "max_advance_s", &settings->max_advance_s) < 0 ||
 			counsel_config_integer(config, general, "rec_retention_days", &settings->rec_retention_days) < 0 ||
 			counsel_config_integer(config, general, "offer_timeout_s", &settings->offer_timeout_s) < 0 ||
+			counsel_config_integer(config, general, "reconnect_grace_s", &settings->reconnect_grace_s) < 0 ||
 			counsel_config_string(config, general, "rec_webdav_url", &settings->rec_webdav_url) < 0 ||
 			counsel_config_string(config, general, "rec_webdav_user", &settings->rec_webdav_user) < 0 ||
 			counsel_config_string(config, general, "rec_webdav_password", &settings->rec_webdav_password) < 0 ||
