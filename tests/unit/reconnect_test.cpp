@@ -261,6 +261,9 @@ public:
                                    const MediaRoom&) override {
         return std::nullopt;
     }
+    std::optional<Error> connect_phone(HandleId, const std::string&, int, const MediaRoom&) override {
+        return std::nullopt;
+    }
     void release(HandleId handle) override { released.push_back(handle); }
     void resync(HandleId handle) override { resynced.push_back(handle); }
     std::vector<std::pair<HandleId, bool>> take_quiet_changes() override { return std::exchange(changes, {}); }
