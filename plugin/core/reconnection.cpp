@@ -29,7 +29,9 @@ std::string CounselService::issue_resume(Participant& person) {
 }
 
 bool CounselService::keep_seat(Room& room, Participant& person) {
-    if (config_.reconnect_grace_s <= 0 || person.presence != Presence::Admitted) return false;
+    // A phone caller's handle goes when the call ends (counsel-phone detaches:
+    // that is its leave); a call cannot come back with a resume secret.
+    if (config_.reconnect_grace_s <= 0 || person.presence != Presence::Admitted || person.phone) return false;
     const bool was = person.reconnecting();
     media_.release(person.handle);
     person.handle = kNoHandle;

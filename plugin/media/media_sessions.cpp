@@ -342,7 +342,9 @@ void MediaLayer::tick() {
     }
     if (expired) refresh();  // the same wish goes out again as a fresh offer
     for (auto& [handle, s] : sessions_) {
-        if (!s.nego.connected()) continue;
+        // A phone caller's line is counsel-phone's loopback socket: there is no
+        // network of theirs to lose, and a quiet line is no dropped connection.
+        if (!s.nego.connected() || s.phone) continue;
         if (auto change = s.liveness.update(heard_from(*s.endpoint), now_ms)) quiet_changes_.emplace_back(handle, *change);
     }
 }
