@@ -42,7 +42,7 @@ void EventSender::run() {
         bool delivered = false;
         try {
             const janus_callbacks* api = janus_api();
-            janus_plugin* plugin = counsel_shim_plugin();
+            janus_plugin* plugin = janus_handles().plugin();
             // Someone who left their room gets nothing more from the media layer.
             if (api && plugin && job.to && job.to->live.load()) {
                 const int res = api->push_event(job.to->session, plugin,

@@ -21,10 +21,16 @@ struct ThreadCopy {
 };
 thread_local ThreadCopy thread_copy;
 
+// The Janus adapter's handles; set before the first room exists.
+constinit std::atomic<JanusHandles*> lent{nullptr};
+
 }  // namespace
 
+void lend_janus_handles(JanusHandles* handles) { lent.store(handles, std::memory_order_release); }
+JanusHandles& janus_handles() { return *lent.load(std::memory_order_acquire); }
+
 Endpoint::~Endpoint() {
-    if (session) counsel_shim_session_release(session);
+    if (session) janus_handles().release(session);
 }
 
 SourceState::SourceState(int mindex, bool video, janus_videocodec vcodec)

@@ -45,7 +45,7 @@ struct EndpointCounters {
 // janus_plugin_session for as long as any snapshot or queued job holds it.
 class Endpoint {
 public:
-    // Takes over a reference from counsel_shim_session_acquire. `phone`: a
+    // Takes over a reference from janus_handles().acquire. `phone`: a
     // phone caller, whose media goes to counsel-phone over this socket.
     Endpoint(HandleId id, janus_plugin_session* session, std::unique_ptr<PhoneSocket> phone = nullptr)
         : id(id), session(session), phone(std::move(phone)) {}
@@ -171,7 +171,7 @@ void store_snapshot(std::shared_ptr<const Snapshot> snapshot);
 const Snapshot* snapshot_for_rtp();
 
 // Janus's callbacks, or null before the plugin is initialised.
-inline const janus_callbacks* janus_api() { return counsel_shim_callbacks(); }
+inline const janus_callbacks* janus_api() { return janus_handles().callbacks(); }
 
 // A keyframe request to one stream: sent at once unless one went out less
 // than `gap_us` ago; then, if `keep`, it is sent when the gap is over (see

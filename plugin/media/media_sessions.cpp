@@ -81,7 +81,7 @@ std::optional<Error> MediaLayer::negotiate(HandleId handle, const std::string& t
     if (request != "publish") return error(ErrorCode::Malformed, "unknown media request");
     if (it == sessions_.end()) {
         const MediaMember* me = member_of(room, handle);
-        janus_plugin_session* janus_handle = me ? counsel_shim_session_acquire(handle) : nullptr;
+        janus_plugin_session* janus_handle = me ? janus_handles().acquire(handle) : nullptr;
         if (!janus_handle) return std::nullopt;  // detached meanwhile: nobody to answer
         Session s;
         s.handle = handle;
@@ -171,12 +171,12 @@ std::optional<Error> MediaLayer::connect_phone(HandleId handle, const std::strin
     if (stopped_) return std::nullopt;
     if (sessions_.count(handle)) return error(ErrorCode::NotAllowed, "this caller's RTP is already connected");
     const MediaMember* me = member_of(room, handle);
-    janus_plugin_session* janus_handle = me ? counsel_shim_session_acquire(handle) : nullptr;
+    janus_plugin_session* janus_handle = me ? janus_handles().acquire(handle) : nullptr;
     if (!janus_handle) return std::nullopt;  // detached meanwhile: nobody to answer
     std::string why;
     auto socket = PhoneSocket::open(port, why);
     if (!socket) {
-        counsel_shim_session_release(janus_handle);
+        janus_handles().release(janus_handle);
         log(Gateway::Level::Error, "handle " + std::to_string(handle) + ": phone RTP socket failed (" + why + ")");
         return error(ErrorCode::Internal, "the plugin could not open its RTP socket");
     }
