@@ -17,7 +17,7 @@
 #include "core/profile.hpp"
 #include "core/room_thread.hpp"
 #include "janus/janus_gateway.hpp"
-#include "media/media_sessions.hpp"
+#include "media/media_layer.hpp"
 #include "media/media_stats.hpp"
 #include "recording/mjr_sink.hpp"
 #include "recording/recorder.hpp"

@@ -14,15 +14,15 @@
 #include "core/argon2id_checker.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
-#include "core/gateway.hpp"
-#include "core/media_port.hpp"
-#include "core/recording_port.hpp"
+#include "core/ports/gateway.hpp"
+#include "core/ports/media.hpp"
+#include "core/ports/recording.hpp"
 #include "core/practitioner_directory.hpp"
 #include "core/rate_limiter.hpp"
 #include "core/refusal_log.hpp"
 #include "core/requests.hpp"
 #include "core/room.hpp"
-#include "core/room_ledger.hpp"
+#include "core/ports/room_ledger.hpp"
 
 namespace counsel {
 

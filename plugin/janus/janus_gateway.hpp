@@ -3,7 +3,7 @@
 // and, when events_url is set, to the webhook.
 #pragma once
 
-#include "core/gateway.hpp"
+#include "core/ports/gateway.hpp"
 #include "janus/handle_registry.hpp"
 #include "transports/webhook_sender.hpp"
 

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "media/chat_validation.hpp"
-#include "media/forwarding.hpp"
+#include "media/rtp_snapshot.hpp"
 #include "media/rtp_path.hpp"
 
 namespace counsel::media {

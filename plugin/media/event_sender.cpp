@@ -2,7 +2,7 @@
 
 #include <cinttypes>
 
-#include "media/forwarding.hpp"
+#include "media/rtp_snapshot.hpp"
 
 namespace counsel::media {
 

@@ -5,7 +5,7 @@
 // send_pli_stream, push_event with a JSEP). Include media/janus.hpp first.
 #pragma once
 
-#include "core/gateway.hpp"
+#include "core/ports/gateway.hpp"
 
 namespace counsel::media {
 

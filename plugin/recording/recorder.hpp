@@ -39,8 +39,8 @@
 #include <thread>
 #include <utility>
 
-#include "core/gateway.hpp"
-#include "core/recording_port.hpp"
+#include "core/ports/gateway.hpp"
+#include "core/ports/recording.hpp"
 #include "recording/finalizer.hpp"
 #include "recording/recording_tap.hpp"
 #include "recording/session_state.hpp"

@@ -12,9 +12,9 @@
 
 #include "core/clock.hpp"
 #include "core/counsel_service.hpp"
-#include "core/gateway.hpp"
-#include "core/recording_port.hpp"
-#include "core/room_ledger.hpp"
+#include "core/ports/gateway.hpp"
+#include "core/ports/recording.hpp"
+#include "core/ports/room_ledger.hpp"
 
 namespace counsel::testing {
 

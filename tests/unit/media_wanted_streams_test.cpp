@@ -1,6 +1,6 @@
 // Who gets what, end to end through the core: the forwarding tables the core
 // publishes to its MediaPort (through the gateway fake and a recording port)
-// turned into each person's wish by the media layer (plugin/media/wishes).
+// turned into each person's wish by the media layer (plugin/media/wanted_streams).
 // Lobby members neither receive nor are received; a kicked person's streams
 // leave everyone's wish and their negotiation state is released; mutes and
 // audio-only receiving are flags in the table, not renegotiations. A refused
@@ -13,7 +13,7 @@
 #include <stdexcept>
 
 #include "core/counsel_service.hpp"
-#include "media/wishes.hpp"
+#include "media/wanted_streams.hpp"
 #include "support/scenario.hpp"
 
 using namespace counsel;

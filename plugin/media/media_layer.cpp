@@ -1,9 +1,9 @@
-#include "media/media_sessions.hpp"
+#include "media/media_layer.hpp"
 
 #include <algorithm>
 #include <chrono>
 
-#include "media/forwarding.hpp"
+#include "media/rtp_snapshot.hpp"
 
 namespace counsel::media {
 namespace {

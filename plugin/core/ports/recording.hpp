@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/json.hpp"
-#include "core/media_port.hpp"
+#include "core/ports/media.hpp"
 
 namespace counsel {
 

@@ -1,4 +1,4 @@
-#include "media/wishes.hpp"
+#include "media/wanted_streams.hpp"
 
 namespace counsel::media {
 

@@ -19,15 +19,15 @@
 #include <string>
 #include <vector>
 
-#include "core/gateway.hpp"
-#include "core/media_port.hpp"
+#include "core/ports/gateway.hpp"
+#include "core/ports/media.hpp"
 #include "media/codec_table.hpp"
 #include "media/event_sender.hpp"
 #include "media/negotiation.hpp"
 #include "media/phone_link.hpp"
 #include "media/sdp_negotiator.hpp"
 #include "recording/recording_tap.hpp"
-#include "media/wishes.hpp"
+#include "media/wanted_streams.hpp"
 
 namespace counsel::media {
 

@@ -9,7 +9,7 @@
 #include <map>
 #include <vector>
 
-#include "core/media_port.hpp"
+#include "core/ports/media.hpp"
 #include "media/slot_plan.hpp"
 
 namespace counsel::media {

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "core/error.hpp"
-#include "core/gateway.hpp"
+#include "core/ports/gateway.hpp"
 #include "core/json.hpp"
 
 namespace counsel {

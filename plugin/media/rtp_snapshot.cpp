@@ -1,4 +1,4 @@
-#include "media/forwarding.hpp"
+#include "media/rtp_snapshot.hpp"
 
 namespace counsel::media {
 namespace {

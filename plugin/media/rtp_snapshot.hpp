@@ -20,7 +20,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "core/gateway.hpp"
+#include "core/ports/gateway.hpp"
 #include "media/janus.hpp"
 #include "media/phone_link.hpp"
 #include "media/simulcast_policy.hpp"
