@@ -41,6 +41,16 @@ void wrap_void(Fn&& fn) noexcept {
     }
 }
 
+// setup_media / hangup_media: the PeerConnection's state to the room thread.
+void peer_connection(janus_plugin_session* handle, bool up) {
+    wrap_void([&] {
+        HandleId id = handles().ready() ? handles().id_of(handle) : 0;
+        if (id == 0) return;
+        JANUS_LOG(LOG_VERB, "[counsel] handle %" PRIu64 ": PeerConnection %s\n", id, up ? "up" : "down");
+        up ? counsel::plugin::media_up(id) : counsel::plugin::media_down(id);
+    });
+}
+
 }  // namespace
 
 extern "C" int counsel_init(janus_plugin* plugin, janus_callbacks* callbacks, const char* config_path) {
@@ -140,23 +150,9 @@ extern "C" json_t* counsel_handle_admin_message(json_t*) {
     return wrap([]() -> json_t* { return handles().ready() ? counsel::plugin::admin_stats().release() : nullptr; });
 }
 
-extern "C" void counsel_setup_media(janus_plugin_session* handle) {
-    wrap_void([&] {
-        HandleId id = handles().ready() ? handles().id_of(handle) : 0;
-        if (id == 0) return;
-        JANUS_LOG(LOG_VERB, "[counsel] handle %" PRIu64 ": PeerConnection up\n", id);
-        counsel::plugin::media_up(id);
-    });
-}
+extern "C" void counsel_setup_media(janus_plugin_session* handle) { peer_connection(handle, true); }
 
-extern "C" void counsel_hangup_media(janus_plugin_session* handle) {
-    wrap_void([&] {
-        HandleId id = handles().ready() ? handles().id_of(handle) : 0;
-        if (id == 0) return;
-        JANUS_LOG(LOG_VERB, "[counsel] handle %" PRIu64 ": PeerConnection down\n", id);
-        counsel::plugin::media_down(id);
-    });
-}
+extern "C" void counsel_hangup_media(janus_plugin_session* handle) { peer_connection(handle, false); }
 
 extern "C" void counsel_incoming_rtp(janus_plugin_session* handle, janus_plugin_rtp* packet) {
     wrap_void([&] {
