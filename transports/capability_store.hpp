@@ -11,7 +11,7 @@
 // <rec_dir>/<room ref>/recording.mp4. Anyone who can read rec_dir (the web
 // server) resolves a link without this code: SHA-256 the capability, read the
 // link file, check expires_at, open the room's recording.mp4 (see
-// transports/rec_links.js and the CLI counsel-rec-lookup).
+// web/server/rec_links.js and the CLI counsel-rec-lookup).
 #pragma once
 
 #include <cstdint>

@@ -29,7 +29,7 @@ const WebSocket = require('ws');
 
 const { HOST_IP, assertInTestNetns } = require('./netns');
 const { freePort, portAnswers, sleep, withTimeout } = require('./util');
-const { mintJanusToken } = require('../../../transports/janus_token.js');
+const { mintJanusToken } = require('../../../web/server/janus_token.js');
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const JANUS_BIN = process.env.JANUS_BIN || '/usr/bin/janus';
@@ -137,7 +137,7 @@ class JanusServer {
   //   launcher:      a command prefix Janus is started through, e.g.
   //                  ['nsenter', '-t', pid, '-m', '--'] (a mount namespace of the test's own)
   //   tokenSecret:   Janus's signed-token auth with this secret (token_auth_secret);
-  //                  mintToken() then makes tokens as web/serve.js does
+  //                  mintToken() then makes tokens as web/server/serve.js does
   //   startTimeoutMs (default 20000)
   static async start(options = {}) {
     assertInTestNetns();

@@ -1,6 +1,6 @@
 'use strict';
 // The world of a web page test: a Janus with the counsel plugin (harness
-// JanusServer), the page's own server (web/serve.js, so its CSP and headers
+// JanusServer), the page's own server (web/server/serve.js, so its CSP and headers
 // are what is tested) and Debian's Chromium (harness Browser: fake camera
 // and microphone), all inside the e2e network namespace on 10.200.0.1.
 // A page can also open in Debian's Firefox (engine: 'firefox'), launched the
@@ -12,7 +12,7 @@
 //     ...
 //   }));
 //
-// Janus runs with signed-token auth (token_auth_secret) and web/serve.js
+// Janus runs with signed-token auth (token_auth_secret) and web/server/serve.js
 // mints the page's tokens from the same secret, as scripts/run does: every
 // web test goes through that path.
 //
@@ -27,10 +27,10 @@ const path = require('node:path');
 
 const { Browser, JanusServer, HOST_IP, assertInTestNetns, slug, withTimeout, REPO, freePort, portAnswers, sleep } = require('../harness');
 
-const SERVE_JS = path.join(REPO, 'web', 'serve.js');
+const SERVE_JS = path.join(REPO, 'web', 'server', 'serve.js');
 const OUTPUT = path.resolve(__dirname, '..', 'test-output');
 
-// web/serve.js on HOST_IP:<free port>, talking to `janusWs`.
+// web/server/serve.js on HOST_IP:<free port>, talking to `janusWs`.
 // recDir: the plugin's rec_dir, for the /rec/<capability> links (optional).
 // tokenSecretFile: Janus's token_auth_secret, for the tokens in /config.json (optional).
 async function startWebServer(janusWs, { recDir, tokenSecretFile } = {}) {
@@ -51,8 +51,8 @@ async function startWebServer(janusWs, { recDir, tokenSecretFile } = {}) {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const deadline = Date.now() + 10000;
   while (!(await portAnswers(HOST_IP, port))) {
-    if (child.exitCode !== null) throw new Error(`web/serve.js exited: ${output}`);
-    if (Date.now() > deadline) throw new Error(`web/serve.js did not listen in time: ${output}`);
+    if (child.exitCode !== null) throw new Error(`web/server/serve.js exited: ${output}`);
+    if (Date.now() > deadline) throw new Error(`web/server/serve.js did not listen in time: ${output}`);
     await sleep(50);
   }
   process.on('exit', () => child.kill('SIGKILL'));

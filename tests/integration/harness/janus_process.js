@@ -22,7 +22,7 @@ const path = require('node:path');
 
 const { freePort, portAnswers, sleep } = require('./util');
 const { connectCounsel } = require('./janus_client');
-const { mintJanusToken } = require('../../../transports/janus_token.js');
+const { mintJanusToken } = require('../../../web/server/janus_token.js');
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const PLUGIN = process.env.COUNSEL_PLUGIN || path.join(REPO, 'build-test', 'libjanus_counsel.so');
@@ -275,7 +275,7 @@ class JanusProcess {
     await handle.close();
   }
 
-  // A signed Janus token for this Janus (options.tokenSecret), as web/serve.js mints them.
+  // A signed Janus token for this Janus (options.tokenSecret), as web/server/serve.js mints them.
   mintToken(options = {}) {
     return mintJanusToken(this.options.tokenSecret, options);
   }

@@ -1,9 +1,9 @@
 'use strict';
 // Serving private recording links (/rec/<capability>) from the recorder's link
-// store, for the page's web server (web/serve.js) — node:fs and node:crypto
+// store, for the page's web server (web/server/serve.js) — node:fs and node:crypto
 // only, no build step, nothing linked from the plugin.
 //
-//   const recLinks = require('../transports/rec_links.js');
+//   const recLinks = require('./rec_links.js');
 //   // in the request handler, before the static files:
 //   if (recLinks.isRecPath(urlPath)) return recLinks.serve(req, res, { recDir, headers });
 //

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The web page's static server: node:http, no dependencies, no build step.
 //
-//   node web/serve.js [--host 127.0.0.1] [--port 8080] [--janus ws://127.0.0.1:8188] [--rec-dir DIR]
+//   node web/server/serve.js [--host 127.0.0.1] [--port 8080] [--janus ws://127.0.0.1:8188] [--rec-dir DIR]
 //                     [--janus-token-secret-file FILE]
 //
 // Serves web/ (index.html, css/, js/), /janus.js and /adapter.js from Debian's
@@ -12,10 +12,10 @@
 // friends. Personal links keep the room id and token in the URL #fragment,
 // which browsers never send, so this server never sees them; it logs nothing
 // per request anyway. With --rec-dir (the plugin's rec_dir) it also serves the
-// private recording links /rec/<capability> (transports/rec_links.js): every
+// private recording links /rec/<capability> (web/server/rec_links.js): every
 // wrong, expired or deleted link is the same 404. With --janus-token-secret-file
 // (the token_auth_secret of janus.jcfg, Janus's signed-token auth) every
-// /config.json also carries a fresh "token" (transports/janus_token.js) that
+// /config.json also carries a fresh "token" (web/server/janus_token.js) that
 // opens janus.plugin.counsel and nothing else, valid for
 // COUNSEL_JANUS_TOKEN_TTL_S seconds (default 6 h: longer than any session).
 //
@@ -31,10 +31,11 @@ const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
 
-const janusToken = require('../transports/janus_token.js');
-const recLinks = require('../transports/rec_links.js');
+const janusToken = require('./janus_token.js');
+const recLinks = require('./rec_links.js');
 
-const ROOT = __dirname;
+// The page: web/, one up from this server's own folder (web/server/).
+const ROOT = path.resolve(__dirname, '..');
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -44,8 +45,8 @@ const TYPES = {
   '.png': 'image/png',
   '.ico': 'image/x-icon',
 };
-// Files below web/ that are not part of the page.
-const PRIVATE = new Set(['/serve.js']);
+// Files below web/ that are not part of the page: the server's own folder.
+const PRIVATE_DIR = '/server/';
 
 function parseArgs(argv) {
   const out = {
@@ -64,7 +65,7 @@ function parseArgs(argv) {
     const value = argv[i + 1];
     if (flag === '--help' || flag === '-h') {
       process.stdout.write(
-        'usage: node web/serve.js [--host 127.0.0.1] [--port 8080] [--janus ws://127.0.0.1:8188] [--rec-dir DIR] [--janus-token-secret-file FILE]\n',
+        'usage: node web/server/serve.js [--host 127.0.0.1] [--port 8080] [--janus ws://127.0.0.1:8188] [--rec-dir DIR] [--janus-token-secret-file FILE]\n',
       );
       process.exit(0);
     }
@@ -166,8 +167,8 @@ function createServer(options) {
     if (urlPath.endsWith('/')) urlPath += 'index.html';
     let file = files[urlPath];
     if (!file) {
-      // Only the page's own kinds of files (not serve.js, README.md, dotfiles).
-      if (PRIVATE.has(urlPath) || !TYPES[path.extname(urlPath)] || urlPath.split('/').some((part) => part.startsWith('.'))) {
+      // Only the page's own kinds of files (not web/server/, README.md, dotfiles).
+      if (urlPath.startsWith(PRIVATE_DIR) || !TYPES[path.extname(urlPath)] || urlPath.split('/').some((part) => part.startsWith('.'))) {
         return send(404, Buffer.from('not found\n'));
       }
       file = path.resolve(ROOT, `.${urlPath}`);

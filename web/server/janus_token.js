@@ -1,9 +1,9 @@
 'use strict';
 // Janus's signed tokens (janus.jcfg: token_auth = true, token_auth_secret),
-// minted by whoever holds the secret: the page's server (web/serve.js hands one
+// minted by whoever holds the secret: the page's server (web/server/serve.js hands one
 // to every page load in /config.json) and the booking CLI (scripts/counsel-room).
 //
-//   const { mintJanusToken, readTokenSecret } = require('../transports/janus_token.js');
+//   const { mintJanusToken, readTokenSecret } = require('./janus_token.js');
 //   const token = mintJanusToken(secret, { ttlSeconds: 6 * 3600 });
 //
 // The format Janus 1.1 checks (src/auth.c): "<expiry>,janus,<plugin>[,...]:<sig>"
