@@ -20,11 +20,16 @@ struct SlistDeleter {
 
 std::size_t discard_body(char*, std::size_t size, std::size_t n, void*) { return size * n; }
 
+SerialWorkerOptions sender_options() {
+    SerialWorkerOptions o;
+    o.at_stop = AtStop::Drop;
+    return o;
+}
+
 }  // namespace
 
-WebhookSender::WebhookSender(WebhookSettings settings) : settings_(std::move(settings)) {
-    worker_ = std::thread([this] { run(); });
-}
+WebhookSender::WebhookSender(WebhookSettings settings)
+    : settings_(std::move(settings)), worker_(sender_options()) {}
 
 WebhookSender::~WebhookSender() {
     stop();
@@ -72,20 +77,21 @@ std::string WebhookSender::signature(const std::string& secret, const std::strin
 void WebhookSender::post(std::string body) {
     {
         std::lock_guard lock(mutex_);
-        if (stopping_) return;
-        if (queue_.size() >= settings_.max_queue) {
+        if (worker_.stop_requested()) return;
+        const bool full = queue_.size() >= settings_.max_queue;
+        if (full) {
             queue_.pop_front();
             ++stats_.dropped;
         }
         queue_.push_back(std::move(body));
+        // Full: the task queued for the oldest takes the newest instead.
+        if (full) return;
     }
-    wake_.notify_one();
+    // Refused by a stop meanwhile: the event stays in queue_ and stop() counts it.
+    worker_.post([this] { send_next(); });
 }
 
-bool WebhookSender::wait_idle(int timeout_ms) {
-    std::unique_lock lock(mutex_);
-    return idle_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [this] { return queue_.empty() && !busy_; });
-}
+bool WebhookSender::wait_idle(int timeout_ms) { return worker_.wait_idle(std::chrono::milliseconds(timeout_ms)); }
 
 WebhookStats WebhookSender::stats() const {
     std::lock_guard lock(mutex_);
@@ -93,47 +99,39 @@ WebhookStats WebhookSender::stats() const {
 }
 
 void WebhookSender::stop() {
-    {
-        std::lock_guard lock(mutex_);
-        if (stopping_ && !worker_.joinable()) return;
-        stopping_ = true;
-        stats_.dropped += queue_.size();
-        queue_.clear();
-    }
-    wake_.notify_all();
-    if (worker_.joinable() && worker_.get_id() != std::this_thread::get_id()) worker_.join();
-    idle_.notify_all();
+    // Ends a pause between tries at once; the try in flight finishes.
+    worker_.stop();
+    std::lock_guard lock(mutex_);
+    stats_.dropped += queue_.size();
+    queue_.clear();
 }
 
-void WebhookSender::run() {
-    std::unique_lock lock(mutex_);
-    for (;;) {
-        wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-        if (stopping_) return;
-        std::string body = std::move(queue_.front());
+void WebhookSender::send_next() {
+    std::string body;
+    {
+        std::lock_guard lock(mutex_);
+        if (queue_.empty()) return;
+        body = std::move(queue_.front());
         queue_.pop_front();
-        busy_ = true;
-        lock.unlock();
-        int delay_ms = settings_.first_retry_delay_ms;
-        bool delivered = false;
-        bool retry = true;
-        for (int attempt = 1; attempt <= settings_.attempts && retry; ++attempt) {
-            if (attempt > 1) {
-                std::unique_lock pause(mutex_);
-                ++stats_.retries;
-                // A stop ends the pause at once.
-                if (wake_.wait_for(pause, std::chrono::milliseconds(delay_ms), [this] { return stopping_; })) break;
-                delay_ms *= 2;
-            }
-            delivered = deliver(body, retry);
-            if (delivered) break;
-        }
-        lock.lock();
-        if (delivered) ++stats_.delivered;
-        else ++stats_.failed;
-        busy_ = false;
-        if (queue_.empty()) idle_.notify_all();
     }
+    int delay_ms = settings_.first_retry_delay_ms;
+    bool delivered = false;
+    bool retry = true;
+    for (int attempt = 1; attempt <= settings_.attempts && retry; ++attempt) {
+        if (attempt > 1) {
+            {
+                std::lock_guard lock(mutex_);
+                ++stats_.retries;
+            }
+            if (!worker_.sleep_unless_stopped(std::chrono::milliseconds(delay_ms))) break;
+            delay_ms *= 2;
+        }
+        delivered = deliver(body, retry);
+        if (delivered) break;
+    }
+    std::lock_guard lock(mutex_);
+    if (delivered) ++stats_.delivered;
+    else ++stats_.failed;
 }
 
 bool WebhookSender::deliver(const std::string& body, bool& retry) {

@@ -12,13 +12,13 @@
 // other answer ends it. The URL and the secret are never logged.
 #pragma once
 
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <mutex>
 #include <string>
-#include <thread>
+
+#include "core/serial_worker.hpp"
 
 namespace counsel::transports {
 
@@ -60,18 +60,15 @@ public:
     static std::string signature(const std::string& secret, const std::string& timestamp, const std::string& body);
 
 private:
-    void run();
+    // One worker task per queued event: takes the oldest and tries it.
+    void send_next();
     bool deliver(const std::string& body, bool& retry);
 
     WebhookSettings settings_;
-    mutable std::mutex mutex_;
-    std::condition_variable wake_;
-    std::condition_variable idle_;
-    std::deque<std::string> queue_;
-    bool busy_ = false;
-    bool stopping_ = false;
+    mutable std::mutex mutex_;        // queue_, stats_
+    std::deque<std::string> queue_;   // the events; the worker holds one task per entry
     WebhookStats stats_;
-    std::thread worker_;
+    SerialWorker worker_;             // drops its tasks at stop (queue_ counts them)
 };
 
 }  // namespace counsel::transports

@@ -2,51 +2,39 @@
 
 #include <sodium.h>
 
-namespace counsel {
+#include <memory>
 
-Argon2idChecker::Argon2idChecker(Post post) : post_(std::move(post)), thread_([this] { run(); }) {}
+namespace counsel {
+namespace {
+
+SerialWorkerOptions checker_options() {
+    SerialWorkerOptions o;
+    o.at_stop = AtStop::Drop;
+    return o;
+}
+
+}  // namespace
+
+Argon2idChecker::Argon2idChecker(Post post) : post_(std::move(post)), worker_(checker_options()) {}
 
 Argon2idChecker::~Argon2idChecker() { stop(); }
 
 void Argon2idChecker::check(std::string hash, SecretString key, std::function<void(bool)> done) {
-    {
-        std::lock_guard lock(mutex_);
-        if (stopping_) return;
-        queue_.push_back(Check{std::move(hash), std::move(key), std::move(done)});
-    }
-    wake_.notify_one();
+    // Shared, not copied: a task is copyable, a key must exist once.
+    auto check = std::make_shared<Check>(Check{std::move(hash), std::move(key), std::move(done)});
+    worker_.post([this, check] { run(*check); });
 }
 
-void Argon2idChecker::stop() {
-    {
-        std::lock_guard lock(mutex_);
-        if (stopping_ && !thread_.joinable()) return;
-        stopping_ = true;
-        queue_.clear();  // SecretString wipes each key
-    }
-    wake_.notify_one();
-    if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
-}
+void Argon2idChecker::stop() { worker_.stop(); }
 
-void Argon2idChecker::run() {
-    for (;;) {
-        Check next;
-        {
-            std::unique_lock lock(mutex_);
-            wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-            if (stopping_) return;
-            next = std::move(queue_.front());
-            queue_.pop_front();
-        }
-        // crypto_pwhash_str_verify wants a NUL-terminated password.
-        std::string text(next.key.view());
-        next.key.wipe();
-        const bool ok = crypto_pwhash_str_verify(next.hash.c_str(), text.c_str(), text.size()) == 0;
-        sodium_memzero(text.data(), text.size());
-        std::lock_guard lock(mutex_);
-        if (stopping_) return;
-        post_([done = std::move(next.done), ok] { done(ok); });
-    }
+void Argon2idChecker::run(Check& check) {
+    // crypto_pwhash_str_verify wants a NUL-terminated password.
+    std::string text(check.key.view());
+    check.key.wipe();
+    const bool ok = crypto_pwhash_str_verify(check.hash.c_str(), text.c_str(), text.size()) == 0;
+    sodium_memzero(text.data(), text.size());
+    if (worker_.stop_requested()) return;
+    post_([done = std::move(check.done), ok] { done(ok); });
 }
 
 }  // namespace counsel

@@ -6,14 +6,11 @@
 // rate limits (charged before a check is queued) bound how many wait.
 #pragma once
 
-#include <condition_variable>
-#include <deque>
 #include <functional>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "core/secret_string.hpp"
+#include "core/serial_worker.hpp"
 
 namespace counsel {
 
@@ -40,14 +37,10 @@ private:
         SecretString key;
         std::function<void(bool)> done;
     };
-    void run();
+    void run(Check& check);
 
     Post post_;
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    std::deque<Check> queue_;
-    bool stopping_ = false;
-    std::thread thread_;
+    SerialWorker worker_;  // drops queued checks at stop (their keys are wiped)
 };
 
 }  // namespace counsel

@@ -3,15 +3,10 @@
 // run on the same thread, so CounselService needs no locks.
 #pragma once
 
-#include <condition_variable>
-#include <deque>
 #include <functional>
-#include <memory>
-#include <mutex>
-#include <optional>
-#include <thread>
 
 #include "core/counsel_service.hpp"
+#include "core/serial_worker.hpp"
 
 namespace counsel {
 
@@ -32,19 +27,15 @@ public:
     // Runs `job` on the room thread and waits for it, at most `timeout_ms`.
     // Returns false if it did not run in time (the job is then dropped).
     bool call(const Job& job, int timeout_ms);
-    // Finishes queued work, stops the thread. Idempotent.
+    // Finishes queued work, ends every room, stops the thread. Idempotent.
     void stop();
 
 private:
-    void run();
+    std::chrono::steady_clock::duration tick();
 
     CounselService service_;
     Gateway& gateway_;
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    std::deque<Job> queue_;
-    bool stopping_ = false;
-    std::thread thread_;
+    SerialWorker worker_;  // after service_: started once the service is built
 };
 
 }  // namespace counsel

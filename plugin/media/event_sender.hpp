@@ -4,15 +4,12 @@
 // previous PeerConnection to be cleaned up); the room thread must not.
 #pragma once
 
-#include <condition_variable>
-#include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "core/json.hpp"
+#include "core/serial_worker.hpp"
 
 namespace counsel::media {
 
@@ -40,13 +37,9 @@ private:
         Json jsep;
         Done done;
     };
-    void run();
+    static void deliver(const Job& job);
 
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    std::deque<Job> queue_;
-    bool stopping_ = false;
-    std::thread thread_;
+    SerialWorker worker_;  // delivers what is queued at stop
 };
 
 }  // namespace counsel::media

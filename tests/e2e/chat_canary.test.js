@@ -17,8 +17,8 @@ const os = require('node:os');
 const path = require('node:path');
 const { test } = require('node:test');
 
-const { runE2E, sleep, COUNSEL_PLUGIN, COUNSEL_KEYGEN } = require('./harness');
-const { scanTree, scanLargeFile } = require('../integration/harness/privacy_scan');
+const { runE2E, sleep, COUNSEL_PLUGIN, COUNSEL_KEYGEN } = require('../support');
+const { scanTree, scanLargeFile } = require('../support/privacy_scan');
 
 const built = fs.existsSync(COUNSEL_PLUGIN) && fs.existsSync(COUNSEL_KEYGEN);
 const skip = !built && `not built: ${COUNSEL_PLUGIN}`;

@@ -8,7 +8,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const { test } = require('node:test');
 
-const { runE2E, COUNSEL_PLUGIN, COUNSEL_KEYGEN } = require('./harness');
+const { runE2E, COUNSEL_PLUGIN, COUNSEL_KEYGEN } = require('../support');
 
 const built = fs.existsSync(COUNSEL_PLUGIN) && fs.existsSync(COUNSEL_KEYGEN);
 

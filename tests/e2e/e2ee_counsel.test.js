@@ -17,12 +17,10 @@
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
-const path = require('node:path');
 const { test } = require('node:test');
 
-const { runE2E, sleep, COUNSEL_PLUGIN, COUNSEL_KEYGEN } = require('./harness');
+const { runE2E, sleep, COUNSEL_PLUGIN, COUNSEL_KEYGEN } = require('../support');
 
-const WEB = path.resolve(__dirname, '..', '..', 'web');
 const built = fs.existsSync(COUNSEL_PLUGIN) && fs.existsSync(COUNSEL_KEYGEN);
 const skip = !built && `not built: ${COUNSEL_PLUGIN}`;
 
@@ -87,7 +85,7 @@ async function waitForVideoFrom(tp, ids, timeoutMs = 25000) {
 
 for (const mode of ['script', 'encoded']) {
 test(`e2ee room (${mode}): the right key decodes, a wrong key decodes nothing, chat is encrypted, a removal rotates the key`, { skip }, (t) =>
-  runE2E(t, { plugins: ['counsel'], web: { mounts: { '/web/': WEB } }, timeoutMs: 180000 }, async (env) => {
+  runE2E(t, { plugins: ['counsel'], timeoutMs: 180000 }, async (env) => {
     // The moderator's browser makes the room key; the server never sees it.
     const mod = await openPerson(env, mode, 'moderator');
     const link = await call(mod, () => window.person.createKey());

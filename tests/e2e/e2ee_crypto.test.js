@@ -9,38 +9,14 @@
 //   cd tests/e2e && ./run-in-netns.sh node --test e2ee_crypto.test.js
 
 const assert = require('node:assert/strict');
-const path = require('node:path');
-const { after, before, test } = require('node:test');
+const { test } = require('node:test');
 
-const { Browser, StaticServer } = require('./harness');
+const { useLab } = require('./harness/e2ee_lab');
 
-const WEB = path.resolve(__dirname, '..', '..', 'web');
-
-let web;
-let browser;
-let lab;
-
-before(async () => {
-  web = await StaticServer.start({ mounts: { '/web/': WEB } });
-  browser = await Browser.launch({ origins: [web.origin] });
-  lab = await browser.open(web.url('e2ee_lab.html'), { name: 'lab' });
-  await lab.waitForState((s) => s.phase === 'ready', { message: 'e2ee lab loaded', timeoutMs: 10000 });
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (web) await web.stop();
-});
+const lab = useLab();
 
 // Runs `expr` (an expression over window.lab) in the page and returns its JSON.
-async function run(expr) {
-  try {
-    return await lab.page.evaluate(`(async () => JSON.parse(JSON.stringify(await ${expr})))()`);
-  } catch (err) {
-    err.message += `\npage log:\n${lab.logs.slice(-20).join('\n')}`;
-    throw err;
-  }
-}
+const run = (expr) => lab.evaluate(`(async () => JSON.parse(JSON.stringify(await ${expr})))()`);
 
 function checkRoundTrip(r) {
   const what = `${r.name}: ${JSON.stringify(r)}`;

@@ -14,38 +14,15 @@
 //   cd tests/e2e && ./run-in-netns.sh node --test e2ee_media.test.js
 
 const assert = require('node:assert/strict');
-const path = require('node:path');
-const { after, before, describe, test } = require('node:test');
+const { describe, test } = require('node:test');
 
-const { Browser, StaticServer, runE2E, sleep } = require('./harness');
-
-const WEB = path.resolve(__dirname, '..', '..', 'web');
+const { runE2E, sleep } = require('../support');
+const { useLab } = require('./harness/e2ee_lab');
 
 describe('loopback in one page (no Janus)', () => {
-  let web;
-  let browser;
-  let lab;
+  const lab = useLab();
 
-  before(async () => {
-    web = await StaticServer.start({ mounts: { '/web/': WEB } });
-    browser = await Browser.launch({ origins: [web.origin] });
-    lab = await browser.open(web.url('e2ee_lab.html'), { name: 'lab' });
-    await lab.waitForState((s) => s.phase === 'ready', { message: 'e2ee lab loaded', timeoutMs: 10000 });
-  });
-
-  after(async () => {
-    if (browser) await browser.close();
-    if (web) await web.stop();
-  });
-
-  const loopback = async (opts) => {
-    try {
-      return await lab.page.evaluate((o) => window.lab.loopback(o).then((r) => JSON.parse(JSON.stringify(r))), opts);
-    } catch (err) {
-      err.message += `\npage log:\n${lab.logs.slice(-20).join('\n')}`;
-      throw err;
-    }
-  };
+  const loopback = (opts) => lab.evaluate((o) => window.lab.loopback(o).then((r) => JSON.parse(JSON.stringify(r))), opts);
   const summary = (r) =>
     JSON.stringify({ first: r.first, second: r.second, sealError: r.sealError, sent: r.sender.encrypted, received: r.receiver && { decrypted: r.receiver.decrypted, failed: r.receiver.failed } });
 
@@ -124,7 +101,7 @@ describe('loopback in one page (no Janus)', () => {
 // janus.js and a real Janus: the EchoTest plugin sends the page's frames back.
 for (const mode of ['script', 'encoded']) {
   test(`janus.js + Janus EchoTest (${mode}): prepare/seal on a janus.js handle, e2ee JSEP, echoed frames decrypt`, (t) =>
-    runE2E(t, { plugins: ['echotest'], web: { mounts: { '/web/': WEB } } }, async (env) => {
+    runE2E(t, { plugins: ['echotest'] }, async (env) => {
       const own = await env.open('e2ee_echo.html', { mode, codec: 'vp8' }, { name: 'own-key' });
       const other = await env.open('e2ee_echo.html', { mode, codec: 'vp8', owner: 778 }, { name: 'other-sender' });
       for (const tp of [own, other]) await tp.waitForState((s) => s.phase === 'answered' && s.handles.echo.webrtcUp, { message: 'echo up' });

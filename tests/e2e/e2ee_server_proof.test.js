@@ -15,9 +15,8 @@ const os = require('node:os');
 const path = require('node:path');
 const { test } = require('node:test');
 
-const { COUNSEL_PLUGIN, COUNSEL_KEYGEN, sleep } = require('./harness');
+const { COUNSEL_PLUGIN, COUNSEL_KEYGEN, sleep, runWeb } = require('../support');
 const { startCapture, readPcap, vp8PayloadTypes, vp8Streams, writeIvf } = require('./harness/rtp_capture');
-const { runWeb } = require('./web_support/env');
 const { waitScreen, createSession, enterAsModerator, openLinkAndJoin, waitLobby, waitTiles } = require('./web_support/flow');
 
 const built = fs.existsSync(COUNSEL_PLUGIN) && fs.existsSync(COUNSEL_KEYGEN);

@@ -6,7 +6,7 @@
 const assert = require('node:assert/strict');
 const { test } = require('node:test');
 
-const { runE2E, HOST_IP } = require('./harness');
+const { runE2E, HOST_IP } = require('../support');
 
 test('echotest: the echoed video decodes and the echoed audio arrives', (t) =>
   runE2E(t, { plugins: ['echotest'], timeoutMs: 45000 }, async (env) => {

@@ -14,7 +14,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { after, before, describe, test } = require('node:test');
 
-const { JanusServer, sleep, waitFor } = require('./harness');
+const { Janus, sleep, waitFor } = require('../support');
 const { CounselPhone, PythonPeer, SipCaller, phoneBuilt, phoneServiceCredentials } = require('./harness/phone');
 
 const CANARY = '+4915198765432';
@@ -37,10 +37,11 @@ describe('phone dial-in', { skip }, () => {
   const secrets = []; // every room's number and PINs (in no log)
 
   before(async () => {
-    janus = await JanusServer.start({
+    janus = await Janus.start({
+      netns: true,
       plugins: ['counsel'],
       http: true,
-      counselPhone: { number: '+49 30 1234567', service_key_hash: phoneServiceCredentials().key_hash },
+      phone: { number: '+49 30 1234567', service_key_hash: phoneServiceCredentials().key_hash },
       counsel: { lobby_timeout_s: 600 },
     });
     phone = await CounselPhone.start({ janus, digitTimeoutS: 3 });

@@ -17,7 +17,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { test } = require('node:test');
 
-const { runE2E, sleep, COUNSEL_PLUGIN, COUNSEL_KEYGEN } = require('./harness');
+const { runE2E, sleep, COUNSEL_PLUGIN, COUNSEL_KEYGEN } = require('../support');
 const {
   recordingRoom, admit, publishAll, ask, consent, recordingWithConsent, waitIndicator, endSession, roomFolder, waitForFile, ffprobe,
   linkServer,
@@ -369,7 +369,7 @@ test('kill -9 during a recording: the restart finalizes what was consented', { s
       const span = (killed - started) / 1000;
       assert.ok(!fs.existsSync(path.join(dir, 'recording.mp4')));
 
-      await env.janus._launch(); // the same configuration, rec_dir and state
+      await env.janus.restart(); // the same configuration, rec_dir and state
       const mp4 = path.join(dir, 'recording.mp4');
       const t0 = Date.now();
       await waitForFile(mp4);

@@ -24,7 +24,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { test } = require('node:test');
 
-const { runE2E, sleep, waitFor, COUNSEL_PLUGIN, COUNSEL_KEYGEN } = require('./harness');
+const { runE2E, sleep, waitFor, COUNSEL_PLUGIN, COUNSEL_KEYGEN } = require('../support');
 const {
   recordingWithConsent, waitIndicator, recEvents, endSession, roomFolder, waitForFile, ffprobe, linkServer,
 } = require('./harness/recording');
@@ -208,7 +208,7 @@ test('a finalization that failed for space survives kill -9: the restart finishe
     await waitFor(async () => (await stats(env)).finalize_waiting === 1, { timeoutMs: 30000, message: 'finalization waiting' });
     await env.janus.kill('SIGKILL');
     disk.free();
-    await env.janus._launch(); // the same configuration, rec_dir and mount namespace
+    await env.janus.restart(); // the same configuration, rec_dir and mount namespace
     await waitForFile(path.join(ctx.dir, 'recording.mp4'));
     // Nothing was being recorded when Janus died: the session had ended, only the finalization waited.
     checkMetadata(t, ctx, { crashed: false });

@@ -10,7 +10,7 @@
 const assert = require('node:assert/strict');
 const { test } = require('node:test');
 
-const { runE2E, sleep } = require('./harness');
+const { runE2E, sleep } = require('../support');
 
 const mline = (sdp, mid) => {
   const sections = sdp.split(/\r\n(?=m=)/);

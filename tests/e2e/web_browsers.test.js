@@ -29,8 +29,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const { test } = require('node:test');
 
-const { COUNSEL_PLUGIN, COUNSEL_KEYGEN } = require('./harness');
-const { runWeb } = require('./web_support/env');
+const { COUNSEL_PLUGIN, COUNSEL_KEYGEN, runWeb } = require('../support');
 const {
   admit,
   createSession,
@@ -62,7 +61,7 @@ const MIN_AUDIO_PACKETS = 40;
 const WINDOWS = 5;
 
 // Chromium's fake camera at 15 frames/s and 640x360 (Firefox is capped the
-// same way in harness/firefox.js): a 3- or 4-person room's encoders and
+// same way in tests/support/firefox.js): a 3- or 4-person room's encoders and
 // decoders on a shared 2-core machine.
 const LIGHT = { browser: { args: ['--use-fake-device-for-media-stream=fps=15'] }, pageTimeoutMs: 45000 };
 const CAM = [SMALL_CAMERA];

@@ -14,10 +14,8 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const { test } = require('node:test');
 
-const { COUNSEL_PLUGIN, COUNSEL_KEYGEN, waitFor } = require('./harness');
+const { COUNSEL_PLUGIN, COUNSEL_KEYGEN, runWeb, connectCounsel } = require('../support');
 const { phoneServiceCredentials } = require('./harness/phone');
-const { runWeb } = require('./web_support/env');
-const { JanusClient } = require('./web_support/janus_client');
 const { shot, waitScreen, enterAsModerator, waitLobby, waitTiles } = require('./web_support/flow');
 
 const built = fs.existsSync(COUNSEL_PLUGIN) && fs.existsSync(COUNSEL_KEYGEN);
@@ -25,7 +23,7 @@ const skip = !built && `not built: ${COUNSEL_PLUGIN}`;
 const NUMBER = '+49 30 1234567';
 
 test('web: dial-in by phone: E2EE off with the reason, number/room/PIN per person, the caller with a phone icon, the wait prompt', { skip }, (t) =>
-  runWeb(t, { timeoutMs: 120000, janus: { counselPhone: { number: NUMBER, service_key_hash: phoneServiceCredentials().key_hash } } }, async (env) => {
+  runWeb(t, { timeoutMs: 120000, janus: { phone: { number: NUMBER, service_key_hash: phoneServiceCredentials().key_hash } } }, async (env) => {
     const mod = await env.open('', { name: 'practitioner' });
     await waitScreen(mod, 'screen-practitioner');
     const page = mod.page;
@@ -47,11 +45,9 @@ test('web: dial-in by phone: E2EE off with the reason, number/room/PIN per perso
 
     await enterAsModerator(mod, 'Dr. Berger');
     // What counsel-phone does for a caller who keyed room number and PIN.
-    const caller = await JanusClient.connect(env.janus.wsUrl, { token: env.janus.mintToken() });
+    const caller = await connectCounsel(env.janus.wsUrl, { token: env.janus.mintToken() });
     try {
-      await caller.session();
-      const handle = await caller.attach();
-      const waiting = await caller.request(handle, {
+      const waiting = await caller.request({
         request: 'phone_join', service_key: phoneServiceCredentials().key, room_number: m[1], pin: `${m[2]}${m[3]}${m[4]}`,
       });
       assert.equal(waiting.counsel, 'waiting', JSON.stringify(waiting));
@@ -60,7 +56,7 @@ test('web: dial-in by phone: E2EE off with the reason, number/room/PIN per perso
       assert.equal(await page.getByRole('button', { name: 'Nachricht: Telefon 1' }).count(), 0, 'no text message to a caller');
       await shot(mod, 'phone-03-lobby');
       await page.getByRole('button', { name: 'Bitte warten (Ansage): Telefon 1' }).click();
-      await waitFor(() => caller.events.some((e) => e.counsel === 'prompt' && e.prompt === 'wait'), { message: 'the caller got the wait prompt' });
+      await caller.nextEvent((e) => e && e.counsel === 'prompt' && e.prompt === 'wait'); // the caller got the wait prompt
       await page.getByRole('button', { name: 'Einlassen: Telefon 1' }).click();
       await waitTiles(mod, 2);
       const tile = page.locator('#tiles .tile', { hasText: 'Telefon 1' });
@@ -68,6 +64,6 @@ test('web: dial-in by phone: E2EE off with the reason, number/room/PIN per perso
       assert.match(await tile.locator('.tile-marks').textContent(), /per Telefon/);
       await shot(mod, 'phone-04-tile');
     } finally {
-      caller.close();
+      await caller.close();
     }
   }));

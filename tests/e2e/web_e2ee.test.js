@@ -15,8 +15,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const { test } = require('node:test');
 
-const { COUNSEL_PLUGIN, COUNSEL_KEYGEN } = require('./harness');
-const { runWeb } = require('./web_support/env');
+const { COUNSEL_PLUGIN, COUNSEL_KEYGEN, runWeb } = require('../support');
 const { waitScreen, endKind, createSession, enterAsModerator, openLinkAndJoin, waitLobby, waitTiles, confirm } = require('./web_support/flow');
 
 const built = fs.existsSync(COUNSEL_PLUGIN) && fs.existsSync(COUNSEL_KEYGEN);

@@ -15,9 +15,8 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const { test } = require('node:test');
 
-const { COUNSEL_PLUGIN, COUNSEL_KEYGEN } = require('./harness');
-const { runWeb } = require('./web_support/env');
-const { exhaustRoomAttempts } = require('./web_support/janus_client');
+const { COUNSEL_PLUGIN, COUNSEL_KEYGEN, runWeb } = require('../support');
+const { exhaustRoomAttempts } = require('./web_support/attempts');
 const {
   shot,
   waitScreen,
@@ -324,6 +323,7 @@ test('web: English switch; headers (CSP, no referrer); nothing loaded from elsew
     assert.equal((await fetch(`${env.web.origin}/serve.js`)).status, 404, 'the server itself is not served');
     assert.equal((await fetch(`${env.web.origin}/server/serve.js`)).status, 404, 'the server itself is not served');
     assert.equal((await fetch(`${env.web.origin}/README.md`)).status, 404, 'only the page is served');
+    assert.equal((await fetch(`${env.web.origin}/js/links.test.js`)).status, 404, 'not the node tests beside the modules');
     assert.equal((await fetch(`${env.web.origin}/..%2fREADME.md`)).status, 404);
 
     // Everything the pages loaded came from the page's origin (and the Janus WebSocket).

@@ -11,7 +11,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { test } = require('node:test');
 
-const { REPO } = require('./harness/janus');
+const { REPO } = require('../support/janus');
 
 const WEB = path.join(REPO, 'web');
 
@@ -31,8 +31,8 @@ async function loadI18n() {
 }
 
 function sources() {
-  // web/js and its folders (screens/, room/).
-  const scripts = fs.readdirSync(path.join(WEB, 'js'), { recursive: true }).filter((f) => f.endsWith('.js') && !isTextTable(f));
+  // web/js and its folders (screens/, room/); not the node tests beside the modules.
+  const scripts = fs.readdirSync(path.join(WEB, 'js'), { recursive: true }).filter((f) => f.endsWith('.js') && !f.endsWith('.test.js') && !isTextTable(f));
   const files = [path.join(WEB, 'index.html'), ...scripts.map((f) => path.join(WEB, 'js', f))];
   const out = files.map((f) => ({ file: path.relative(REPO, f), text: fs.readFileSync(f, 'utf8') }));
   // i18n.js's own functions (after the tables) use keys too.

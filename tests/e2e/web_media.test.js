@@ -15,8 +15,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const { test } = require('node:test');
 
-const { COUNSEL_PLUGIN, COUNSEL_KEYGEN } = require('./harness');
-const { runWeb } = require('./web_support/env');
+const { COUNSEL_PLUGIN, COUNSEL_KEYGEN, runWeb } = require('../support');
 const { shot, waitScreen, endKind, createSession, enterAsModerator, openLinkAndJoin, waitLobby, waitTiles, confirm } = require('./web_support/flow');
 const { waitTileVideo } = require('./web_support/media');
 

@@ -18,8 +18,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const { test } = require('node:test');
 
-const { COUNSEL_PLUGIN, COUNSEL_KEYGEN } = require('./harness');
-const { runWeb } = require('./web_support/env');
+const { COUNSEL_PLUGIN, COUNSEL_KEYGEN, runWeb } = require('../support');
 const { admit, createSession, endKind, endSession, enterAsModerator, shot, waitForPreview, waitLobby, waitScreen, waitTiles } = require('./web_support/flow');
 const { assertControlsInReach, assertFits } = require('./web_support/layout');
 const { untilFlowing, waitTileVideo } = require('./web_support/media');

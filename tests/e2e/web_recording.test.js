@@ -16,8 +16,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { test } = require('node:test');
 
-const { COUNSEL_PLUGIN, COUNSEL_KEYGEN, sleep } = require('./harness');
-const { runWeb } = require('./web_support/env');
+const { COUNSEL_PLUGIN, COUNSEL_KEYGEN, sleep, runWeb } = require('../support');
 const { waitScreen, endKind, createSession, enterAsModerator, openLinkAndJoin, waitLobby, waitTiles, confirm } = require('./web_support/flow');
 
 const built = fs.existsSync(COUNSEL_PLUGIN) && fs.existsSync(COUNSEL_KEYGEN);

@@ -14,7 +14,7 @@ const path = require('node:path');
 const { test, before, after } = require('node:test');
 
 const { World } = require('./harness/counsel');
-const { portAnswers, sleep } = require('./harness/util');
+const { portAnswers, sleep } = require('../support/util');
 
 const CLI = path.resolve(__dirname, '..', '..', 'scripts', 'counsel-room');
 const PAGE = 'https://counsel.example.org/';

@@ -10,8 +10,8 @@ const fs = require('node:fs');
 const { test, before, after } = require('node:test');
 
 const { World, wrongLike } = require('./harness/counsel');
-const { connectCounsel } = require('./harness/janus_client');
-const { sleep } = require('./harness/util');
+const { connectCounsel } = require('../support/janus_client');
+const { sleep } = require('../support/util');
 
 const ATTEMPTS = 10000;
 const WORKERS = 50; // concurrent attackers

@@ -20,8 +20,8 @@ const { test } = require('node:test');
 
 const { World } = require('./harness/counsel');
 const { runPrivacyScenario, linesWithSecrets, isOwnRequestDump } = require('./harness/privacy_scenario');
-const { scanTree, scanLargeFile, integrityCheck } = require('./harness/privacy_scan');
-const { sleep } = require('./harness/util');
+const { scanTree, scanLargeFile, integrityCheck } = require('../support/privacy_scan');
+const { sleep } = require('../support/util');
 
 // Under ASan (scripts/harden plugin-asan) a core dump is the terabytes of shadow memory: no dump then.
 const UNDER_ASAN = /libasan/.test(process.env.COUNSEL_JANUS_ENV || '');
@@ -72,7 +72,7 @@ const sum = (hits) => hits.reduce((n, h) => n + h.count, 0);
 async function canaryRun(t, label, env) {
   const sink = await eventSink();
   const world = await World.start({
-    debugLevel: 7, env, eventBackend: sink.url, plugin: { events_url: sink.webhook, events_secret: WEBHOOK_SECRET },
+    debugLevel: 7, env, eventBackend: sink.url, counsel: { events_url: sink.webhook, events_secret: WEBHOOK_SECRET },
   });
   try {
     const { secrets } = await runPrivacyScenario(world);

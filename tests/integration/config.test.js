@@ -6,7 +6,7 @@
 const assert = require('node:assert/strict');
 const { test } = require('node:test');
 
-const { JanusProcess } = require('./harness/janus_process');
+const { Janus, COUNSEL_KEYGEN } = require('../support/janus');
 
 const refused = [
   [{ offer_timeout_s: 1 }, /offer_timeout_s must be 2 \.\. 300/],
@@ -16,14 +16,14 @@ const refused = [
   [{ store: 'postgres' }, /postgres_conninfo must be set/],
 ];
 
-for (const [plugin, reason] of refused) {
-  test(`refused at start: ${JSON.stringify(plugin)}`, async () => {
-    await assert.rejects(JanusProcess.start({ plugin }), reason);
+for (const [counsel, reason] of refused) {
+  test(`refused at start: ${JSON.stringify(counsel)}`, async () => {
+    await assert.rejects(Janus.start({ counsel }), reason);
   });
 }
 
 test('offer_timeout_s inside its range starts', async () => {
-  const janus = await JanusProcess.start({ plugin: { offer_timeout_s: 2 } });
+  const janus = await Janus.start({ counsel: { offer_timeout_s: 2 } });
   await janus.stop();
 });
 
@@ -31,9 +31,9 @@ test('offer_timeout_s inside its range starts', async () => {
 // plugin with a [counsel] line naming it: the default it would leave in force
 // is not what the admin wrote (idle_ends_s = 5 would keep idle_end_s at 600).
 const unknownNames = [
-  [{ plugin: { idle_ends_s: 5 } }, /\[counsel\] unknown key general\.idle_ends_s/],
-  [{ plugin: { profil: 'kbv' } }, /\[counsel\] unknown key general\.profil/],
-  [{ plugin: { rec_retention: 7 } }, /\[counsel\] unknown key general\.rec_retention\b/],
+  [{ counsel: { idle_ends_s: 5 } }, /\[counsel\] unknown key general\.idle_ends_s/],
+  [{ counsel: { profil: 'kbv' } }, /\[counsel\] unknown key general\.profil/],
+  [{ counsel: { rec_retention: 7 } }, /\[counsel\] unknown key general\.rec_retention\b/],
   [{ pluginConfigTail: 'media: {\n\tslow_link = 1\n}\n' }, /\[counsel\] unknown group 'media'/],
   [{ pluginConfigTail: 'generall: {\n\tidle_end_s = 5\n}\n' }, /\[counsel\] unknown group 'generall'/],
   [{ pluginConfigTail: 'idle_end_s = 5\n' }, /\[counsel\] unknown top-level key 'idle_end_s': it belongs inside general/],
@@ -44,7 +44,7 @@ const unknownNames = [
 
 for (const [options, line] of unknownNames) {
   test(`refused at start, naming it: ${JSON.stringify(options)}`, async () => {
-    const err = await JanusProcess.start(options).then(
+    const err = await Janus.start(options).then(
       async (janus) => {
         await janus.stop();
         return null;
@@ -66,7 +66,7 @@ test('a malformed or cut-short $argon2id$ key_hash is refused at start, naming k
   assert.match(real, /^\$argon2id\$v=19\$m=\d+,t=\d+,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/);
   for (const bad of ['$argon2id$garbage', real.slice(0, -1), real.slice(0, -4), real.replace('v=19', 'v=16'), `${real}$`]) {
     await assert.rejects(
-      JanusProcess.start({ practitioners: [{ id: 'dr-b', key_hash: bad }] }),
+      Janus.start({ practitioners: [{ id: 'dr-b', key_hash: bad }] }),
       (err) => {
         assert.match(err.message, /\[counsel\] the core could not start: invalid configuration: practitioner "dr-b": key_hash cannot be used/);
         assert.ok(!err.message.includes(real.slice(-20)), 'the hash is not in the log');
@@ -76,13 +76,13 @@ test('a malformed or cut-short $argon2id$ key_hash is refused at start, naming k
     );
   }
   // The whole hash starts.
-  const janus = await JanusProcess.start({ practitioners: [{ id: 'dr-b', key_hash: real }] });
+  const janus = await Janus.start({ practitioners: [{ id: 'dr-b', key_hash: real }] });
   await janus.stop();
 });
 
 test('profile must name a profile that exists', async () => {
   for (const profile of ['kbvx', 'KBV', 'none']) {
-    await assert.rejects(JanusProcess.start({ plugin: { profile } }), /profile must be "kbv" or left out/);
+    await assert.rejects(Janus.start({ counsel: { profile } }), /profile must be "kbv" or left out/);
   }
 });
 
@@ -92,8 +92,7 @@ test('profile must name a profile that exists', async () => {
 // encrypted). Each stops the plugin with a line naming it.
 test('the phone group: unknown keys, a misplaced group, an $argon2id$ hash and the KBV profile stop the plugin', async () => {
   const { execFileSync } = require('node:child_process');
-  const { KEYGEN } = require('./harness/janus_process');
-  const service = JSON.parse(execFileSync(KEYGEN, ['--json'], { encoding: 'utf8', timeout: 30000 }));
+  const service = JSON.parse(execFileSync(COUNSEL_KEYGEN, ['--json'], { encoding: 'utf8', timeout: 30000 }));
   const phone = { number: '+49 30 1234567', service_key_hash: service.key_hash };
   const cases = [
     [{ phone: { ...phone, extension: '12' } }, /\[counsel\] unknown key phone\.extension: no such option/],
@@ -101,11 +100,11 @@ test('the phone group: unknown keys, a misplaced group, an $argon2id$ hash and t
     [{ phone: { ...phone, service_key_hash: '$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g' } },
       /phone\.service_key_hash needs the \$blake2b\$ key_hash counsel-keygen prints/],
     [{ phone: { ...phone, service_key_hash: service.key_hash.slice(0, -2) } }, /phone\.service_key_hash cannot be used/],
-    [{ phone, plugin: { profile: 'kbv' } }, /profile kbv forbids phone dial-in/],
+    [{ phone, counsel: { profile: 'kbv' } }, /profile kbv forbids phone dial-in/],
     [{ phone: { number: phone.number } }, /phone: number and service_key_hash go together/],
   ];
   for (const [options, line] of cases) {
-    const err = await JanusProcess.start(options).then(
+    const err = await Janus.start(options).then(
       async (janus) => {
         await janus.stop();
         return null;
@@ -117,6 +116,6 @@ test('the phone group: unknown keys, a misplaced group, an $argon2id$ hash and t
     assert.ok(!err.message.includes(service.key_hash.slice(-20)), 'the hash is not in the log');
   }
   // The group as it should be starts.
-  const janus = await JanusProcess.start({ phone });
+  const janus = await Janus.start({ phone });
   await janus.stop();
 });

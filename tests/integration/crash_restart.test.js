@@ -9,7 +9,7 @@ const assert = require('node:assert/strict');
 const { test, before, after } = require('node:test');
 
 const { World, assertError } = require('./harness/counsel');
-const { marker, scanTree, integrityCheck } = require('./harness/privacy_scan');
+const { marker, scanTree, integrityCheck } = require('../support/privacy_scan');
 
 let world;
 before(async () => {

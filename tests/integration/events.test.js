@@ -12,8 +12,8 @@ const http = require('node:http');
 const { test, before, after } = require('node:test');
 
 const { World } = require('./harness/counsel');
-const { JanusProcess } = require('./harness/janus_process');
-const { sleep } = require('./harness/util');
+const { Janus } = require('../support/janus');
+const { sleep } = require('../support/util');
 
 const SECRET = crypto.randomBytes(24).toString('base64url'); // 32 characters
 let world;
@@ -31,7 +31,7 @@ before(async () => {
   });
   await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${receiver.address().port}/hooks/counsel`;
-  world = await World.start({ plugin: { events_url: url, events_secret: SECRET } });
+  world = await World.start({ counsel: { events_url: url, events_secret: SECRET } });
 });
 after(async () => {
   if (world) await world.close();
@@ -84,7 +84,7 @@ test('a session\'s lifecycle arrives signed and without personal data', async ()
 
 test('events_url without a usable events_secret: the plugin refuses to start', async () => {
   await assert.rejects(
-    JanusProcess.start({ plugin: { events_url: 'http://127.0.0.1:9/hook', events_secret: 'too-short' } }),
+    Janus.start({ counsel: { events_url: 'http://127.0.0.1:9/hook', events_secret: 'too-short' } }),
     /events_secret must have at least 32 characters/,
   );
 });

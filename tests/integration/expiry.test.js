@@ -8,7 +8,7 @@ const assert = require('node:assert/strict');
 const { test, before, after } = require('node:test');
 
 const { World, assertError } = require('./harness/counsel');
-const { nowS } = require('./harness/util');
+const { nowS } = require('../support/util');
 
 let world;
 before(async () => {

@@ -15,9 +15,9 @@ const os = require('node:os');
 const path = require('node:path');
 const { test, before, after } = require('node:test');
 
-const { JanusProcess } = require('./harness/janus_process');
-const { JanusAdmin, JanusConnection } = require('./harness/janus_client');
-const { portAnswers, sleep } = require('./harness/util');
+const { Janus } = require('../support/janus');
+const { JanusAdmin, JanusConnection } = require('../support/janus_client');
+const { portAnswers, sleep } = require('../support/util');
 const { mintJanusToken } = require('../../web/server/janus_token.js');
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -28,7 +28,7 @@ const SECRET = crypto.randomBytes(32).toString('base64url');
 let janus;
 let dir;
 before(async () => {
-  janus = await JanusProcess.start({ tokenSecret: SECRET, http: true });
+  janus = await Janus.start({ tokenSecret: SECRET, http: true });
   const port = Number(new URL(janus.httpUrl).port);
   for (let i = 0; i < 100 && !(await portAnswers(port)); i += 1) await sleep(100);
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'counsel-token-'));

@@ -12,11 +12,11 @@ const path = require('node:path');
 const { test, before, after } = require('node:test');
 
 const { World, assertError } = require('./harness/counsel');
-const { JanusProcess } = require('./harness/janus_process');
+const { Janus } = require('../support/janus');
 
 let world;
 before(async () => {
-  world = await World.start({ plugin: { profile: 'kbv' } });
+  world = await World.start({ counsel: { profile: 'kbv' } });
 });
 after(async () => {
   if (world) await world.close();
@@ -78,12 +78,12 @@ test('kbv refuses to start next to recordings (they would never expire) and with
   try {
     fs.mkdirSync(path.join(dir, '_links'), { mode: 0o700 });
     // An empty link store (what any earlier start leaves) is fine.
-    const ok = await JanusProcess.start({ plugin: { profile: 'kbv', rec_dir: dir } });
+    const ok = await Janus.start({ counsel: { profile: 'kbv', rec_dir: dir } });
     await ok.stop();
     fs.mkdirSync(path.join(dir, '0123456789abcdef'), { mode: 0o700 });
     fs.writeFileSync(path.join(dir, '0123456789abcdef', 'recording.json'), '{}', { mode: 0o600 });
     await assert.rejects(
-      JanusProcess.start({ plugin: { profile: 'kbv', rec_dir: dir } }),
+      Janus.start({ counsel: { profile: 'kbv', rec_dir: dir } }),
       /\[counsel\] the core could not start: invalid configuration: profile kbv records nothing, but rec_dir .* still holds recordings/,
     );
     assert.deepEqual(tree(dir).sort(), ['0123456789abcdef/', '0123456789abcdef/recording.json', '_links/'], 'left as it was');
@@ -91,7 +91,7 @@ test('kbv refuses to start next to recordings (they would never expire) and with
     fs.rmSync(dir, { recursive: true, force: true });
   }
   await assert.rejects(
-    JanusProcess.start({ plugin: { profile: 'kbv', rec_webdav_url: 'https://cloud.example.org/dav/' } }),
+    Janus.start({ counsel: { profile: 'kbv', rec_webdav_url: 'https://cloud.example.org/dav/' } }),
     /profile kbv records nothing: remove rec_webdav_url/,
   );
 });

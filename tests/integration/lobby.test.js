@@ -8,7 +8,7 @@ const { test, before, after } = require('node:test');
 const {
   World, assertError, assertOk, assertParticipantId, latestEvent, lobbyIds, participantIds, wrongLike,
 } = require('./harness/counsel');
-const { nowS } = require('./harness/util');
+const { nowS } = require('../support/util');
 
 let world;
 before(async () => {

@@ -18,10 +18,10 @@ const crypto = require('node:crypto');
 const { test, after } = require('node:test');
 
 const { World } = require('./harness/counsel');
-const { connectCounsel } = require('./harness/janus_client');
-const { KEYGEN } = require('./harness/janus_process');
+const { connectCounsel } = require('../support/janus_client');
+const { COUNSEL_KEYGEN } = require('../support/janus');
 const { Flood, describeFlood, timed } = require('./harness/flood');
-const { sleep } = require('./harness/util');
+const { sleep } = require('../support/util');
 
 const RATE = 500; // wrong requests per second, as in the issue
 const PER_HANDLE = 6; // five are judged, the sixth meets the handle's limit
@@ -36,7 +36,7 @@ const LEGACY = {
   key_hash: '$argon2id$v=19$m=65536,t=2,p=1$wxJa6l8AMqQxNiSp1239Ow$Ih+9xw+SSjvqqHwTN1Ze3qaSsmT9siEH1lTgieRx8OU',
 };
 
-const keygen = (args, input) => JSON.parse(execFileSync(KEYGEN, [...args, '--json'], { encoding: 'utf8', input, timeout: 30000 }));
+const keygen = (args, input) => JSON.parse(execFileSync(COUNSEL_KEYGEN, [...args, '--json'], { encoding: 'utf8', input, timeout: 30000 }));
 const secret = () => crypto.randomBytes(32).toString('base64url');
 const createBody = (key) => ({ request: 'create', practitioner_key: key, invitees: [{ label: 'Client' }] });
 

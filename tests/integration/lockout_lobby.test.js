@@ -15,14 +15,14 @@ const { test, before, after } = require('node:test');
 
 const { World, assertError, assertOk, latestEvent } = require('./harness/counsel');
 const { Flood, describeFlood, timed } = require('./harness/flood');
-const { sleep } = require('./harness/util');
+const { sleep } = require('../support/util');
 
 const MAX = 10; // max_participants: the password knockers' share of the lobby
 const LIMIT_MS = 2000;
 
 let world;
 before(async () => {
-  world = await World.start({ plugin: { max_participants: MAX } });
+  world = await World.start({ counsel: { max_participants: MAX } });
 });
 after(async () => {
   if (world) await world.close();

@@ -15,7 +15,7 @@ const crypto = require('node:crypto');
 const { test, before, after } = require('node:test');
 
 const { World, wrongLike } = require('./harness/counsel');
-const { connectCounsel } = require('./harness/janus_client');
+const { connectCounsel } = require('../support/janus_client');
 const { Flood, describeFlood, timed } = require('./harness/flood');
 
 const RATE = 500;

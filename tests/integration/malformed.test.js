@@ -6,7 +6,7 @@ const assert = require('node:assert/strict');
 const { test, before, after } = require('node:test');
 
 const { World, assertError, assertOk, latestEvent, lobbyIds } = require('./harness/counsel');
-const { nowS } = require('./harness/util');
+const { nowS } = require('../support/util');
 const { dataChannelOffer } = require('./harness/sdp');
 
 let world;

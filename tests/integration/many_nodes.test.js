@@ -14,7 +14,7 @@ const path = require('node:path');
 const { test, before, after } = require('node:test');
 
 const { World, assertError } = require('./harness/counsel');
-const { JanusProcess } = require('./harness/janus_process');
+const { Janus } = require('../support/janus');
 
 const SANDBOX = path.resolve(__dirname, '..', 'tools', 'pg_sandbox.sh');
 
@@ -32,7 +32,7 @@ before(async () => {
   }
   assert.equal(started.status, 0, started.stderr);
   conninfo = started.stdout.trim().replace(/^CONNINFO=/, '');
-  const store = (node) => ({ plugin: { store: 'postgres', postgres_conninfo: conninfo, node_id: node } });
+  const store = (node) => ({ counsel: { store: 'postgres', postgres_conninfo: conninfo, node_id: node } });
   a = await World.start(store('node-a'));
   b = await World.start(store('node-b'));
 });
@@ -88,7 +88,7 @@ test('the store\'s password is in no log, and a node that cannot reach its store
   const unreachable = conninfo.replace(/port=\d+/, 'port=1');
   let failure;
   try {
-    const c = await JanusProcess.start({ plugin: { store: 'postgres', postgres_conninfo: unreachable, node_id: 'node-c' } });
+    const c = await Janus.start({ counsel: { store: 'postgres', postgres_conninfo: unreachable, node_id: 'node-c' } });
     await c.stop();
   } catch (err) {
     failure = err;
@@ -97,7 +97,7 @@ test('the store\'s password is in no log, and a node that cannot reach its store
   assert.match(failure.message, /cannot connect to PostgreSQL/);
   assert.ok(!failure.message.includes(password()), 'the start failure shows the password');
   await assert.rejects(
-    JanusProcess.start({ plugin: { store: 'postgres', postgres_conninfo: conninfo } }),
+    Janus.start({ counsel: { store: 'postgres', postgres_conninfo: conninfo } }),
     /node_id must be/,
   );
 });

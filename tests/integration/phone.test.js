@@ -17,8 +17,8 @@ const { test, before, after } = require('node:test');
 
 const { World, assertError } = require('./harness/counsel');
 const { Flood, describeFlood, timed } = require('./harness/flood');
-const { KEYGEN } = require('./harness/janus_process');
-const { sleep } = require('./harness/util');
+const { COUNSEL_KEYGEN: KEYGEN } = require('../support/janus');
+const { sleep } = require('../support/util');
 
 const service = JSON.parse(execFileSync(KEYGEN, ['--json'], { encoding: 'utf8', timeout: 30000 }));
 const NUMBER = '+49 30 1234567';

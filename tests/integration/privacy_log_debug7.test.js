@@ -10,7 +10,7 @@ const { isDeepStrictEqual } = require('node:util');
 const { test, before, after } = require('node:test');
 
 const { World } = require('./harness/counsel');
-const { sentFrames } = require('./harness/janus_client');
+const { sentFrames } = require('../support/janus_client');
 const { runPrivacyScenario, linesWithSecrets } = require('./harness/privacy_scenario');
 
 let world;

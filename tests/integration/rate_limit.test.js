@@ -12,7 +12,7 @@ const crypto = require('node:crypto');
 const { test, before, after } = require('node:test');
 
 const { World, assertError, wrongLike } = require('./harness/counsel');
-const { sleep } = require('./harness/util');
+const { sleep } = require('../support/util');
 
 let world;
 before(async () => {

@@ -11,7 +11,7 @@ const path = require('node:path');
 const { test, after } = require('node:test');
 
 const { World } = require('./harness/counsel');
-const { JanusProcess } = require('./harness/janus_process');
+const { Janus } = require('../support/janus');
 
 const worlds = [];
 after(async () => {
@@ -21,8 +21,8 @@ after(async () => {
 const sql = (db, query) => execFileSync('sqlite3', ['-readonly', '-json', db, query], { encoding: 'utf8' }).trim();
 
 test('rec_retention_days above 90 stops the plugin with a clear sentence; 90 is accepted', async () => {
-  await assert.rejects(JanusProcess.start({ plugin: { rec_retention_days: 91 } }), /rec_retention_days must be 1 \.\. 90/);
-  const world = await World.start({ plugin: { rec_retention_days: 90 } });
+  await assert.rejects(Janus.start({ counsel: { rec_retention_days: 91 } }), /rec_retention_days must be 1 \.\. 90/);
+  const world = await World.start({ counsel: { rec_retention_days: 90 } });
   worlds.push(world);
   await world.create();
 });

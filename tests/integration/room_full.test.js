@@ -12,7 +12,7 @@ const MAX = 2;
 
 let world;
 before(async () => {
-  world = await World.start({ plugin: { max_participants: MAX } });
+  world = await World.start({ counsel: { max_participants: MAX } });
 });
 after(async () => {
   if (world) await world.close();

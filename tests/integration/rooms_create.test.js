@@ -5,11 +5,11 @@ const assert = require('node:assert/strict');
 const { test, before, after } = require('node:test');
 
 const { World, assertError, assertParticipantId, TOKEN_RE, PASSWORD_RE } = require('./harness/counsel');
-const { nowS } = require('./harness/util');
+const { nowS } = require('../support/util');
 
 let world;
 before(async () => {
-  world = await World.start({ plugin: { max_duration_s: 7200, max_participants: 4 } });
+  world = await World.start({ counsel: { max_duration_s: 7200, max_participants: 4 } });
 });
 after(async () => {
   if (world) await world.close();

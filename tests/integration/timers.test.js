@@ -6,14 +6,14 @@ const assert = require('node:assert/strict');
 const { test, before, after } = require('node:test');
 
 const { World, assertError, latestEvent, lobbyIds } = require('./harness/counsel');
-const { sleep } = require('./harness/util');
+const { sleep } = require('../support/util');
 
 const IDLE_END_S = 2;
 const LOBBY_TIMEOUT_S = 5;
 
 let world;
 before(async () => {
-  world = await World.start({ plugin: { idle_end_s: IDLE_END_S, lobby_timeout_s: LOBBY_TIMEOUT_S } });
+  world = await World.start({ counsel: { idle_end_s: IDLE_END_S, lobby_timeout_s: LOBBY_TIMEOUT_S } });
 });
 after(async () => {
   if (world) await world.close();

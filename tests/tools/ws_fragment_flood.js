@@ -16,7 +16,7 @@
 //        [--via-nginx [--nginx-limit-conn N]] [--url ws://127.0.0.1:8188/ --pid <janus pid>]
 //
 // Without --url it starts its own Janus with the counsel plugin through the
-// integration harness (needs `npm ci` in tests/integration and the built
+// tests' launcher, tests/support/janus.js (needs `npm ci` in tests/ and the built
 // plugin: COUNSEL_PLUGIN, COUNSEL_KEYGEN as for the integration tests), with
 // token auth on, so every byte sent is from a client without a valid token.
 // --via-nginx puts nginx in front as conf/nginx/janus-counsel.conf does
@@ -173,8 +173,8 @@ async function main() {
   let url = o.url;
   let pid = o.pid;
   if (!url) {
-    const { JanusProcess } = require('../integration/harness/janus_process');
-    janus = await JanusProcess.start({ tokenSecret: crypto.randomBytes(32).toString('base64url') });
+    const { Janus } = require('../support/janus');
+    janus = await Janus.start({ tokenSecret: crypto.randomBytes(32).toString('base64url') });
     url = janus.wsUrl;
     pid = janus.pid;
   }

@@ -167,8 +167,8 @@ function createServer(options) {
     if (urlPath.endsWith('/')) urlPath += 'index.html';
     let file = files[urlPath];
     if (!file) {
-      // Only the page's own kinds of files (not web/server/, README.md, dotfiles).
-      if (urlPath.startsWith(PRIVATE_DIR) || !TYPES[path.extname(urlPath)] || urlPath.split('/').some((part) => part.startsWith('.'))) {
+      // Only the page's own kinds of files (not serve.js, the modules' node tests, README.md, dotfiles).
+      if (urlPath.startsWith(PRIVATE_DIR) || urlPath.endsWith('.test.js') || !TYPES[path.extname(urlPath)] || urlPath.split('/').some((part) => part.startsWith('.'))) {
         return send(404, Buffer.from('not found\n'));
       }
       file = path.resolve(ROOT, `.${urlPath}`);

@@ -24,8 +24,7 @@ const os = require('node:os');
 const path = require('node:path');
 const readline = require('node:readline');
 
-const { COUNSEL_KEYGEN, REPO } = require('./janus');
-const { freePort, sleep, waitFor } = require('./util');
+const { COUNSEL_KEYGEN, REPO, freePort, sleep, waitFor } = require('../../support');
 
 const COUNSEL_PHONE = process.env.COUNSEL_PHONE || path.join(REPO, 'build-test', 'phone', 'counsel-phone');
 const PROMPTS_DIR = process.env.COUNSEL_PHONE_PROMPTS || path.join(path.dirname(COUNSEL_PHONE), 'prompts');
@@ -115,7 +114,7 @@ function spawnLogged(cmd, args, logPath, options = {}) {
 }
 
 class CounselPhone {
-  // options: janus (a JanusServer started with http and counselPhone), digitTimeoutS, maxCalls
+  // options: janus (a tests/support Janus started with http and phone), digitTimeoutS, maxCalls
   static async start(options) {
     const phone = new CounselPhone(options);
     await phone._launch();

@@ -12,8 +12,8 @@ const http = require('node:http');
 const path = require('node:path');
 
 const recLinks = require('../../../web/server/rec_links.js');
-const { HOST_IP } = require('./netns');
-const { sleep } = require('./util');
+const { HOST_IP } = require('../../support/netns');
+const { sleep } = require('../../support/util');
 
 const FINALIZE_TIMEOUT_MS = 120000;
 

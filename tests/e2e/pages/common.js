@@ -215,7 +215,20 @@
     });
   }
 
-  window.e2ePage = { params, state, event, fail, setPhase, init, connect, attach, createOffer, createAnswer, handleRemoteJsep, send };
+  // Shows ?label= (default "person") in #label and the phase, with the first
+  // error, in #phase; returns the label.
+  function showLabelAndPhase() {
+    const label = params.get('label') || 'person';
+    document.getElementById('label').textContent = label;
+    setInterval(() => {
+      document.getElementById('phase').textContent = state.phase + (state.error ? ` (error: ${state.error})` : '');
+    }, 250);
+    return label;
+  }
+
+  window.e2ePage = {
+    params, state, event, fail, setPhase, showLabelAndPhase, init, connect, attach, createOffer, createAnswer, handleRemoteJsep, send,
+  };
   window.addEventListener('error', (e) => fail('window', e.error || e.message));
   window.addEventListener('unhandledrejection', (e) => fail('unhandled rejection', e.reason));
 })();

@@ -14,16 +14,12 @@
 //   counsel.info()               -> { mids: {mid: {id, kind}}, chats: [...], errors: [...], answered, offers, ... }
 //
 // URL parameters (besides common.js's): label=<name shown, artifacts>
-'use strict';
+import { restoreRidExtensions } from '/web/js/sdp_rid.js';
 
 (async function () {
   const page = window.e2ePage;
-  const { params, state, setPhase, fail, event } = page;
-  const label = params.get('label') || 'person';
-  document.getElementById('label').textContent = label;
-  setInterval(() => {
-    document.getElementById('phase').textContent = state.phase + (state.error ? ` (error: ${state.error})` : '');
-  }, 250);
+  const { state, setPhase, fail, event } = page;
+  const label = page.showLabelAndPhase();
 
   // Replies to requests, in order; everything else is an event.
   const REPLIES = new Set(['created', 'joined', 'waiting', 'ok', 'error', 'published', 'left']);
@@ -46,29 +42,11 @@
   let holding = false; // counsel.holdAnswers(true): plugin offers wait until released
   const held = [];
 
-  // Janus 1.1.2 removes the rid header extensions from every offer a plugin
-  // makes, but keeps a=simulcast on the m-line this page sends simulcast on;
-  // Chromium rejects such an offer ("negotiates simulcast but does not
-  // negotiate the RID RTP header extension"). Put them back, with the ids
-  // this page's own description uses (README.md, "Media").
-  const RID_URIS = ['urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id', 'urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id'];
-  function restoreRidExtensions(offerSdp) {
+  // The page's own fix for the rid header extensions Janus 1.1.2 drops from
+  // plugin offers (web/js/sdp_rid.js; README.md, "Media").
+  function localSdp() {
     const pc = handle && handle.webrtcStuff && handle.webrtcStuff.pc;
-    const local = pc && pc.localDescription ? pc.localDescription.sdp : '';
-    const ids = {};
-    for (const line of local.split('\r\n')) {
-      const m = line.match(/^a=extmap:(\d+)(?:\/\w+)? (\S+)/);
-      if (m && RID_URIS.includes(m[2])) ids[m[2]] = m[1];
-    }
-    return offerSdp
-      .split(/\r\n(?=m=)/)
-      .map((section) => {
-        if (!/\r\na=simulcast:/.test(section)) return section;
-        let add = '';
-        for (const uri of RID_URIS) if (ids[uri] && !section.includes(uri)) add += `\r\na=extmap:${ids[uri]} ${uri}`;
-        return add ? section.replace(/(\r\na=mid:[^\r\n]*)/, `$1${add}`) : section;
-      })
-      .join('\r\n');
+    return pc && pc.localDescription ? pc.localDescription.sdp : '';
   }
 
   function onMessage(msg, jsep, h) {
@@ -85,7 +63,7 @@
         info.mids = mids;
       }
       expectAnswerReplies += 1;
-      const offer = { ...jsep, sdp: restoreRidExtensions(jsep.sdp) };
+      const offer = { ...jsep, sdp: restoreRidExtensions(jsep.sdp, localSdp()) };
       const answerIt = () =>
         page
           .createAnswer(h, { jsep: offer })

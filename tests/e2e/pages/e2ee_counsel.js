@@ -22,11 +22,7 @@ import { restoreRidExtensions } from '/web/js/sdp_rid.js';
 
 const page = window.e2ePage;
 const { params, state, setPhase, fail, event } = page;
-const label = params.get('label') || 'person';
-document.getElementById('label').textContent = label;
-setInterval(() => {
-  document.getElementById('phase').textContent = state.phase + (state.error ? ` (error: ${state.error})` : '');
-}, 250);
+const label = page.showLabelAndPhase();
 
 const REPLIES = new Set(['created', 'joined', 'waiting', 'ok', 'error', 'published', 'left']);
 const waiters = [];

@@ -8,7 +8,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { OUTPUT } = require('./env');
+const { OUTPUT } = require('../../support/world');
 const { colorStats } = require('./png');
 
 const SHOTS = path.join(OUTPUT, 'web');

@@ -61,7 +61,7 @@ const H264_ONLY_OFFERS = `(() => {
 })();`;
 
 // A smaller camera: the page asks for 1280x720; this makes Chromium's fake
-// camera deliver 640x360 (Firefox is capped in harness/firefox.js), so a
+// camera deliver 640x360 (Firefox is capped in tests/support/firefox.js), so a
 // room of three or four pages, each encoding three simulcast layers and
 // decoding the others, fits on a shared 2-core test machine.
 const SMALL_CAMERA = `(() => {

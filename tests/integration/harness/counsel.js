@@ -1,12 +1,12 @@
 'use strict';
 // The vocabulary of the counsel tests: a World (one Janus per test file and the
-// people connected to it), room set-up, lobby steps and exact assertions.
+// people connected to it: tests/support/world.js) with room set-up and lobby
+// steps, and exact assertions.
 
 const assert = require('node:assert/strict');
 
-const { JanusProcess } = require('./janus_process');
-const { connectCounsel, JanusAdmin } = require('./janus_client');
-const { sleep } = require('./util');
+const { sleep } = require('../../support/util');
+const support = require('../../support/world');
 
 const TOKEN_RE = /^[A-Za-z0-9_-]{22}$/;
 const PASSWORD_RE = /^[A-Za-z0-9]{12}$/;
@@ -71,30 +71,10 @@ async function joinModeratorOnceFree(handle, ctx, display = 'Dr. Two') {
 const lobbyIds = (lobbyEvent) => lobbyEvent.waiting.map((w) => w.id).sort();
 const participantIds = (event) => event.participants.map((p) => p.id).sort();
 
-class World {
-  // One Janus with the counsel plugin; see JanusProcess.start for options.
-  static async start(options = {}) {
-    const janus = await JanusProcess.start(options);
-    return new World(janus);
-  }
-
-  constructor(janus) {
-    this.janus = janus;
-    this.people = [];
-    this.admins = [];
-  }
-
-  // A new person: own WebSocket, Janus session and counsel handle.
-  async person() {
-    const handle = await connectCounsel(this.janus.wsUrl);
-    this.people.push(handle);
-    return handle;
-  }
-
-  async admin() {
-    const admin = await JanusAdmin.open(this.janus.adminUrl, this.janus.adminSecret);
-    this.admins.push(admin);
-    return admin;
+class World extends support.World {
+  // One Janus with the counsel plugin on 127.0.0.1; options: Janus.start's (tests/support/janus.js).
+  static start(options = {}) {
+    return super.start({ janus: options });
   }
 
   createBody(body = {}) {
@@ -155,13 +135,6 @@ class World {
     const guest = await this.enterLobby(ctx, credential, display, options);
     guest.admitted = await this.admit(ctx, guest);
     return guest;
-  }
-
-  // Closes every connection and stops Janus.
-  async close() {
-    await Promise.allSettled(this.people.map((h) => h.close()));
-    await Promise.allSettled(this.admins.map((a) => a.close()));
-    await this.janus.stop();
   }
 }
 

@@ -10,8 +10,8 @@
 //   ...the rightful request, timed...
 //   const figures = await flood.stop(); // {sent, answers: {"482": n, ...}, seconds, rate, handles}
 
-const { JanusConnection, PLUGIN } = require('./janus_client');
-const { sleep } = require('./util');
+const { JanusConnection, PLUGIN } = require('../../support/janus_client');
+const { sleep } = require('../../support/util');
 
 // The answer's kind: the plugin's error code, its `counsel`, or janus-<code>.
 function kindOf(reply) {

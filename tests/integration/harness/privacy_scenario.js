@@ -9,7 +9,7 @@ const crypto = require('node:crypto');
 const { isDeepStrictEqual } = require('node:util');
 
 const { assertOk, wrongLike } = require('./counsel');
-const { sentFrames } = require('./janus_client');
+const { sentFrames } = require('../../support/janus_client');
 
 async function runPrivacyScenario(world) {
   const marker = `PrivMark${crypto.randomBytes(6).toString('hex')}`;

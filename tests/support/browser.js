@@ -106,7 +106,7 @@ class TestPage {
   // its label / aria-label), { button: 'Senden' } (a button by its name),
   // { link: '…' }; `exact: true` compares the whole name, else a
   // case-insensitive part of it (as playwright's getByLabel / getByRole);
-  // `within: '#dlg-confirm'` looks only inside that element (harness/targets.js).
+  // `within: '#dlg-confirm'` looks only inside that element (targets.js).
   // Waits until exactly one shown element matches.
   async pick(target, { timeout = 15000 } = {}) {
     if (typeof target === 'string') return target;

@@ -2,13 +2,14 @@
 // A tiny static web server for the test pages (node:http, no framework),
 // listening on 10.200.0.1 in the test namespace.
 //
-//   const web = await StaticServer.start();             // serves tests/e2e/pages at /
+//   const web = await StaticServer.start();             // serves tests/e2e/pages at /, the page at /web/
 //   web.url('echotest.html', { server: janus.wsUrl })   // http://10.200.0.1:<port>/echotest.html?server=ws%3A...
 //   await web.stop()
 //
 // Besides the pages folder it serves /janus.js and /adapter.js from Debian's
 // libjs-janus-gateway and libjs-webrtc-adapter (a page loads adapter.js first),
-// and any extra mounts: StaticServer.start({ mounts: { '/web/': '<repo>/web' } }).
+// the product's page at /web/ (so a test page imports the page's own modules,
+// e.g. /web/js/sdp_rid.js), and any extra mounts: StaticServer.start({ mounts: { '/x/': dir } }).
 // Only GET/HEAD of files below a mount; no directory listings; nothing is cached.
 
 const fs = require('node:fs');
@@ -17,7 +18,8 @@ const path = require('node:path');
 
 const { HOST_IP } = require('./netns');
 
-const PAGES = path.resolve(__dirname, '..', 'pages');
+const PAGES = path.resolve(__dirname, '..', 'e2e', 'pages');
+const WEB = path.resolve(__dirname, '..', '..', 'web');
 const FILES = {
   '/janus.js': process.env.JANUS_JS || '/usr/share/javascript/janus-gateway/janus.js',
   '/adapter.js': process.env.ADAPTER_JS || '/usr/share/javascript/webrtc-adapter/adapter.js',
@@ -36,7 +38,7 @@ const TYPES = {
 };
 
 class StaticServer {
-  // options: root (default tests/e2e/pages), mounts { '/prefix/': dir }, files { '/name': file }, port (default: any free)
+  // options: root (default tests/e2e/pages), mounts { '/prefix/': dir } (besides /web/), files { '/name': file }, port (default: any free)
   static async start(options = {}) {
     const server = new StaticServer(options);
     await server._listen(options.port || 0);
@@ -47,7 +49,7 @@ class StaticServer {
     this.host = HOST_IP;
     this.files = { ...FILES, ...(options.files || {}) };
     // Longest prefix first.
-    this.mounts = Object.entries({ '/': options.root || PAGES, ...(options.mounts || {}) })
+    this.mounts = Object.entries({ '/': options.root || PAGES, '/web/': WEB, ...(options.mounts || {}) })
       .map(([prefix, dir]) => [prefix.endsWith('/') ? prefix : `${prefix}/`, path.resolve(dir)])
       .sort((a, b) => b[0].length - a[0].length);
     this.requests = []; // [{ method, path, status }] for post-mortems
@@ -115,10 +117,15 @@ class StaticServer {
     });
   }
 
+  // The request log as http-requests.json in `dir` (failure artifacts).
+  saveArtifacts(dir) {
+    fs.writeFileSync(path.join(dir, 'http-requests.json'), JSON.stringify(this.requests, null, 2));
+  }
+
   async stop() {
     for (const s of this.sockets) s.destroy();
     await new Promise((resolve) => this.server.close(() => resolve()));
   }
 }
 
-module.exports = { StaticServer, PAGES };
+module.exports = { StaticServer, PAGES, WEB };

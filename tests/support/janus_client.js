@@ -1,11 +1,16 @@
 'use strict';
-// A small Janus WebSocket API client (subprotocol "janus-protocol").
+// The tests' one Janus WebSocket API client (subprotocol "janus-protocol";
+// the Admin API's "janus-admin-protocol" through JanusAdmin).
 //
-//   const conn = await JanusConnection.open(janus.wsUrl);
+//   const conn = await JanusConnection.open(janus.wsUrl, { token });
 //   const session = await conn.createSession();
 //   const handle = await session.attach('janus.plugin.counsel');
 //   const answer = await handle.request({ request: 'join', ... });   // plugindata.data
 //   const event = await handle.nextEvent('lobby', 3000);             // an unsolicited event
+//   const reply = await conn.transact({ janus: 'info' });           // any Janus request: the full reply
+//
+//   const handle = await connectCounsel(janus.wsUrl);                 // one person: own socket, session, handle
+//   const admin = await JanusAdmin.open(janus.adminUrl, janus.adminSecret);
 //
 // Every frame this process sends is kept in `sentFrames` (the privacy log test
 // needs to know which raw JSON lines in Janus's log are its own requests).
@@ -163,7 +168,7 @@ class Session {
   async attach(plugin = PLUGIN) {
     const reply = await this.conn.transact({ janus: 'attach', session_id: this.id, plugin });
     if (reply.janus !== 'success') throw new JanusError(reply);
-    const handle = new Handle(this, reply.data.id);
+    const handle = new Handle(this, reply.data.id, plugin);
     this.conn.handles.set(handle.id, handle);
     return handle;
   }
@@ -177,10 +182,11 @@ class Session {
 }
 
 class Handle {
-  constructor(session, id) {
+  constructor(session, id, plugin = PLUGIN) {
     this.session = session;
     this.conn = session.conn;
     this.id = id;
+    this.plugin = plugin;
     this.queue = []; // {janus, data, raw}, unsolicited, in arrival order
     this.seen = []; // everything ever queued (for "nothing else arrived" checks)
     this.waiters = [];
@@ -197,8 +203,8 @@ class Handle {
   async request(body, options = {}) {
     const reply = await this.sendRaw(body, options);
     if (reply.janus === 'error') throw new JanusError(reply);
-    if (!reply.plugindata || reply.plugindata.plugin !== PLUGIN) {
-      throw new Error(`answer without counsel plugindata: ${JSON.stringify(reply)}`);
+    if (!reply.plugindata || reply.plugindata.plugin !== this.plugin) {
+      throw new Error(`answer without ${this.plugin} plugindata: ${JSON.stringify(reply)}`);
     }
     return reply.plugindata.data;
   }
@@ -275,8 +281,8 @@ class JanusAdmin {
   }
 
   // Any admin request; resolves with the full reply.
-  call(message) {
-    return this.conn.transact({ ...message, admin_secret: this.secret });
+  call(message, timeoutMs = DEFAULT_TIMEOUT_MS) {
+    return this.conn.transact({ ...message, admin_secret: this.secret }, { timeoutMs });
   }
 
   // Janus's `message_plugin`: the plugin's handle_admin_message(request).

@@ -1,12 +1,14 @@
 'use strict';
-// Small helpers shared by the harness and the tests.
+// Small helpers shared by the test support and the tests.
 
 const net = require('node:net');
+
+const LOOPBACK = '127.0.0.1';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // A TCP port on `host` that nobody listens on right now.
-function freePort(host) {
+function freePort(host = LOOPBACK) {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
@@ -19,7 +21,7 @@ function freePort(host) {
 }
 
 // Whether something accepts TCP connections on host:port.
-function portAnswers(host, port) {
+function portAnswers(port, host = LOOPBACK) {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
     const done = (ok) => {
@@ -75,4 +77,7 @@ function slug(text) {
   );
 }
 
-module.exports = { sleep, freePort, portAnswers, withTimeout, waitFor, slug };
+// Now in whole seconds since the epoch (the plugin's clock for expiries).
+const nowS = () => Math.floor(Date.now() / 1000);
+
+module.exports = { LOOPBACK, sleep, freePort, portAnswers, withTimeout, waitFor, slug, nowS };

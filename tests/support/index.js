@@ -1,12 +1,15 @@
 'use strict';
-// Everything a browser media test needs (see ../README.md).
+// Everything in tests/support in one require (see README.md).
 
 module.exports = {
   ...require('./netns'),
   ...require('./util'),
+  ...require('./jcfg'),
   ...require('./janus'),
+  ...require('./janus_client'),
   ...require('./http_server'),
+  ...require('./page_server'),
   ...require('./browser'),
   ...require('./webrtc_stats'),
-  ...require('./scenario'),
+  ...require('./world'),
 };
