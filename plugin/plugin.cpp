@@ -23,7 +23,7 @@
 #include "recording/recorder.hpp"
 #include "recording/recorder_setup.hpp"
 #include "store/room_ledger_factory.hpp"
-#include "transports/webhook_sender.hpp"
+#include "events/webhook_sender.hpp"
 
 namespace counsel::plugin {
 namespace {
@@ -31,7 +31,7 @@ namespace {
 struct Parts {
     SystemClock clock;
     // Before the gateway, which posts to it. Null without events_url.
-    std::unique_ptr<transports::WebhookSender> webhook;
+    std::unique_ptr<events::WebhookSender> webhook;
     std::unique_ptr<janus::JanusGateway> gateway;
     std::unique_ptr<RoomLedger> ledger;
     // Declared before the media layer and the thread: both call it until they stop.
@@ -144,12 +144,12 @@ bool start(Config config, janus::HandleRegistry& handles, std::string& error) {
             return false;
         }
     }
-    std::optional<transports::WebhookSettings> webhook_settings;
+    std::optional<events::WebhookSettings> webhook_settings;
     if (!config.events_url.empty()) {
-        transports::WebhookSettings w;
+        events::WebhookSettings w;
         w.url = config.events_url;
         w.secret = config.events_secret;
-        if (!transports::WebhookSender::valid(w, problem)) {
+        if (!events::WebhookSender::valid(w, problem)) {
             error = "invalid configuration: " + problem;
             return false;
         }
@@ -162,7 +162,7 @@ bool start(Config config, janus::HandleRegistry& handles, std::string& error) {
     }
     media::lend_janus_handles(&handles);
     auto fresh = std::make_unique<Parts>();
-    if (webhook_settings) fresh->webhook = std::make_unique<transports::WebhookSender>(std::move(*webhook_settings));
+    if (webhook_settings) fresh->webhook = std::make_unique<events::WebhookSender>(std::move(*webhook_settings));
     fresh->gateway = std::make_unique<janus::JanusGateway>(handles, fresh->webhook.get());
     if (fresh->webhook) fresh->gateway->log(Gateway::Level::Info, "[counsel] room events also go to events_url (signed)");
     LedgerSettings store;

@@ -5,14 +5,14 @@
 
 #include "core/ports/gateway.hpp"
 #include "janus/handle_registry.hpp"
-#include "transports/webhook_sender.hpp"
+#include "events/webhook_sender.hpp"
 
 namespace counsel::janus {
 
 class JanusGateway final : public Gateway {
 public:
     // `webhook` may be null (no events_url); both must outlive the gateway.
-    JanusGateway(HandleRegistry& handles, transports::WebhookSender* webhook) : handles_(handles), webhook_(webhook) {}
+    JanusGateway(HandleRegistry& handles, events::WebhookSender* webhook) : handles_(handles), webhook_(webhook) {}
 
     void push_event(HandleId handle, const std::string& transaction, const Json& event) override;
     void close_pc(HandleId handle) override;
@@ -21,7 +21,7 @@ public:
 
 private:
     HandleRegistry& handles_;
-    transports::WebhookSender* webhook_;
+    events::WebhookSender* webhook_;
 };
 
 }  // namespace counsel::janus

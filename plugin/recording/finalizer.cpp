@@ -12,10 +12,10 @@
 
 #include "core/json.hpp"
 #include "recording/process.hpp"
-#include "transports/private_fs.hpp"
+#include "recording/private_fs.hpp"
 
 namespace counsel::recording {
-namespace fsx = counsel::transports;
+namespace fsx = counsel::recording::private_fs;
 
 namespace {
 

@@ -18,7 +18,7 @@
 //   <room ref>/reserve        1 MiB kept aside from the first span on, released
 //                             when the disk is full so the marker can still be written
 //   <room ref>/recording.mp4  the result, and recording.json its consent metadata
-//   _links/<sha256 hex>       the capability store (transports/capability_store.hpp)
+//   _links/<sha256 hex>       the capability store (recording/capability_store.hpp)
 // Every file 0600, every folder 0700. Logs carry room refs and counts only.
 // What a start finds there is dealt with by recovery.hpp.
 #pragma once
@@ -39,7 +39,7 @@
 #include "recording/room_folders.hpp"
 #include "recording/session_state.hpp"
 #include "recording/span_sink.hpp"
-#include "transports/capability_store.hpp"
+#include "recording/capability_store.hpp"
 
 namespace counsel::recording {
 
@@ -81,7 +81,7 @@ public:
     // The retention sweep, now (it also runs every sweep_every_s).
     void sweep_now() { jobs_.sweep_now(); }
     RecorderStats stats() const;
-    transports::CapabilityStore& links() { return links_; }
+    recording::CapabilityStore& links() { return links_; }
     const RecorderSettings& settings() const { return settings_; }
 
 private:
@@ -113,7 +113,7 @@ private:
     Gateway& gateway_;
     const NowUs now_;
     RoomFolders folders_;
-    transports::CapabilityStore links_;
+    recording::CapabilityStore links_;
     RecordingJobs jobs_;
 
     mutable std::mutex mutex_;  // live_, stats_, stopped_

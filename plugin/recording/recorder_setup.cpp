@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "core/profile.hpp"
-#include "transports/private_fs.hpp"
+#include "recording/private_fs.hpp"
 
 namespace counsel::recording {
 
@@ -28,9 +28,9 @@ std::optional<RecorderSettings> recorder_settings_from(const Config& config, std
         out.reader_group = static_cast<unsigned>(found->gr_gid);
     }
     if (!config.rec_webdav_url.empty()) {
-        transports::WebdavTarget target;
+        recording::WebdavTarget target;
         target.url = config.rec_webdav_url;
-        if (!transports::WebdavUploader::valid_url(target.url, problem)) return std::nullopt;
+        if (!recording::WebdavUploader::valid_url(target.url, problem)) return std::nullopt;
         target.user = config.rec_webdav_user;
         target.password = config.rec_webdav_password;
         out.webdav = std::move(target);
@@ -39,10 +39,10 @@ std::optional<RecorderSettings> recorder_settings_from(const Config& config, std
 }
 
 std::optional<std::string> unrecorded_leftovers(const Config& config) {
-    if (!transports::is_dir(config.rec_dir)) return std::nullopt;
-    for (const std::string& name : transports::list_dir(config.rec_dir)) {
+    if (!recording::private_fs::is_dir(config.rec_dir)) return std::nullopt;
+    for (const std::string& name : recording::private_fs::list_dir(config.rec_dir)) {
         const std::string path = config.rec_dir + "/" + name;
-        if (name == "_links" && transports::is_dir(path) && transports::list_dir(path).empty()) continue;
+        if (name == "_links" && recording::private_fs::is_dir(path) && recording::private_fs::list_dir(path).empty()) continue;
         return "profile " + std::string(profile_name(config.profile_kind())) + " records nothing, but rec_dir " +
                config.rec_dir + " still holds recordings (or their links) that would then never expire: "
                "move them away or delete them, or start without the profile until their retention ends";

@@ -13,7 +13,7 @@ constexpr std::int64_t kLongestWaitUs = 60'000'000;
 }  // namespace
 
 RecordingJobs::RecordingJobs(const RecorderSettings& settings, RoomFolders& folders,
-                             transports::CapabilityStore& links, LiveRooms& live, NowUs now, RecorderLog log)
+                             recording::CapabilityStore& links, LiveRooms& live, NowUs now, RecorderLog log)
     : settings_(settings),
       folders_(folders),
       links_(links),
@@ -28,7 +28,7 @@ RecordingJobs::RecordingJobs(const RecorderSettings& settings, RoomFolders& fold
           o.start = false;
           return o;
       }()) {
-    if (settings_.webdav) uploader_ = std::make_unique<transports::WebdavUploader>(*settings_.webdav);
+    if (settings_.webdav) uploader_ = std::make_unique<recording::WebdavUploader>(*settings_.webdav);
 }
 
 RecordingJobs::~RecordingJobs() { stop(); }

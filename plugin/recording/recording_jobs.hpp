@@ -26,8 +26,8 @@
 #include "recording/recorder_settings.hpp"
 #include "recording/room_folders.hpp"
 #include "recording/session_state.hpp"
-#include "transports/capability_store.hpp"
-#include "transports/webdav_upload.hpp"
+#include "recording/capability_store.hpp"
+#include "recording/webdav_upload.hpp"
 
 namespace counsel::recording {
 
@@ -44,7 +44,7 @@ public:
 class RecordingJobs {
 public:
     // Everything passed in outlives the jobs. The worker starts with start().
-    RecordingJobs(const RecorderSettings& settings, RoomFolders& folders, transports::CapabilityStore& links,
+    RecordingJobs(const RecorderSettings& settings, RoomFolders& folders, recording::CapabilityStore& links,
                   LiveRooms& live, NowUs now, RecorderLog log);
     ~RecordingJobs();
     RecordingJobs(const RecordingJobs&) = delete;
@@ -88,11 +88,11 @@ private:
 
     const RecorderSettings& settings_;
     RoomFolders& folders_;
-    transports::CapabilityStore& links_;
+    recording::CapabilityStore& links_;
     LiveRooms& live_;
     const NowUs now_;
     const RecorderLog log_;
-    std::unique_ptr<transports::WebdavUploader> uploader_;
+    std::unique_ptr<recording::WebdavUploader> uploader_;
 
     mutable std::mutex mutex_;  // queued_, waiting_, stats_, the two timers
     std::set<std::string> queued_;            // rooms whose folder a queued or running job owns

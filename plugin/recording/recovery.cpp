@@ -2,7 +2,7 @@
 
 namespace counsel::recording {
 
-RecoveryPlan recover_at_start(RoomFolders& folders, transports::CapabilityStore& links, bool uploading) {
+RecoveryPlan recover_at_start(RoomFolders& folders, recording::CapabilityStore& links, bool uploading) {
     RecoveryPlan plan;
     for (const std::string& name : folders.entries()) {
         const bool dir = folders.is_folder(name);

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "recording/room_folders.hpp"
-#include "transports/capability_store.hpp"
+#include "recording/capability_store.hpp"
 
 namespace counsel::recording {
 
@@ -29,6 +29,6 @@ struct RecoveryPlan {
 };
 
 // `uploading`: a WebDAV target is configured.
-RecoveryPlan recover_at_start(RoomFolders& folders, transports::CapabilityStore& links, bool uploading);
+RecoveryPlan recover_at_start(RoomFolders& folders, recording::CapabilityStore& links, bool uploading);
 
 }  // namespace counsel::recording

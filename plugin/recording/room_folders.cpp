@@ -7,10 +7,10 @@
 #include <atomic>
 
 #include "recording/finalizer.hpp"
-#include "transports/private_fs.hpp"
+#include "recording/private_fs.hpp"
 
 namespace counsel::recording {
-namespace fsx = counsel::transports;
+namespace fsx = counsel::recording::private_fs;
 
 RoomFolders::RoomFolders(const RecorderSettings& settings, RecorderLog log)
     : rec_dir_(settings.rec_dir),

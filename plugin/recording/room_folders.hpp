@@ -1,6 +1,6 @@
 // rec_dir and its room folders on disk: every file the recorder writes,
 // reads or deletes goes through here, the one part of it that uses the
-// private-file helpers (transports/private_fs.hpp). Folders 0700, files
+// private-file helpers (recording/private_fs.hpp). Folders 0700, files
 // 0600, written whole; what the page server serves is shared with
 // rec_reader_group. Thread-safe: it keeps no state but its settings.
 #pragma once

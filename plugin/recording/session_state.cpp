@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "transports/capability_store.hpp"
+#include "recording/capability_store.hpp"
 
 namespace counsel::recording {
 namespace {
@@ -124,7 +124,7 @@ std::optional<SessionState> parse_state(const std::string& text) {
     SessionState out;
     auto room = root.string_at("room");
     auto state = state_from(root.string_at("state").value_or(""));
-    if (!room || !transports::CapabilityStore::valid_room_ref(*room) || !state) return std::nullopt;
+    if (!room || !recording::CapabilityStore::valid_room_ref(*room) || !state) return std::nullopt;
     out.room = *room;
     out.state = *state;
     out.finalized_at_us = root.integer_at("finalized_at_us").value_or(0);
@@ -194,14 +194,14 @@ std::optional<SessionState> parse_state(const std::string& text) {
         Json link = Json::borrow(s);
         auto digest = link.string_at("digest");
         auto granted = link.integer_at("granted_at");
-        if (!digest || !transports::CapabilityStore::valid_digest(*digest) || !granted) return std::nullopt;
+        if (!digest || !recording::CapabilityStore::valid_digest(*digest) || !granted) return std::nullopt;
         out.links.push_back(LinkRecord{*digest, *granted});
     }
     return out;
 }
 
 bool room_folder_name(const std::string& name) {
-    return !name.empty() && name[0] != '.' && name[0] != '_' && transports::CapabilityStore::valid_room_ref(name);
+    return !name.empty() && name[0] != '.' && name[0] != '_' && recording::CapabilityStore::valid_room_ref(name);
 }
 
 Verdict classify(const std::string& name, bool is_dir, const std::optional<SessionState>& state, bool has_recording) {

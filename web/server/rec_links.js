@@ -7,7 +7,7 @@
 //   // in the request handler, before the static files:
 //   if (recLinks.isRecPath(urlPath)) return recLinks.serve(req, res, { recDir, headers });
 //
-// The store (written by the plugin, see transports/capability_store.hpp):
+// The store (written by the plugin, see recording/capability_store.hpp):
 //   <rec_dir>/_links/<sha256(capability) as 64 hex digits>  ->  {"room", "granted_at", "expires_at"}
 //   <rec_dir>/<room>/recording.mp4                          the recording
 // A link works while now < expires_at (unix seconds) and the file exists.

@@ -8,7 +8,7 @@
 #include <functional>
 #include <string>
 
-namespace counsel::transports {
+namespace counsel::recording {
 
 struct WebdavTarget {
     std::string url;       // collection, e.g. https://cloud.example/remote.php/dav/files/practice/Recordings/
@@ -46,4 +46,4 @@ private:
     int requests_ = 0;
 };
 
-}  // namespace counsel::transports
+}  // namespace counsel::recording

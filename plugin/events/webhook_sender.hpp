@@ -20,7 +20,7 @@
 
 #include "core/serial_worker.hpp"
 
-namespace counsel::transports {
+namespace counsel::events {
 
 struct WebhookSettings {
     std::string url;                 // http(s)://..., no credentials in it
@@ -71,4 +71,4 @@ private:
     SerialWorker worker_;             // drops its tasks at stop (queue_ counts them)
 };
 
-}  // namespace counsel::transports
+}  // namespace counsel::events

@@ -1,12 +1,13 @@
-#include "transports/capability_store.hpp"
+#include "recording/capability_store.hpp"
 
 #include <jansson.h>
 #include <sodium.h>
 #include <unistd.h>
 
-#include "transports/private_fs.hpp"
+#include "recording/private_fs.hpp"
 
-namespace counsel::transports {
+namespace counsel::recording {
+using namespace private_fs;
 namespace {
 
 constexpr std::size_t kCapabilityBytes = 16;  // 128 bits
@@ -173,4 +174,4 @@ std::size_t CapabilityStore::count() const {
     return entry_names().size();
 }
 
-}  // namespace counsel::transports
+}  // namespace counsel::recording

@@ -1,4 +1,4 @@
-#include "transports/webdav_upload.hpp"
+#include "recording/webdav_upload.hpp"
 
 #include <curl/curl.h>
 #include <sodium.h>
@@ -8,9 +8,9 @@
 #include <mutex>
 #include <thread>
 
-#include "transports/private_fs.hpp"
+#include "recording/private_fs.hpp"
 
-namespace counsel::transports {
+namespace counsel::recording {
 namespace {
 
 void init_curl_once() {
@@ -89,7 +89,7 @@ bool WebdavUploader::put(const std::string& local_path, const std::string& remot
 }
 
 bool WebdavUploader::put_once(const std::string& local_path, const std::string& url, std::string& reason) {
-    const std::int64_t size = file_size(local_path);
+    const std::int64_t size = private_fs::file_size(local_path);
     if (size < 0) {
         reason = "the file to upload is missing";
         return false;
@@ -146,4 +146,4 @@ bool WebdavUploader::put_once(const std::string& local_path, const std::string& 
     return true;
 }
 
-}  // namespace counsel::transports
+}  // namespace counsel::recording

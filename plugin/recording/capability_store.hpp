@@ -21,7 +21,7 @@
 #include <string_view>
 #include <vector>
 
-namespace counsel::transports {
+namespace counsel::recording {
 
 class CapabilityStore {
 public:
@@ -84,4 +84,4 @@ private:
     mutable std::mutex mutex_;
 };
 
-}  // namespace counsel::transports
+}  // namespace counsel::recording

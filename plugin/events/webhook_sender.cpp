@@ -1,4 +1,4 @@
-#include "transports/webhook_sender.hpp"
+#include "events/webhook_sender.hpp"
 
 #include <curl/curl.h>
 #include <sodium.h>
@@ -7,7 +7,7 @@
 #include <ctime>
 #include <memory>
 
-namespace counsel::transports {
+namespace counsel::events {
 
 namespace {
 
@@ -171,4 +171,4 @@ bool WebhookSender::deliver(const std::string& body, bool& retry) {
     return false;
 }
 
-}  // namespace counsel::transports
+}  // namespace counsel::events

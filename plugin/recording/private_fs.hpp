@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-namespace counsel::transports {
+namespace counsel::recording::private_fs {
 
 // Creates `path` (and missing parents) as 0700; an existing folder is set to
 // 0700. False (with a reason) if it cannot be made or is not a folder.
@@ -41,4 +41,4 @@ std::int64_t free_bytes(const std::string& path);
 // Wall clock, unix microseconds.
 std::int64_t now_unix_us();
 
-}  // namespace counsel::transports
+}  // namespace counsel::recording::private_fs

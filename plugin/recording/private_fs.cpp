@@ -1,4 +1,4 @@
-#include "transports/private_fs.hpp"
+#include "recording/private_fs.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -12,7 +12,7 @@
 #include <filesystem>
 #include <random>
 
-namespace counsel::transports {
+namespace counsel::recording::private_fs {
 namespace fs = std::filesystem;
 
 namespace {
@@ -173,4 +173,4 @@ std::int64_t now_unix_us() {
         .count();
 }
 
-}  // namespace counsel::transports
+}  // namespace counsel::recording::private_fs

@@ -13,7 +13,7 @@
 #include <iostream>
 #include <string>
 
-#include "transports/capability_store.hpp"
+#include "recording/capability_store.hpp"
 
 int main(int argc, char** argv) {
     std::string rec_dir = "/srv/janus-counsel/rec";
@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
     if (!std::getline(std::cin, line)) return 1;
     while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
     if (line.rfind("/rec/", 0) == 0) line.erase(0, 5);
-    counsel::transports::CapabilityStore store(rec_dir);
+    counsel::recording::CapabilityStore store(rec_dir);
     auto path = store.lookup(line, static_cast<std::int64_t>(std::time(nullptr)));
     if (!path) return 1;
     std::printf("%s\n", path->c_str());
