@@ -21,7 +21,7 @@ const { portAnswers, sleep } = require('../support/util');
 const { mintJanusToken } = require('../../web/server/janus_token.js');
 
 const REPO = path.resolve(__dirname, '..', '..');
-const SERVE_JS = path.join(REPO, 'web', 'serve.js');
+const SERVE_JS = path.join(REPO, 'web', 'server', 'serve.js');
 const CLI = path.join(REPO, 'scripts', 'counsel-room');
 const SECRET = crypto.randomBytes(32).toString('base64url');
 
