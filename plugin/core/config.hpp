@@ -44,7 +44,7 @@ struct Config {
     std::string store = "sqlite";
     std::string postgres_conninfo;
     std::string node_id;
-    // Recording (README "Recording"): days a finished recording and its links
+    // Recording (docs/api.md "Recording"): days a finished recording and its links
     // live (0: the default), the WebDAV collection to upload to ("" none) with
     // its basic authentication (the password never logged), and the page
     // server's group that may read rec_dir ("" owner only).
@@ -53,10 +53,10 @@ struct Config {
     std::string rec_webdav_user;
     std::string rec_webdav_password;
     std::string rec_reader_group;
-    // Events (README "Events"): with events_url set, every room event is also
+    // Events (docs/api.md "Events"): with events_url set, every room event is also
     // POSTed there, signed with HMAC-SHA256 under events_secret (never logged).
     std::string events_secret;
-    // Media (README "Media"): seconds a plugin offer waits for its answer.
+    // Media (docs/api.md "Media"): seconds a plugin offer waits for its answer.
     std::int64_t offer_timeout_s = kDefaultOfferTimeoutS;
 
     static constexpr std::int64_t kDefaultRetentionDays = 7;

@@ -1,5 +1,5 @@
 // Room events to the practice's own systems: each event (JSON without any
-// personal data, see README "Events") is POSTed to `events_url` over libcurl
+// personal data, see docs/api.md "Events") is POSTed to `events_url` over libcurl
 // from a worker thread of its own, signed with HMAC-SHA256 under
 // `events_secret`:
 //

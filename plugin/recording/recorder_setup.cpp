@@ -15,7 +15,7 @@ std::optional<RecorderSettings> recorder_settings_from(const Config& config, std
     out.rec_dir = config.rec_dir;
     out.retention_days = config.retention_days();
     if (!config.rec_reader_group.empty()) {
-        // The page server's group (README "Install"): looked up once, here.
+        // The page server's group (README "Install (admins)"): looked up once, here.
         struct group entry {};
         struct group* found = nullptr;
         std::vector<char> buffer(16384);

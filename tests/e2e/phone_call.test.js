@@ -112,6 +112,14 @@ describe('phone dial-in', { skip }, () => {
     return tracks.reduce((best, t) => (t.amplitude > best.amplitude ? t : best), { amplitude: 0, rms: 0 });
   }
 
+  // Waits until `p` hears the tone clearly; resolves with what was heard.
+  function untilHeard(p, hz, message) {
+    return waitFor(async () => {
+      const h = await heardBy(p, hz);
+      return h.amplitude > PRESENT && h;
+    }, { timeoutMs: 20000, intervalMs: 500, message });
+  }
+
   test('call -> keys -> lobby -> admitted -> audio both ways, measured; the moderator ends: a prompt, then BYE', async () => {
     const r = await room();
     assert.match(r.number, /^\d{6}$/);
@@ -141,14 +149,8 @@ describe('phone dial-in', { skip }, () => {
     assert.ok(participants);
 
     // The caller's tone in the room, on both people's PeerConnections.
-    const toMod = await waitFor(async () => {
-      const h = await heardBy(r.mod, CALLER_HZ);
-      return h.amplitude > PRESENT && h;
-    }, { timeoutMs: 20000, intervalMs: 500, message: 'the moderator hears the caller' });
-    const toGuest = await waitFor(async () => {
-      const h = await heardBy(guest, CALLER_HZ);
-      return h.amplitude > PRESENT && h;
-    }, { timeoutMs: 20000, intervalMs: 500, message: 'the guest hears the caller' });
+    const toMod = await untilHeard(r.mod, CALLER_HZ, 'the moderator hears the caller');
+    const toGuest = await untilHeard(guest, CALLER_HZ, 'the guest hears the caller');
     // Both others, mixed, on the phone line; the caller's own tone not.
     const back = await waitFor(() => {
       const m = caller.tone(MODERATOR_HZ, 1500);
@@ -209,9 +211,7 @@ describe('phone dial-in', { skip }, () => {
     const entry = await knock(caller, r);
     await r.mod.request({ request: 'admit', id: entry.id });
     caller.playTone(CALLER_HZ);
-    await waitFor(async () => (await heardBy(r.mod, CALLER_HZ)).amplitude > PRESENT, {
-      timeoutMs: 20000, intervalMs: 500, message: 'the moderator hears the caller',
-    });
+    await untilHeard(r.mod, CALLER_HZ, 'the moderator hears the caller');
     assert.equal((await r.mod.request({ request: 'mute', id: entry.id, audio: true })).counsel, 'ok');
     await sleep(2000);
     const muted = await heardBy(r.mod, CALLER_HZ);
@@ -284,9 +284,7 @@ describe('phone dial-in', { skip }, () => {
     const entry = await knock(caller, r);
     await r.mod.request({ request: 'admit', id: entry.id });
     caller.playTone(CALLER_HZ);
-    await waitFor(async () => (await heardBy(r.mod, CALLER_HZ)).amplitude > PRESENT, {
-      timeoutMs: 20000, intervalMs: 500, message: 'the moderator hears the caller',
-    });
+    await untilHeard(r.mod, CALLER_HZ, 'the moderator hears the caller');
     const asked = await r.mod.request({ request: 'record', action: 'request' });
     assert.equal(asked.counsel, 'ok', JSON.stringify(asked));
     assert.equal((await r.mod.request({ request: 'consent', recording: true })).counsel, 'ok');

@@ -16,7 +16,7 @@ const { sleep } = require('../support/util');
 const ATTEMPTS = 10000;
 const WORKERS = 50; // concurrent attackers
 const PER_SESSION = 25; // wrong tries before an attacker opens a new Janus session
-const ROOM_REFILL_MS = 3000; // README "Rate limits"
+const ROOM_REFILL_MS = 3000; // docs/api.md "Rate limits"
 // Janus's resident memory may grow by this much over the whole attack (the
 // per-handle buckets of 400 closed sessions, allocator slack); unbounded
 // growth per attempt would be megabytes per thousand tries.

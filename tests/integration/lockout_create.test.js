@@ -6,7 +6,7 @@
 // is judged at once and creates a room while the flood runs; the wrong keys
 // stay refused (482) and limited (486 on a handle's sixth try). An older
 // $argon2id$ entry costs ~50 ms per check: a flood naming it spends only its
-// own share of Argon2id (README "Rate limits"), other practitioners are not
+// own share of Argon2id (docs/api.md "Rate limits"), other practitioners are not
 // delayed, and `counsel-keygen --rehash` moves it to the fast form.
 //
 // Figures (wrong requests sent, how they were answered, how long each
@@ -125,7 +125,7 @@ test('an $argon2id$ entry: a flood naming it spends only its share of Argon2id; 
   const figures = await flood.stop();
   const counts = await attemptCounts(world);
   const checks = counts.argon2id_checks - before.argon2id_checks;
-  // Per practitioner: 5, then one per 2 s (README "Rate limits").
+  // Per practitioner: 5, then one per 2 s (docs/api.md "Rate limits").
   const bound = 5 + Math.ceil(figures.seconds / 2) + 1;
 
   t.diagnostic(`flood naming ${LEGACY.id}: ${describeFlood(figures)}; ${checks} Argon2id checks (bound ${bound})`);

@@ -1,5 +1,5 @@
 'use strict';
-// Rate limits of failed credentials (README "Rate limits"):
+// Rate limits of failed credentials (docs/api.md "Rate limits"):
 //   per handle 5 tries then one every 10 s (tokens, passwords, practitioner
 //   keys); wrong room passwords also per room id, 20 tries then one every
 //   3 s, unknown room ids alike; tokens never wait for a room's limit.

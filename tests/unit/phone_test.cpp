@@ -148,7 +148,7 @@ void a_wrong_pin_and_an_unknown_room_look_the_same_and_never_hold_up_a_right_pin
         expect_error(a, 482);
         assert_string_equal(a.dump().c_str(), b.dump().c_str());
     }
-    // The right PIN is judged at once, as a personal link is (README "Rate limits").
+    // The right PIN is judged at once, as a personal link is (docs/api.md "Rate limits").
     expect_kind(phone_join(h, handle++, r.room_number, r.pins[0]), "waiting");
     assert_int_equal(h.service.stats().lobby, 1);
 }

@@ -1,4 +1,4 @@
-// The rate limits of README "Rate limits". They bound guessing and CPU, never
+// The rate limits of docs/api.md "Rate limits". They bound guessing and CPU, never
 // who may get in:
 //   - wrong tokens and passwords: per handle 5, then one per 10 s;
 //   - wrong passwords also per room id (20, then one per 3 s), unknown ids

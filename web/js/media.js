@@ -1,7 +1,7 @@
 // Local devices (camera preview, microphone level, device choice) and the
 // media side of a session: one PeerConnection per person through janus.js.
 //
-// Protocol (README, "Media"): after `admitted` (or the moderator's `joined`)
+// Protocol (docs/api.md, "Media"): after `admitted` (or the moderator's `joined`)
 // the page offers its own tracks (audio, simulcast video, a data channel) with
 // {request:"publish"} -> {counsel:"published", streams} + JSEP answer. When
 // people come and go the plugin sends {counsel:"media", streams:[{mid, id,

@@ -4,7 +4,7 @@
 // negotiate the RID RTP header extension"). Before answering, put the two
 // lines back, with the ids of the page's own local description, into every
 // m-section of the offer that has a=simulcast. Janus reads the ids back from
-// the answer and the layers keep flowing (README "Media").
+// the answer and the layers keep flowing (docs/api.md "Media").
 
 const RID_URIS = ['urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id', 'urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id'];
 

@@ -1,5 +1,5 @@
 // One person in a counsel room, driven by media.test.js through window.counsel.
-// The page follows the plugin's media protocol (README.md, "Media"):
+// The page follows the plugin's media protocol (docs/api.md, "Media"):
 //   - counsel.publish(...) sends {request:"publish"} with a JSEP offer of the
 //     page's own tracks (sendonly) and a data channel; the plugin answers
 //     {counsel:"published"} + JSEP answer;
@@ -43,7 +43,7 @@ import { restoreRidExtensions } from '/web/js/sdp_rid.js';
   const held = [];
 
   // The page's own fix for the rid header extensions Janus 1.1.2 drops from
-  // plugin offers (web/js/sdp_rid.js; README.md, "Media").
+  // plugin offers (web/js/sdp_rid.js; docs/api.md, "Media").
   function localSdp() {
     const pc = handle && handle.webrtcStuff && handle.webrtcStuff.pc;
     return pc && pc.localDescription ? pc.localDescription.sdp : '';

@@ -14,7 +14,7 @@
 //   person.chat(text) / person.rotate(excludeIds)
 //   person.info()               -> { mids, e2ee: state, stats, chats, rejected, ... }
 //
-// The media protocol is the plugin's (README.md, "Media"): {request:"publish"}
+// The media protocol is the plugin's (docs/api.md, "Media"): {request:"publish"}
 // + offer -> {counsel:"published", streams} + answer; {counsel:"media",
 // streams} + offer -> answer + {request:"answer"}.
 import { E2EE } from '/web/e2ee/index.js';

@@ -9,7 +9,7 @@ const { JanusConnection } = require('../../support/janus_client');
 
 // Joins `room` with wrong passwords until the plugin answers 486 (at most `max`
 // tries), using a fresh handle for every try. Spends the room's budget of wrong
-// passwords (README "Rate limits": tokens have none; a fresh handle each time,
+// passwords (docs/api.md "Rate limits": tokens have none; a fresh handle each time,
 // so no handle's own limit ends it first).
 async function exhaustRoomAttempts(wsUrl, room, { max = 40, token } = {}) {
   const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789';

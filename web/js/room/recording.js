@@ -1,4 +1,4 @@
-// Recording with everyone's consent, as the page shows it (README "Recording"):
+// Recording with everyone's consent, as the page shows it (docs/api.md "Recording"):
 // the indicator everyone sees, the moderator's ask / stop buttons, the consent
 // dialog, withdrawing a yes, and the person's own download link after the end.
 // Only rooms created with recording "with_consent" show any of it.
