@@ -199,7 +199,7 @@ bool start(Config config, janus::HandleRegistry& handles, std::string& error) {
     fresh->thread = std::make_unique<RoomThread>(std::move(config), *fresh->gateway, *fresh->ledger, fresh->clock,
                                                  fresh->media.get(), fresh->recorder.get());
     fresh->media->set_poster([thread = fresh->thread.get()](std::function<void()> job) {
-        thread->post([job = std::move(job)](CounselService&) { job(); });
+        thread->post([job = std::move(job)](RoomService&) { job(); });
     });
     parts = std::move(fresh);
     return true;
@@ -225,17 +225,17 @@ void stop() {
 }
 
 void attached(HandleId handle) {
-    with_parts([&](Parts& p) { p.thread->post([handle](CounselService& s) { s.attach(handle); }); });
+    with_parts([&](Parts& p) { p.thread->post([handle](RoomService& s) { s.attach(handle); }); });
 }
 
 void detached(HandleId handle) {
-    with_parts([&](Parts& p) { p.thread->post([handle](CounselService& s) { s.detach(handle); }); });
+    with_parts([&](Parts& p) { p.thread->post([handle](RoomService& s) { s.detach(handle); }); });
 }
 
 void message(HandleId handle, std::string transaction, Json body, Json jsep) {
     with_parts([&](Parts& p) {
         p.thread->post([handle, txn = std::move(transaction), body = std::move(body), jsep = std::move(jsep)](
-                           CounselService& s) {
+                           RoomService& s) {
             s.handle(handle, txn, body, jsep);
             wipe_json_strings(body.get());
         });
@@ -244,13 +244,13 @@ void message(HandleId handle, std::string transaction, Json body, Json jsep) {
 
 void media_up(HandleId handle) {
     with_parts([&](Parts& p) {
-        p.thread->post([media = p.media.get(), handle](CounselService&) { media->media_up(handle); });
+        p.thread->post([media = p.media.get(), handle](RoomService&) { media->media_up(handle); });
     });
 }
 
 void media_down(HandleId handle) {
     with_parts([&](Parts& p) {
-        p.thread->post([media = p.media.get(), handle](CounselService&) { media->media_down(handle); });
+        p.thread->post([media = p.media.get(), handle](RoomService&) { media->media_down(handle); });
     });
 }
 
@@ -258,7 +258,7 @@ Json admin_stats() {
     auto out = std::make_shared<Json>(Json::object());
     bool answered = false;
     with_parts([&](Parts& p) {
-        answered = p.thread->call([out](CounselService& s) { *out = to_json(s.stats()); }, kAdminTimeoutMs);
+        answered = p.thread->call([out](RoomService& s) { *out = to_json(s.stats()); }, kAdminTimeoutMs);
         if (answered) {
             out->set("media", media::media_totals());
             out->set("recording", recording_json(p.recorder.get()));
@@ -274,7 +274,7 @@ Json describe_handle(HandleId handle) {
     auto out = std::make_shared<Json>(Json::object());
     bool answered = false;
     with_parts([&](Parts& p) {
-        answered = p.thread->call([out, handle](CounselService& s) { *out = s.describe_handle(handle); },
+        answered = p.thread->call([out, handle](RoomService& s) { *out = s.describe_handle(handle); },
                                   kQueryHandleTimeoutMs);
     });
     // After a timeout the job may still run: leave `out` to it.

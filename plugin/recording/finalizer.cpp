@@ -291,7 +291,7 @@ bool is_intermediate(const std::string& name) {
            name.find(".mjr.") != std::string::npos;
 }
 
-FinalizeOutcome render_session(const std::string& room_dir, const SessionState& state, const Tools& tools,
+FinalizeOutcome render_session(const std::string& room_dir, const FolderMarker& state, const Tools& tools,
                                const std::atomic<bool>* cancel) {
     FinalizeOutcome outcome;
     std::vector<SpanPlan> plans;

@@ -13,7 +13,7 @@
 // and ends where the writing stopped.
 //
 // On disk (room_folders.hpp does every file operation), <rec_dir> (0700):
-//   <room ref>/state.json     the marker (see session_state.hpp)
+//   <room ref>/state.json     the marker (see folder_marker.hpp)
 //   <room ref>/sNN-tNN-<kind>.mjr   one file per track and span while recording
 //   <room ref>/reserve        1 MiB kept aside from the first span on, released
 //                             when the disk is full so the marker can still be written
@@ -37,7 +37,7 @@
 #include "recording/recording_jobs.hpp"
 #include "recording/recording_tap.hpp"
 #include "recording/room_folders.hpp"
-#include "recording/session_state.hpp"
+#include "recording/folder_marker.hpp"
 #include "recording/span_sink.hpp"
 #include "recording/capability_store.hpp"
 
@@ -87,7 +87,7 @@ public:
 private:
     // A room of this process with links handed out or spans recorded.
     struct Live {
-        SessionState state;   // links granted so far; spans once one started; the consent log
+        FolderMarker state;   // links granted so far; spans once one started; the consent log
         std::map<std::pair<std::uint64_t, int>, std::shared_ptr<TrackSink>> sinks;  // the open span's tracks
         std::shared_ptr<SpanHealth> health;  // the open (or last) span's write-failure flag
         std::string span_failure;            // why its writing failed, once noticed

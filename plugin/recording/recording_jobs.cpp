@@ -33,7 +33,7 @@ RecordingJobs::RecordingJobs(const RecorderSettings& settings, RoomFolders& fold
 
 RecordingJobs::~RecordingJobs() { stop(); }
 
-void RecordingJobs::finalize(const std::string& ref, std::optional<SessionState> known) {
+void RecordingJobs::finalize(const std::string& ref, std::optional<FolderMarker> known) {
     {
         std::lock_guard lock(mutex_);
         queued_.insert(ref);
@@ -126,7 +126,7 @@ void RecordingJobs::retry_where_space() {
 }
 
 void RecordingJobs::retry_finalize(const std::string& ref, const char* why) {
-    std::optional<SessionState> known;
+    std::optional<FolderMarker> known;
     {
         std::lock_guard lock(mutex_);
         if (auto it = waiting_.find(ref); it != waiting_.end()) {

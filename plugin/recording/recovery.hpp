@@ -1,5 +1,5 @@
 // What a start finds in rec_dir, and what it does about it before the room
-// thread runs (the verdicts are session_state.hpp's classify()): unconsented,
+// thread runs (the verdicts are folder_marker.hpp's classify()): unconsented,
 // vetoed and unreadable leftovers are deleted with their links, finished
 // recordings are tidied, and the consented spans of a session a crash (or a
 // stop) interrupted are marked for finalization. The jobs are queued by the

@@ -12,7 +12,7 @@
 #include <memory>
 #include <stdexcept>
 
-#include "core/counsel_service.hpp"
+#include "core/room_service.hpp"
 #include "media/wanted_streams.hpp"
 #include "support/scenario.hpp"
 
@@ -50,7 +50,7 @@ struct World {
     MemoryLedger ledger;
     RecordingMediaPort port;
     Config config = test_config();
-    CounselService service{config, gateway, ledger, clock, &port};
+    RoomService service{config, gateway, ledger, clock, &port};
     int txn = 0;
 
     Json request(HandleId handle, const std::string& text, Json jsep = Json()) {

@@ -219,7 +219,7 @@ void a_span_open_when_janus_died_is_finalized_at_the_next_start(void**) {
     // What the recorder had on disk 2.5 s into a span when Janus was killed:
     // the marker says "recording", the span has no end, the tracks stop where the crash was.
     const std::int64_t t0 = r.now_us - 60'000'000;
-    SessionState st;
+    FolderMarker st;
     st.room = kRoom;
     st.state = FolderState::Recording;
     SpanRecord span{t0, 0, {kAnna, kBen}, {}, {}};

@@ -50,7 +50,7 @@ struct Rig {
         assert_true(recorder->start(reason));
     }
     std::string dir() const { return rec + "/" + kRoom; }
-    std::optional<SessionState> state() const {
+    std::optional<FolderMarker> state() const {
         auto text = recording::private_fs::read_small_file(dir() + "/state.json");
         return text ? parse_state(*text) : std::nullopt;
     }
@@ -213,13 +213,13 @@ void the_start_classifies_what_a_crash_left(void**) {
     // Media without a marker: nothing shows it was consented.
     recording::private_fs::write_private_file(folder("1111111111111111") + "/s01-t01-audio.mjr", "x");
     // A consented span running when Janus died.
-    SessionState live;
+    FolderMarker live;
     live.room = "2222222222222222";
     live.state = FolderState::Recording;
     live.spans.push_back(SpanRecord{r.now_us - 60'000'000, 0, {kAnna, kBen}, {}, {}});
     recording::private_fs::write_private_file(folder(live.room) + "/state.json", render_state(live));
     // A finished recording with a leftover track file.
-    SessionState done;
+    FolderMarker done;
     done.room = "3333333333333333";
     done.state = FolderState::Done;
     done.finalized_at_us = r.now_us - kDayUs;
@@ -228,7 +228,7 @@ void the_start_classifies_what_a_crash_left(void**) {
     recording::private_fs::write_private_file(r.rec + "/" + done.room + "/recording.mp4", "mp4");
     recording::private_fs::write_private_file(r.rec + "/" + done.room + "/s01-t01-audio.mjr", "x");
     // "Done" without its file, and a stray file.
-    SessionState lost = done;
+    FolderMarker lost = done;
     lost.room = "4444444444444444";
     recording::private_fs::write_private_file(folder(lost.room) + "/state.json", render_state(lost));
     recording::private_fs::write_private_file(r.rec + "/stray.txt", "x");
@@ -256,13 +256,13 @@ void the_start_classifies_what_a_crash_left(void**) {
 }
 
 void classify_table(void**) {
-    SessionState s;
+    FolderMarker s;
     s.room = "2222222222222222";
     auto with = [&](FolderState st, bool span) {
-        SessionState c = s;
+        FolderMarker c = s;
         c.state = st;
         if (span) c.spans.push_back(SpanRecord{1, 2, {}, {}, {}});
-        return std::optional<SessionState>(c);
+        return std::optional<FolderMarker>(c);
     };
     const std::string room = s.room;
     assert_int_equal(static_cast<int>(classify("_links", true, std::nullopt, false).action),
@@ -292,7 +292,7 @@ void classify_table(void**) {
 }
 
 void markers_reject_what_could_escape_the_folder(void**) {
-    SessionState s;
+    FolderMarker s;
     s.room = kRoom;
     s.spans.push_back(SpanRecord{10, 20, {kAnna}, {TrackRecord{"s01-t01-audio.mjr", kAnna, 0, false, "opus"}}, {}});
     s.links.push_back(LinkRecord{std::string(64, 'a'), 5});
@@ -315,7 +315,7 @@ void retention_deletes_finished_recordings_and_their_links(void**) {
     std::string reason;
     assert_true(recording::private_fs::make_private_dir(r.rec, reason));
     auto finished = [&](const std::string& room, std::int64_t finalized_at_us) {
-        SessionState st;
+        FolderMarker st;
         st.room = room;
         st.state = FolderState::Done;
         st.finalized_at_us = finalized_at_us;

@@ -1,4 +1,5 @@
-// The rules of janus-counsel: rooms, the lobby, the moderator seat, purges.
+// The rooms: the lobby, the moderator seat, media routing, consent, purges
+// (who may enter at all is Admission's part).
 // Single-threaded by design: the room thread owns one instance and is the
 // only caller, so no state here needs a lock. It talks to Janus only through
 // Gateway and to the disk only through RoomLedger.
@@ -11,29 +12,18 @@
 #include <string>
 #include <unordered_map>
 
+#include "core/admission.hpp"
 #include "core/argon2id_checker.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/ports/gateway.hpp"
 #include "core/ports/media.hpp"
 #include "core/ports/recording.hpp"
-#include "core/practitioner_directory.hpp"
-#include "core/rate_limiter.hpp"
-#include "core/refusal_log.hpp"
 #include "core/requests.hpp"
 #include "core/room.hpp"
 #include "core/ports/room_ledger.hpp"
 
 namespace counsel {
-
-// Wrong credentials: judged and refused (482), or refused unjudged (486).
-struct AttemptCounts {
-    std::uint64_t create_refused = 0;
-    std::uint64_t create_limited = 0;
-    std::uint64_t join_refused = 0;
-    std::uint64_t join_limited = 0;
-    std::uint64_t argon2id_checks = 0;
-};
 
 // Counts for the admin API; never names.
 struct ServiceStats {
@@ -48,13 +38,13 @@ struct ServiceStats {
 
 enum class EndReason { Moderator, Expired, Idle, Shutdown };
 
-class CounselService {
+class RoomService {
 public:
     // `media` may be null: a core without a media layer (the table is then unused).
     // `recorder` may be null: recording rooms then answer `record` with 487.
-    CounselService(Config config, Gateway& gateway, RoomLedger& ledger, const Clock& clock,
+    RoomService(Config config, Gateway& gateway, RoomLedger& ledger, const Clock& clock,
                    MediaPort* media = nullptr, RecordingPort* recorder = nullptr);
-    ~CounselService();
+    ~RoomService();
 
     void attach(HandleId handle);
     void detach(HandleId handle);
@@ -91,10 +81,8 @@ private:
     };
 
     void on_create(const Context& ctx, CreateRequest& req);
-    // The rest of create once the key was judged (`charged`: its attempt was
-    // already counted against the limits).
-    void create_for(const Context& ctx, CreateRequest& req, const std::optional<std::string>& practitioner,
-                    bool charged);
+    // The rest of create once Admission judged the practitioner key.
+    void create_for(const Context& ctx, CreateRequest& req, const Admission::KeyVerdict& verdict);
     void on_join(const Context& ctx, JoinRequest& req);
     void on_target(const Context& ctx, const TargetRequest& req);
     void on_deny_password(const Context& ctx, const DenyPasswordRequest& req);
@@ -110,7 +98,7 @@ private:
     void on_message(const Context& ctx, MessageRequest& req);
     void on_record(const Context& ctx, const RecordRequest& req);
     void on_consent(const Context& ctx, const ConsentRequest& req);
-    // Phone dial-in (phone_admission.cpp).
+    // Phone dial-in (phone_join.cpp).
     void on_phone_join(const Context& ctx, PhoneJoinRequest& req);
     void on_prompt(const Context& ctx, const PromptRequest& req);
     void on_phone_media(const Context& ctx, const PhoneMediaRequest& req);
@@ -159,11 +147,6 @@ private:
     std::optional<Error> lobby_refusal(const Room& room, const CredentialRef& credential) const;
     std::uint64_t new_participant_id(Room& room);
 
-    bool credential_attempt_allowed(HandleId handle, const std::string& room_key, bool by_password,
-                                    std::int64_t now_ms) const;
-    void credential_attempt_failed(HandleId handle, const std::string& room_key, bool by_password, bool known_room,
-                                   std::int64_t now_ms);
-    bool argon2id_allowed(const std::string& practitioner, std::int64_t now_ms) const;
 
     Config config_;
     Gateway& gateway_;
@@ -174,30 +157,17 @@ private:
     std::uint64_t media_version_ = 0;
     RoomLedger& ledger_;
     const Clock& clock_;
-    PractitionerDirectory practitioners_;
-    CredentialHasher hasher_;
 
     std::map<Digest, std::unique_ptr<Room>> rooms_;
     std::map<std::string, Digest> phone_rooms_;  // dial-in room number -> room, live rooms only
-    std::optional<FastKeyHash> phone_service_key_;  // counsel-phone's key ($blake2b$), when phone is configured
     std::unordered_map<HandleId, Seat> handles_;
     // Tombstones whose durable write failed: refused in memory, retried on tick.
     std::set<Digest> pending_tombstones_;
 
-    RateLimiter handle_attempts_;        // wrong tokens, passwords and PINs per handle
-    RateLimiter room_attempts_;          // wrong passwords per room that exists; dropped with the room
-    RateLimiter unknown_room_attempts_;  // the same for ids that do not: bounded memory
-    RateLimiter key_attempts_;           // wrong practitioner keys per handle
-    RateLimiter argon2id_attempts_;      // Argon2id checks per practitioner (one flood, one practitioner)
-    RateLimiter argon2id_global_;        // caps Argon2id work on the room thread
-    RefusalLog create_refusals_;
-    std::size_t argon2id_in_flight_ = 0;  // sent to the checker, result not back yet
-    // Last: destroyed (its thread joined) before anything its results use.
-    std::unique_ptr<Argon2idChecker> argon2id_checker_;
-    AttemptCounts attempts_;
-    std::int64_t last_sweep_ms_ = 0;
     std::uint64_t rooms_created_ = 0;
     std::uint64_t rooms_ended_ = 0;
+    // Last: destroyed (its Argon2id thread joined) before anything its verdicts use.
+    Admission admission_;
 };
 
 }  // namespace counsel

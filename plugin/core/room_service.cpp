@@ -1,20 +1,15 @@
-// Dispatch, answers and timers of CounselService. The rules for each request
-// live beside it: admission.cpp (create, join), moderation.cpp (admit, deny,
-// kick, mute, lock, incident) and room_lifecycle.cpp (leave, end, purge).
-#include "core/counsel_service.hpp"
+// Dispatch, answers and timers of RoomService. The rules for each request
+// live beside it: create_and_join.cpp and phone_join.cpp (who enters the
+// lobby; credentials and their limits are Admission's, admission.hpp),
+// moderation.cpp (admit, deny, kick, mute, lock, incident) and
+// room_lifecycle.cpp (leave, end, purge).
+#include "core/room_service.hpp"
 
-#include "core/key_hash.hpp"
 #include "core/profile.hpp"
 #include "core/room_views.hpp"
 
 namespace counsel {
-namespace {
-
-constexpr std::int64_t kSweepEveryMs = 10'000;
-
-}  // namespace
-
-CounselService::CounselService(Config config, Gateway& gateway, RoomLedger& ledger, const Clock& clock,
+RoomService::RoomService(Config config, Gateway& gateway, RoomLedger& ledger, const Clock& clock,
                                MediaPort* media, RecordingPort* recorder)
     : config_(std::move(config)),
       gateway_(gateway),
@@ -23,40 +18,28 @@ CounselService::CounselService(Config config, Gateway& gateway, RoomLedger& ledg
       recorder_(profile_allows_recording(config_.profile_kind()) ? recorder : nullptr),
       ledger_(ledger),
       clock_(clock),
-      practitioners_(config_.practitioners),
-      phone_service_key_(parse_fast_key_hash(config_.phone_service_key_hash)),
-      handle_attempts_({5, 10'000, 100'000}),
-      room_attempts_({20, 3'000, SIZE_MAX}),
-      unknown_room_attempts_({20, 3'000, 20'000}),
-      key_attempts_({5, 10'000, 100'000}),
-      argon2id_attempts_({5, 2'000, 10'000}),
-      argon2id_global_({10, 1'000, 1}),
-      create_refusals_(Gateway::Level::Warn, "create(s) refused (practitioner key)", kSweepEveryMs) {}
+      admission_(config_, gateway, clock) {}
 
-CounselService::~CounselService() { stop_background_work(); }
+RoomService::~RoomService() { stop_background_work(); }
 
-void CounselService::check_argon2id_off_thread(Argon2idChecker::Post post) {
-    argon2id_checker_ = std::make_unique<Argon2idChecker>(std::move(post));
+void RoomService::check_argon2id_off_thread(Argon2idChecker::Post post) {
+    admission_.check_argon2id_off_thread(std::move(post));
 }
 
-void CounselService::stop_background_work() {
-    if (argon2id_checker_) argon2id_checker_->stop();
-}
+void RoomService::stop_background_work() { admission_.stop(); }
 
-void CounselService::attach(HandleId handle) { handles_.try_emplace(handle); }
+void RoomService::attach(HandleId handle) { handles_.try_emplace(handle); }
 
-void CounselService::detach(HandleId handle) {
+void RoomService::detach(HandleId handle) {
     auto it = handles_.find(handle);
     if (it == handles_.end()) return;
     if (Room* room = it->second.room) unseat(*room, it->second.participant);
     handles_.erase(handle);
-    // Janus never reuses a handle id: its buckets can limit nothing any more.
-    handle_attempts_.forget(std::to_string(handle));
-    key_attempts_.forget(std::to_string(handle));
+    admission_.forget_handle(handle);
     publish_media_if_changed();
 }
 
-void CounselService::handle(HandleId handle, const std::string& transaction, const Json& body, const Json& jsep) {
+void RoomService::handle(HandleId handle, const std::string& transaction, const Json& body, const Json& jsep) {
     handles_.try_emplace(handle);  // a request may race ahead of attach
     // Janus marks an offer on a negotiated PeerConnection as an update.
     const bool fresh_offer = jsep && jsep.string_at("type") == std::string("offer") && !json_is_true(jsep.field("update"));
@@ -91,7 +74,7 @@ void CounselService::handle(HandleId handle, const std::string& transaction, con
     publish_media_if_changed();
 }
 
-void CounselService::tick() {
+void RoomService::tick() {
     const std::int64_t now = clock_.monotonic_ms();
     // Collect first: ending a room changes rooms_.
     std::vector<std::pair<Room*, EndReason>> ending;
@@ -123,19 +106,10 @@ void CounselService::tick() {
 
     publish_media_if_changed();
     media_.tick();
-    if (now - last_sweep_ms_ >= kSweepEveryMs) {
-        last_sweep_ms_ = now;
-        handle_attempts_.sweep(now);
-        room_attempts_.sweep(now);
-        unknown_room_attempts_.sweep(now);
-        key_attempts_.sweep(now);
-        argon2id_attempts_.sweep(now);
-        argon2id_global_.sweep(now);
-    }
-    create_refusals_.flush(gateway_, now);
+    admission_.tick(now);
 }
 
-ServiceStats CounselService::stats() const {
+ServiceStats RoomService::stats() const {
     ServiceStats s;
     s.rooms = rooms_.size();
     for (const auto& [digest, room] : rooms_) {
@@ -145,12 +119,11 @@ ServiceStats CounselService::stats() const {
     s.handles = handles_.size();
     s.rooms_created = rooms_created_;
     s.rooms_ended = rooms_ended_;
-    s.attempts = attempts_;
-    s.attempts.argon2id_checks = practitioners_.argon2_checks();
+    s.attempts = admission_.counts();
     return s;
 }
 
-Json CounselService::describe_handle(HandleId handle) const {
+Json RoomService::describe_handle(HandleId handle) const {
     Json out = Json::object();
     auto it = handles_.find(handle);
     if (it == handles_.end() || !it->second.room) return out.set("state", "idle");
@@ -164,15 +137,15 @@ Json CounselService::describe_handle(HandleId handle) const {
     return out;
 }
 
-Participant* CounselService::seated_participant(HandleId handle) {
+Participant* RoomService::seated_participant(HandleId handle) {
     auto it = handles_.find(handle);
     if (it == handles_.end() || !it->second.room) return nullptr;
     return it->second.room->find(it->second.participant);
 }
 
-void CounselService::reply(const Context& ctx, Json answer) { gateway_.push_event(ctx.handle, ctx.transaction, answer); }
+void RoomService::reply(const Context& ctx, Json answer) { gateway_.push_event(ctx.handle, ctx.transaction, answer); }
 
-void CounselService::fail(const Context& ctx, const Error& failure) {
+void RoomService::fail(const Context& ctx, const Error& failure) {
     Json answer = error_view(failure);
     if (ctx.fresh_offer) {
         // Janus set up an ICE agent for this offer before handing it over, and
@@ -188,9 +161,9 @@ void CounselService::fail(const Context& ctx, const Error& failure) {
     reply(ctx, std::move(answer));
 }
 
-void CounselService::send(HandleId handle, Json event) { gateway_.push_event(handle, std::string(), event); }
+void RoomService::send(HandleId handle, Json event) { gateway_.push_event(handle, std::string(), event); }
 
-void CounselService::notify(const char* event, const Room& room, Json details) {
+void RoomService::notify(const char* event, const Room& room, Json details) {
     details.set("event", event).set("room", room.ref());
     gateway_.notify_event(details);
 }

@@ -1,4 +1,4 @@
-#include "recording/session_state.hpp"
+#include "recording/folder_marker.hpp"
 
 #include <algorithm>
 
@@ -77,7 +77,7 @@ const char* folder_state_name(FolderState state) {
     return "";
 }
 
-std::string render_state(const SessionState& state) {
+std::string render_state(const FolderMarker& state) {
     Json spans = Json::array();
     for (const SpanRecord& span : state.spans) {
         Json people = Json::array();
@@ -117,11 +117,11 @@ std::string render_state(const SessionState& state) {
     return marker.dump() + "\n";
 }
 
-std::optional<SessionState> parse_state(const std::string& text) {
+std::optional<FolderMarker> parse_state(const std::string& text) {
     json_error_t error;
     Json root = Json::adopt(json_loadb(text.data(), text.size(), 0, &error));
     if (!json_is_object(root.get()) || root.integer_at("version") != 1) return std::nullopt;
-    SessionState out;
+    FolderMarker out;
     auto room = root.string_at("room");
     auto state = state_from(root.string_at("state").value_or(""));
     if (!room || !recording::CapabilityStore::valid_room_ref(*room) || !state) return std::nullopt;
@@ -204,7 +204,7 @@ bool room_folder_name(const std::string& name) {
     return !name.empty() && name[0] != '.' && name[0] != '_' && recording::CapabilityStore::valid_room_ref(name);
 }
 
-Verdict classify(const std::string& name, bool is_dir, const std::optional<SessionState>& state, bool has_recording) {
+Verdict classify(const std::string& name, bool is_dir, const std::optional<FolderMarker>& state, bool has_recording) {
     if (name == kLinksDir) return {Recovery::Ignore, "link store"};
     if (name.rfind(kTrashPrefix, 0) == 0) return {Recovery::Delete, "discarded"};
     if (!is_dir || !room_folder_name(name)) return {Recovery::Delete, "not a recording folder"};

@@ -5,8 +5,7 @@
 // A wrong PIN and an unknown room number get the same answer and the same limits.
 #include <sodium.h>
 
-#include "core/counsel_service.hpp"
-#include "core/key_hash.hpp"
+#include "core/room_service.hpp"
 #include "core/phone_credentials.hpp"
 #include "core/room_views.hpp"
 
@@ -19,7 +18,7 @@ std::string handle_key(HandleId handle) { return std::to_string(handle); }
 
 }  // namespace
 
-CounselService::PhoneGrant CounselService::grant_phone_credentials(std::vector<Invite>& invites) {
+RoomService::PhoneGrant RoomService::grant_phone_credentials(std::vector<Invite>& invites) {
     PhoneGrant grant;
     // A number no live room uses; 10^6 numbers, so a free one is found at once.
     for (int attempt = 0; attempt < kRoomNumberAttempts && grant.room_number.empty(); ++attempt) {
@@ -33,7 +32,7 @@ CounselService::PhoneGrant CounselService::grant_phone_credentials(std::vector<I
         bool unique = false;
         while (!unique) {
             pin = random_digits(kPinDigits);
-            digest = hasher_.hash(pin_hash_input(pin));
+            digest = admission_.hash(pin_hash_input(pin));
             unique = true;
             for (const Invite& other : invites)
                 if (other.pin && digest_equal(*other.pin, digest)) unique = false;
@@ -44,26 +43,19 @@ CounselService::PhoneGrant CounselService::grant_phone_credentials(std::vector<I
     return grant;
 }
 
-bool CounselService::phone_service_allowed(const Context& ctx, SecretString& key) {
-    // A key from counsel-keygen ($blake2b$, 256 bits) is judged at once, right
-    // or wrong; only a wrong one costs from its handle's bucket, as a wrong
-    // practitioner key does.
-    const bool right = phone_service_key_ && fast_key_matches(*phone_service_key_, key.view());
-    key.wipe();
-    if (right) return true;
-    const std::int64_t now_ms = clock_.monotonic_ms();
-    const std::string who = handle_key(ctx.handle);
-    if (!key_attempts_.allows(who, now_ms)) {
+bool RoomService::phone_service_allowed(const Context& ctx, SecretString& key) {
+    const Refusal refusal = admission_.judge_phone_service_key(ctx.handle, key);
+    if (refusal == Refusal::None) return true;
+    if (refusal == Refusal::Limited) {
         fail(ctx, error(ErrorCode::TooManyAttempts, "too many attempts: try again later"));
         return false;
     }
-    key_attempts_.fail(who, now_ms);
-    gateway_.log(Gateway::Level::Warn, "[counsel] handle " + who + ": phone_join refused (service key)");
+    gateway_.log(Gateway::Level::Warn, "[counsel] handle " + handle_key(ctx.handle) + ": phone_join refused (service key)");
     fail(ctx, error(ErrorCode::NotAuthorized, "not authorized"));
     return false;
 }
 
-void CounselService::on_phone_join(const Context& ctx, PhoneJoinRequest& req) {
+void RoomService::on_phone_join(const Context& ctx, PhoneJoinRequest& req) {
     if (!config_.phone_enabled()) {
         req.service_key.wipe();
         req.pin.wipe();
@@ -85,17 +77,16 @@ void CounselService::on_phone_join(const Context& ctx, PhoneJoinRequest& req) {
     auto number = phone_rooms_.find(req.room_number);
     const bool known = number != phone_rooms_.end();
     const std::string room_key = known ? hex(number->second) : req.room_number;
-    if (!credential_attempt_allowed(ctx.handle, room_key, false, now_ms)) {
+    if (!admission_.join_allowed(ctx.handle, room_key, false, now_ms)) {
         req.pin.wipe();
-        ++attempts_.join_limited;
         return fail(ctx, error(ErrorCode::TooManyAttempts, "too many attempts: try again later"));
     }
-    const Digest presented = hasher_.hash(pin_hash_input(req.pin.view()));
+    const Digest presented = admission_.hash(pin_hash_input(req.pin.view()));
     req.pin.wipe();
     Room* room = known ? rooms_.at(number->second).get() : nullptr;
     const auto credential = room ? room->match_pin(presented) : std::nullopt;
     if (!credential || room->is_burned(*credential) || room->banned(ctx.handle)) {
-        credential_attempt_failed(ctx.handle, room_key, false, known, now_ms);
+        admission_.join_failed(ctx.handle, room_key, false, known, now_ms);
         gateway_.log(Gateway::Level::Verbose, "[counsel] handle " + who + ": phone_join refused (PIN)");
         return fail(ctx, error(ErrorCode::NotAuthorized, "not authorized"));
     }
@@ -115,7 +106,7 @@ void CounselService::on_phone_join(const Context& ctx, PhoneJoinRequest& req) {
            Json::object().set("waiting", static_cast<std::int64_t>(room->count(Presence::Lobby))).set("phone", true));
 }
 
-void CounselService::on_prompt(const Context& ctx, const PromptRequest& req) {
+void RoomService::on_prompt(const Context& ctx, const PromptRequest& req) {
     Room* room = moderated_room(ctx);
     if (!room) return;
     Participant* target = room->find(req.id);
@@ -126,7 +117,7 @@ void CounselService::on_prompt(const Context& ctx, const PromptRequest& req) {
     reply(ctx, Json::object().set("counsel", "ok").set("request", "prompt").set("id", req.id));
 }
 
-void CounselService::on_phone_media(const Context& ctx, const PhoneMediaRequest& req) {
+void RoomService::on_phone_media(const Context& ctx, const PhoneMediaRequest& req) {
     Participant* self = seated_participant(ctx.handle);
     if (!self || !self->phone || self->presence != Presence::Admitted)
         return fail(ctx, error(ErrorCode::NotAllowed, "plain RTP is only for admitted phone callers"));

@@ -63,7 +63,7 @@ struct LinkRecord {
 enum class FolderState { Recording, Paused, Finalizing, Done };
 const char* folder_state_name(FolderState state);
 
-struct SessionState {
+struct FolderMarker {
     std::string room;
     FolderState state = FolderState::Recording;
     std::vector<SpanRecord> spans;
@@ -77,8 +77,8 @@ struct SessionState {
     std::string finalize_failure;      // why the last one failed: "no_space" or "finalize_error"
 };
 
-std::string render_state(const SessionState& state);
-std::optional<SessionState> parse_state(const std::string& text);
+std::string render_state(const FolderMarker& state);
+std::optional<FolderMarker> parse_state(const std::string& text);
 
 // The consent log as the core writes it ({"consent_log": [{at_ms, event,
 // participant?}]}, or the array itself) and back. Nullopt if malformed.
@@ -107,7 +107,7 @@ struct Verdict {
 };
 // `name`: the entry's name; `is_dir`; `state`: its parsed marker (nullopt if
 // missing or unreadable); `has_recording`: recording.mp4 exists and is not empty.
-Verdict classify(const std::string& name, bool is_dir, const std::optional<SessionState>& state, bool has_recording);
+Verdict classify(const std::string& name, bool is_dir, const std::optional<FolderMarker>& state, bool has_recording);
 
 // Whether a name is a room folder name the recorder makes (a room ref).
 bool room_folder_name(const std::string& name);
