@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "core/gateway.hpp"
+#include "core/ports/gateway.hpp"
 #include "core/secret_string.hpp"
 
 namespace counsel {
