@@ -54,7 +54,7 @@ public:
     void message(std::uint64_t handle, const std::string& transaction, Json body, std::function<void()> failed);
     void detach(std::uint64_t handle);
 
-    // The signed token Janus checks (README "Janus tokens"), for `plugin`; exposed for tests.
+    // The signed token Janus checks (README "Install (admins)", token_auth), for `plugin`; exposed for tests.
     static std::string mint_token(const std::string& secret, const std::string& plugin, std::int64_t now_s,
                                   std::int64_t ttl_s);
 

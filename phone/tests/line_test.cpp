@@ -133,7 +133,7 @@ void inband_tones_through_alaw_are_keys_until_a_telephone_event_arrives(void**) 
 }
 
 void janus_tokens_match_the_web_servers(void**) {
-    // The same secret, expiry and plugin give the same token as transports/janus_token.js.
+    // The same secret, expiry and plugin give the same token as web/server/janus_token.js.
     const std::string t = JanusClient::mint_token("0123456789abcdef0123456789abcdef0123", "janus.plugin.counsel",
                                                   1700000000, 3600);
     assert_string_equal(t.c_str(), "1700003600,janus,janus.plugin.counsel:uzM0egZbj7l+vcC4UV80J1UmpiI=");

@@ -1,22 +1,10 @@
-// Who gets in: practitioners create rooms; credentials lead to the moderator
-// seat or, for everyone else, always to the lobby. Failed credentials are
-// rate-limited, and an unknown room looks exactly like a wrong credential.
-//
-// The limits bound what guessing can achieve and what checking costs, never
-// who may get in: a credential that is right and cheap to check (a token, a
-// practitioner key with a $blake2b$ hash or one that verified before) is
-// judged whatever the limits say. Only what a guess could find (the 60-bit room
-// password) or what costs CPU (an Argon2id check) waits for a limit.
-#include <sodium.h>
-
-#include "core/counsel_service.hpp"
-#include "core/profile.hpp"
-#include "core/room_views.hpp"
+// Credentials and the limits on guessing them (see admission.hpp for the rule).
+#include "core/admission.hpp"
 
 namespace counsel {
 namespace {
 
-constexpr int kRoomIdAttempts = 4;
+constexpr std::int64_t kSweepEveryMs = 10'000;
 // Argon2id checks waiting or running at once: one costs ~50 ms, seconds on a
 // loaded machine, so a longer queue would only answer later, not more.
 constexpr std::size_t kMaxArgon2idInFlight = 2;
@@ -26,277 +14,139 @@ std::string handle_key(HandleId handle) { return std::to_string(handle); }
 
 }  // namespace
 
-bool CounselService::credential_attempt_allowed(HandleId handle, const std::string& room_key, bool by_password,
-                                                std::int64_t now_ms) const {
-    if (!handle_attempts_.allows(handle_key(handle), now_ms)) return false;
+Admission::Admission(const Config& config, Gateway& gateway, const Clock& clock)
+    : gateway_(gateway),
+      clock_(clock),
+      practitioners_(config.practitioners),
+      phone_service_key_(parse_fast_key_hash(config.phone_service_key_hash)),
+      handle_attempts_({5, 10'000, 100'000}),
+      room_attempts_({20, 3'000, SIZE_MAX}),
+      unknown_room_attempts_({20, 3'000, 20'000}),
+      key_attempts_({5, 10'000, 100'000}),
+      argon2id_attempts_({5, 2'000, 10'000}),
+      argon2id_global_({10, 1'000, 1}),
+      create_refusals_(Gateway::Level::Warn, "create(s) refused (practitioner key)", kSweepEveryMs) {}
+
+Admission::~Admission() { stop(); }
+
+bool Admission::join_allowed(HandleId handle, const std::string& room_key, bool by_password, std::int64_t now_ms) {
     // Tokens carry 128 random bits: only the room password needs a limit per room.
-    return !by_password ||
-           (room_attempts_.allows(room_key, now_ms) && unknown_room_attempts_.allows(room_key, now_ms));
+    const bool allowed =
+        handle_attempts_.allows(handle_key(handle), now_ms) &&
+        (!by_password || (room_attempts_.allows(room_key, now_ms) && unknown_room_attempts_.allows(room_key, now_ms)));
+    if (!allowed) ++counts_.join_limited;
+    return allowed;
 }
 
-void CounselService::credential_attempt_failed(HandleId handle, const std::string& room_key, bool by_password,
-                                               bool known_room, std::int64_t now_ms) {
-    ++attempts_.join_refused;
+void Admission::join_failed(HandleId handle, const std::string& room_key, bool by_password, bool known_room,
+                            std::int64_t now_ms) {
+    ++counts_.join_refused;
     handle_attempts_.fail(handle_key(handle), now_ms);
     if (by_password) (known_room ? room_attempts_ : unknown_room_attempts_).fail(room_key, now_ms);
 }
 
-bool CounselService::argon2id_allowed(const std::string& practitioner, std::int64_t now_ms) const {
+bool Admission::argon2id_allowed(const std::string& practitioner, std::int64_t now_ms) const {
     return argon2id_attempts_.allows(practitioner, now_ms) && argon2id_global_.allows(kGlobalKey, now_ms);
 }
 
-void CounselService::on_create(const Context& ctx, CreateRequest& req) {
-    // After the shape and the profile: under kbv a phone room is 488 (profile.cpp), not this.
-    if (req.phone && !config_.phone_enabled()) {
-        req.practitioner_key.wipe();
-        return fail(ctx, error(ErrorCode::NotAllowed, "phone dial-in is not configured on this server"));
-    }
+void Admission::judge_practitioner_key(HandleId handle, SecretString& key, KeyDone done) {
     const std::int64_t now_ms = clock_.monotonic_ms();
-    const std::string who = handle_key(ctx.handle);
+    const std::string who = handle_key(handle);
     // Only an Argon2id check waits for the limits (they bound its CPU time);
     // any other key is judged at once, so wrong keys cannot crowd out a right one.
-    const std::optional<std::string> costly = practitioners_.argon2id_needed(req.practitioner_key.view());
+    const std::optional<std::string> costly = practitioners_.argon2id_needed(key.view());
     if (!costly) {
-        auto practitioner = practitioners_.verify(req.practitioner_key.view());
-        req.practitioner_key.wipe();
-        return create_for(ctx, req, practitioner, false);
+        auto practitioner = practitioners_.verify(key.view());
+        key.wipe();
+        return done(settle(handle, std::move(practitioner), false));
     }
     if (!key_attempts_.allows(who, now_ms) || !argon2id_allowed(*costly, now_ms) ||
         argon2id_in_flight_ >= kMaxArgon2idInFlight) {
-        req.practitioner_key.wipe();
-        ++attempts_.create_limited;
-        return fail(ctx, error(ErrorCode::TooManyAttempts, "too many attempts: try again later"));
+        key.wipe();
+        ++counts_.create_limited;
+        return done(KeyVerdict{std::nullopt, Refusal::Limited});
     }
     // Charged before the check, so that checks waiting for their turn count too.
     key_attempts_.fail(who, now_ms);
     argon2id_attempts_.fail(*costly, now_ms);
     argon2id_global_.fail(kGlobalKey, now_ms);
     if (!argon2id_checker_) {
-        auto practitioner = practitioners_.verify(req.practitioner_key.view());
-        req.practitioner_key.wipe();
-        return create_for(ctx, req, practitioner, true);
+        auto practitioner = practitioners_.verify(key.view());
+        key.wipe();
+        return done(settle(handle, std::move(practitioner), true));
     }
-    // Off the room thread; the create goes on when the answer comes back.
-    auto check = std::make_shared<PractitionerDirectory::Argon2idCheck>(
-        practitioners_.prepare_argon2id(req.practitioner_key.view()));
-    auto pending = std::make_shared<CreateRequest>(std::move(req));
+    auto check = std::make_shared<PractitionerDirectory::Argon2idCheck>(practitioners_.prepare_argon2id(key.view()));
     std::string hash = check->hash;
-    SecretString key = std::move(pending->practitioner_key);
     ++argon2id_in_flight_;
     argon2id_checker_->check(std::move(hash), std::move(key),
-                             [this, check, pending, handle = ctx.handle, txn = ctx.transaction](bool matched) {
+                             [this, check, handle, done = std::move(done)](bool matched) {
                                  --argon2id_in_flight_;
-                                 const auto practitioner = practitioners_.finish_argon2id(*check, matched);
-                                 // The practitioner closed the page meanwhile: nobody would learn the room.
-                                 if (!handles_.count(handle)) return;
-                                 create_for(Context{handle, txn}, *pending, practitioner, true);
-                                 publish_media_if_changed();
+                                 done(settle(handle, practitioners_.finish_argon2id(*check, matched), true));
                              });
 }
 
-void CounselService::create_for(const Context& ctx, CreateRequest& req, const std::optional<std::string>& practitioner,
-                                bool charged) {
+Admission::KeyVerdict Admission::settle(HandleId handle, std::optional<std::string> practitioner, bool charged) {
+    if (practitioner) return KeyVerdict{std::move(practitioner), Refusal::None};
     const std::int64_t now_ms = clock_.monotonic_ms();
-    const std::string who = handle_key(ctx.handle);
-    if (!practitioner) {
-        if (!charged) {
-            if (!key_attempts_.allows(who, now_ms)) {
-                ++attempts_.create_limited;
-                return fail(ctx, error(ErrorCode::TooManyAttempts, "too many attempts: try again later"));
-            }
-            key_attempts_.fail(who, now_ms);
+    const std::string who = handle_key(handle);
+    if (!charged) {
+        if (!key_attempts_.allows(who, now_ms)) {
+            ++counts_.create_limited;
+            return KeyVerdict{std::nullopt, Refusal::Limited};
         }
-        ++attempts_.create_refused;
-        create_refusals_.refused(gateway_, "[counsel] handle " + who + ": create refused (practitioner key)", now_ms);
-        return fail(ctx, error(ErrorCode::NotAuthorized, "not authorized"));
+        key_attempts_.fail(who, now_ms);
     }
-
-    // A fresh id, recorded durably as live before anyone learns it.
-    std::string room_id;
-    for (int attempt = 0; attempt < kRoomIdAttempts && room_id.empty(); ++attempt) {
-        std::string candidate = random_token();
-        if (ledger_.open_room(room_digest(candidate))) room_id = std::move(candidate);
-    }
-    if (room_id.empty()) {
-        gateway_.log(Gateway::Level::Error, "[counsel] cannot record a new room in state_db; create refused");
-        return fail(ctx, error(ErrorCode::Internal, "the room could not be recorded; nothing was created"));
-    }
-
-    std::string moderator_token = random_token();
-    std::vector<std::string> invite_tokens;
-    std::vector<Invite> invites;
-    for (SecretString& label : req.labels) {
-        invite_tokens.push_back(random_token());
-        invites.push_back(Invite{std::move(label), hasher_.hash(invite_tokens.back())});
-    }
-    PhoneGrant phone;
-    if (req.phone) phone = grant_phone_credentials(invites);
-    std::string password;
-    std::optional<Digest> password_digest;
-    if (req.password) {
-        password = random_password();
-        password_digest = hasher_.hash(password);
-    }
-
-    // Both clocks read now, after the slow part (Argon2id, the ledger's fsync):
-    // the monotonic deadline must match expires_at on the wall clock to the ms.
-    const std::int64_t created_mono_ms = clock_.monotonic_ms();
-    const std::int64_t created_unix_ms = clock_.unix_ms();
-    const std::int64_t expires_at = req.starts_at + req.duration_s;
-    RoomSettings settings{room_id,
-                          std::move(req.title),
-                          req.e2ee,
-                          req.recording,
-                          req.starts_at,
-                          expires_at,
-                          created_mono_ms + expires_at * 1000 - created_unix_ms,
-                          phone.room_number};
-    auto room = std::make_unique<Room>(std::move(settings), hasher_.hash(moderator_token), password_digest,
-                                       std::move(invites));
-    Room& created = *room;
-    rooms_.emplace(created.digest(), std::move(room));
-    if (req.phone) phone_rooms_.emplace(phone.room_number, created.digest());
-    ++rooms_created_;
-
-    Json invite_list = Json::array();
-    for (std::size_t i = 0; i < invite_tokens.size(); ++i) {
-        Json invite = Json::object().set("label", created.invites()[i].label.view()).set("token", invite_tokens[i]);
-        if (req.phone) invite.set("pin", phone.pins[i]);
-        invite_list.append(std::move(invite));
-    }
-    Json answer = Json::object()
-                      .set("counsel", "created")
-                      .set("room", room_id)
-                      .set("moderator_token", moderator_token)
-                      .set("invites", invite_list)
-                      .set("starts_at", created.settings().starts_at)
-                      .set("expires_at", expires_at)
-                      .set("e2ee", created.settings().e2ee)
-                      .set("recording", created.settings().recording == RecordingMode::WithConsent ? "with_consent" : "off");
-    if (req.password) answer.set("password", password);
-    if (req.phone)
-        answer.set("phone", Json::object().set("number", config_.phone_number).set("room_number", phone.room_number));
-    reply(ctx, std::move(answer));
-    for (auto& pin : phone.pins) sodium_memzero(pin.data(), pin.size());
-
-    for (auto& token : invite_tokens) sodium_memzero(token.data(), token.size());
-    sodium_memzero(moderator_token.data(), moderator_token.size());
-    sodium_memzero(password.data(), password.size());
-    gateway_.log(Gateway::Level::Info, "[counsel] handle " + who + ": room " + created.ref() + " created");
-    notify("created", created,
-           Json::object()
-               .set("invitees", static_cast<std::int64_t>(invite_tokens.size()))
-               .set("password", req.password)
-               .set("e2ee", created.settings().e2ee)
-               .set("recording", created.settings().recording == RecordingMode::WithConsent)
-               .set("phone", req.phone));
+    ++counts_.create_refused;
+    create_refusals_.refused(gateway_, "[counsel] handle " + who + ": create refused (practitioner key)", now_ms);
+    return KeyVerdict{std::nullopt, Refusal::Wrong};
 }
 
-std::optional<Error> CounselService::lobby_refusal(const Room& room, const CredentialRef& credential) const {
-    if (room.locked()) return error(ErrorCode::Locked, "the room is locked");
-    if (room.in_use(credential)) return error(ErrorCode::InUse, "this personal link is already in use in this room");
-    // A personal link (or its PIN) always reaches the lobby (490 keeps it to one
-    // person); password knockers share max_participants places of their own.
-    if (credential.kind == CredentialRef::Kind::Password &&
-        room.count_password_knockers() >= static_cast<std::size_t>(config_.max_participants))
-        return error(ErrorCode::Full, "the waiting room is full");
-    return std::nullopt;
-}
-
-std::uint64_t CounselService::new_participant_id(Room& room) {
-    std::uint64_t id = random_participant_id();
-    while (room.find(id)) id = random_participant_id();
-    return id;
-}
-
-void CounselService::on_join(const Context& ctx, JoinRequest& req) {
-    // A seated handle may only take its own seat back (resume after a reconnect).
-    const Seat seated = handles_[ctx.handle];
-    if (seated.room && !req.resume) return fail(ctx, error(ErrorCode::NotAllowed, "this handle is already in a room"));
+Refusal Admission::judge_phone_service_key(HandleId handle, SecretString& key) {
+    // A key from counsel-keygen ($blake2b$, 256 bits) is judged at once, right
+    // or wrong; only a wrong one costs from its handle's bucket, as a wrong
+    // practitioner key does.
+    const bool right = phone_service_key_ && fast_key_matches(*phone_service_key_, key.view());
+    key.wipe();
+    if (right) return Refusal::None;
     const std::int64_t now_ms = clock_.monotonic_ms();
-    const Digest digest = room_digest(req.room);
-    const std::string room_key = hex(digest);
-    if (!credential_attempt_allowed(ctx.handle, room_key, req.by_password, now_ms)) {
-        ++attempts_.join_limited;
-        return fail(ctx, error(ErrorCode::TooManyAttempts, "too many attempts: try again later"));
-    }
+    const std::string who = handle_key(handle);
+    if (!key_attempts_.allows(who, now_ms)) return Refusal::Limited;
+    key_attempts_.fail(who, now_ms);
+    return Refusal::Wrong;
+}
 
-    auto found = rooms_.find(digest);
-    if (found == rooms_.end()) {
-        const LedgerState recorded = pending_tombstones_.count(digest) ? LedgerState::Tombstoned : ledger_.state(digest);
-        if (recorded == LedgerState::Tombstoned) return fail(ctx, error(ErrorCode::Ended, "this session has ended"));
-        // Live in the ledger but not here: this node swept its own live rooms at
-        // start, so another node of a shared store holds it (README "Many nodes").
-        if (recorded == LedgerState::Live)
-            return fail(ctx, error(ErrorCode::OtherNode, "this session runs on another server of this service"));
-        credential_attempt_failed(ctx.handle, room_key, req.by_password, false, now_ms);
-        return fail(ctx, error(ErrorCode::NotAuthorized, "not authorized"));
-    }
-    Room& room = *found->second;
-    const Digest presented = hasher_.hash(req.credential.view());
-    req.credential.wipe();
-    const auto credential = req.by_password ? room.match_password(presented) : room.match_token(presented);
-    if (!credential || room.is_burned(*credential) || room.banned(ctx.handle)) {
-        credential_attempt_failed(ctx.handle, room_key, req.by_password, true, now_ms);
-        gateway_.log(Gateway::Level::Verbose, "[counsel] handle " + handle_key(ctx.handle) + ": join refused (credential)");
-        return fail(ctx, error(ErrorCode::NotAuthorized, "not authorized"));
-    }
+void Admission::forget_handle(HandleId handle) {
+    handle_attempts_.forget(handle_key(handle));
+    key_attempts_.forget(handle_key(handle));
+}
 
-    if (req.resume) {
-        const Digest secret = hasher_.hash(req.resume->view());
-        req.resume->wipe();
-        Participant* seat = room.find_resumable(secret, *credential);
-        if (seat && (!seated.room || (seated.room == &room && seated.participant == seat->id)))
-            return resume_seat(ctx, room, *seat);
-        // The seat is gone (the grace window ended): an ordinary join, the lobby again.
-        if (seated.room) return fail(ctx, error(ErrorCode::NotAllowed, "this handle is already in a room"));
+void Admission::forget_room(const std::string& room_key) { room_attempts_.forget(room_key); }
+
+void Admission::tick(std::int64_t now_ms) {
+    if (now_ms - last_sweep_ms_ >= kSweepEveryMs) {
+        last_sweep_ms_ = now_ms;
+        handle_attempts_.sweep(now_ms);
+        room_attempts_.sweep(now_ms);
+        unknown_room_attempts_.sweep(now_ms);
+        key_attempts_.sweep(now_ms);
+        argon2id_attempts_.sweep(now_ms);
+        argon2id_global_.sweep(now_ms);
     }
+    create_refusals_.flush(gateway_, now_ms);
+}
 
-    const bool moderator = credential->kind == CredentialRef::Kind::Moderator;
-    if (moderator && room.moderator()) return fail(ctx, error(ErrorCode::SeatTaken, "the moderator seat is taken"));
-    if (!moderator)
-        if (auto refusal = lobby_refusal(room, *credential)) return fail(ctx, *refusal);
+void Admission::check_argon2id_off_thread(Argon2idChecker::Post post) {
+    argon2id_checker_ = std::make_unique<Argon2idChecker>(std::move(post));
+}
 
-    if (req.peek) {
-        // The link is good and would get in now: what the page must know before
-        // anyone is told of a knock (an e2ee room opened without its key ends
-        // here, before the lobby and the participant list). Nobody is seated.
-        const RoomSettings& s = room.settings();
-        return reply(ctx, Json::object()
-                              .set("counsel", "peek")
-                              .set("role", moderator ? "moderator" : "participant")
-                              .set("e2ee", s.e2ee)
-                              .set("recording", s.recording == RecordingMode::WithConsent ? "with_consent" : "off")
-                              .set("notice", config_.notice_text));
-    }
+void Admission::stop() {
+    if (argon2id_checker_) argon2id_checker_->stop();
+}
 
-    const std::uint64_t id = new_participant_id(room);
-    room.add(Participant{id, ctx.handle, moderator ? Role::Moderator : Role::Guest,
-                         moderator ? Presence::Admitted : Presence::Lobby, *credential, std::move(req.display),
-                         clock_.unix_s(), now_ms});
-    handles_[ctx.handle] = Seat{&room, id};
-
-    if (moderator) {
-        room.set_moderator_left_ms(std::nullopt);
-        Json joined = moderator_joined_view(room, id, config_);
-        joined.set("resume", issue_resume(*room.find(id)));
-        reply(ctx, std::move(joined));
-        broadcast_participants(room);
-        gateway_.log(Gateway::Level::Info,
-                     "[counsel] handle " + handle_key(ctx.handle) + ": moderator of room " + room.ref());
-        notify("moderator_joined", room);
-    } else {
-        // A lobby member learns its own id, the notice and whether the room is
-        // end-to-end encrypted (a page without the key leaves at once), nothing else.
-        reply(ctx, Json::object()
-                       .set("counsel", "waiting")
-                       .set("id", id)
-                       .set("notice", config_.notice_text)
-                       .set("e2ee", room.settings().e2ee)
-                       .set("resume", issue_resume(*room.find(id))));
-        send_lobby_to_moderator(room);
-        notify("lobby", room, Json::object().set("waiting", static_cast<std::int64_t>(room.count(Presence::Lobby))));
-    }
+AttemptCounts Admission::counts() const {
+    AttemptCounts c = counts_;
+    c.argon2id_checks = practitioners_.argon2_checks();
+    return c;
 }
 
 }  // namespace counsel

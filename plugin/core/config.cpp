@@ -32,6 +32,14 @@ std::optional<std::string> Config::problem() const {
     if (!in_range(max_participants, 2, 50)) return "max_participants must be between 2 and 50";
     if (!in_range(reconnect_grace_s, 0, 600)) return "reconnect_grace_s must be between 0 and 600";
     if (notice_text.size() > 4000) return "notice_text must be at most 4000 bytes";
+    if (!in_range(offer_timeout_s, 2, 300)) return "offer_timeout_s must be 2 .. 300";
+    if (rec_retention_days != 0 && !in_range(rec_retention_days, 1, kMaxRetentionDays))
+        return "rec_retention_days must be 1 .. " + std::to_string(kMaxRetentionDays);
+    if (!rec_dir.empty() && rec_dir[0] != '/') return "rec_dir must be an absolute path";
+    if (!rec_webdav_url.empty() && rec_webdav_user.empty() != rec_webdav_password.empty())
+        return "rec_webdav_user and rec_webdav_password go together";
+    if (!rec_webdav_url.empty() && !profile_allows_recording(profile_kind()))
+        return "profile " + std::string(profile_name(profile_kind())) + " records nothing: remove rec_webdav_url";
     if (practitioners.empty()) return "no practitioners are configured: nobody could create a room";
     for (std::size_t i = 0; i < practitioners.size(); ++i) {
         const auto& p = practitioners[i];

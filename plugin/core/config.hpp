@@ -1,4 +1,6 @@
-// The plugin's settings (janus.plugin.counsel.jcfg), validated once at start.
+// The plugin's settings (janus.plugin.counsel.jcfg), validated once at start:
+// plugin/janus/config_file.cpp reads the file into this struct (one table of
+// keys), problem() below holds every check of a value.
 #pragma once
 
 #include <cstdint>
@@ -42,6 +44,36 @@ struct Config {
     bool phone_enabled() const { return !phone_number.empty() && !phone_service_key_hash.empty(); }
     // `profile` as configured: "" (none) or "kbv"; anything else cannot start.
     std::string profile;
+    // The room ledger (README "Many nodes"): "sqlite" (state_db) or "postgres"
+    // (postgres_conninfo, never logged; node_id names this node).
+    std::string store = "sqlite";
+    std::string postgres_conninfo;
+    std::string node_id;
+    // Recording (docs/api.md "Recording"): days a finished recording and its links
+    // live (0: the default), the WebDAV collection to upload to ("" none) with
+    // its basic authentication (the password never logged), and the page
+    // server's group that may read rec_dir ("" owner only).
+    std::int64_t rec_retention_days = kDefaultRetentionDays;
+    std::string rec_webdav_url;
+    std::string rec_webdav_user;
+    std::string rec_webdav_password;
+    std::string rec_reader_group;
+    // Events (docs/api.md "Events"): with events_url set, every room event is also
+    // POSTed there, signed with HMAC-SHA256 under events_secret (never logged).
+    std::string events_secret;
+    // Media (docs/api.md "Media"): seconds a plugin offer waits for its answer.
+    std::int64_t offer_timeout_s = kDefaultOfferTimeoutS;
+
+    static constexpr std::int64_t kDefaultRetentionDays = 7;
+    // Recordings are health data on the server, and their link files and state
+    // are metadata about a session: neither outlives the three months German
+    // rules allow for metadata of video consultations. The practice's archive
+    // is elsewhere (rec_webdav_url).
+    static constexpr std::int64_t kMaxRetentionDays = 90;
+    // Long enough for a slow phone to answer, short enough that a stuck one
+    // does not keep the others' streams from it for long.
+    static constexpr std::int64_t kDefaultOfferTimeoutS = 15;
+    std::int64_t retention_days() const { return rec_retention_days == 0 ? kDefaultRetentionDays : rec_retention_days; }
 
     // The profile in force (None for a name problem() refuses).
     Profile profile_kind() const;

@@ -1,10 +1,10 @@
 // What the media layer may forward, derived from who is admitted and who is
 // muted, and the requests that touch media: negotiation and self-mute.
-#include "core/counsel_service.hpp"
+#include "core/room_service.hpp"
 
 namespace counsel {
 
-std::shared_ptr<const MediaRoom> CounselService::media_room(const Room& room) const {
+std::shared_ptr<const MediaRoom> RoomService::media_room(const Room& room) const {
     auto out = std::make_shared<MediaRoom>();
     out->ref = room.ref();
     out->e2ee = room.settings().e2ee;
@@ -17,7 +17,7 @@ std::shared_ptr<const MediaRoom> CounselService::media_room(const Room& room) co
     return out;
 }
 
-void CounselService::publish_media_if_changed() {
+void RoomService::publish_media_if_changed() {
     if (!media_dirty_) return;
     media_dirty_ = false;
     auto table = std::make_shared<ForwardingTable>();
@@ -29,7 +29,7 @@ void CounselService::publish_media_if_changed() {
     media_.publish(std::move(table));
 }
 
-void CounselService::on_negotiate(const Context& ctx, const NegotiateRequest& req, const Json& body, const Json& jsep) {
+void RoomService::on_negotiate(const Context& ctx, const NegotiateRequest& req, const Json& body, const Json& jsep) {
     Participant* self = seated_participant(ctx.handle);
     // People in the lobby send nothing that is forwarded: no PeerConnection at all.
     if (!self || self->presence != Presence::Admitted)
@@ -50,7 +50,7 @@ void CounselService::on_negotiate(const Context& ctx, const NegotiateRequest& re
         return fail(ctx, *refused);
 }
 
-void CounselService::on_configure(const Context& ctx, const ConfigureRequest& req) {
+void RoomService::on_configure(const Context& ctx, const ConfigureRequest& req) {
     Participant* self = seated_participant(ctx.handle);
     if (!self || self->presence != Presence::Admitted)
         return fail(ctx, error(ErrorCode::NotAllowed, "only people admitted to the room can configure media"));

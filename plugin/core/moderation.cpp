@@ -1,12 +1,12 @@
 // What only the moderator may do: admit, deny (one person, or every password
 // knocker at once), kick, mute, lock, report an incident. Nothing here can
 // hand moderator rights to anyone else.
-#include "core/counsel_service.hpp"
+#include "core/room_service.hpp"
 #include "core/room_views.hpp"
 
 namespace counsel {
 
-Room* CounselService::moderated_room(const Context& ctx) {
+Room* RoomService::moderated_room(const Context& ctx) {
     Participant* self = seated_participant(ctx.handle);
     if (!self || self->role != Role::Moderator) {
         fail(ctx, error(ErrorCode::NotAllowed, "only the moderator may do this"));
@@ -15,7 +15,7 @@ Room* CounselService::moderated_room(const Context& ctx) {
     return handles_[ctx.handle].room;
 }
 
-void CounselService::on_target(const Context& ctx, const TargetRequest& req) {
+void RoomService::on_target(const Context& ctx, const TargetRequest& req) {
     Room* room = moderated_room(ctx);
     if (!room) return;
     Participant* target = room->find(req.id);
@@ -78,7 +78,7 @@ void CounselService::on_target(const Context& ctx, const TargetRequest& req) {
     reply(ctx, std::move(answer));
 }
 
-const char* CounselService::ban_knocker(Room& room, const Participant& knocker) {
+const char* RoomService::ban_knocker(Room& room, const Participant& knocker) {
     // A personal link is burned. A shared password cannot be burned for one
     // person, so that connection is banned (deny_password closes the password).
     if (knocker.credential.kind == CredentialRef::Kind::Password) {
@@ -89,7 +89,7 @@ const char* CounselService::ban_knocker(Room& room, const Participant& knocker) 
     return "link";
 }
 
-void CounselService::on_deny_password(const Context& ctx, const DenyPasswordRequest& req) {
+void RoomService::on_deny_password(const Context& ctx, const DenyPasswordRequest& req) {
     Room* room = moderated_room(ctx);
     if (!room) return;
     if (!room->has_password()) return fail(ctx, error(ErrorCode::NotAllowed, "this room has no password"));
@@ -115,7 +115,7 @@ void CounselService::on_deny_password(const Context& ctx, const DenyPasswordRequ
                    .set("password", room->password_closed() ? "closed" : "open"));
 }
 
-void CounselService::on_mute(const Context& ctx, const MuteRequest& req) {
+void RoomService::on_mute(const Context& ctx, const MuteRequest& req) {
     Room* room = moderated_room(ctx);
     if (!room) return;
     Participant* target = room->find(req.id);
@@ -129,7 +129,7 @@ void CounselService::on_mute(const Context& ctx, const MuteRequest& req) {
     reply(ctx, Json::object().set("counsel", "ok").set("request", "mute").set("id", req.id));
 }
 
-void CounselService::on_lock(const Context& ctx, const LockRequest& req) {
+void RoomService::on_lock(const Context& ctx, const LockRequest& req) {
     Room* room = moderated_room(ctx);
     if (!room) return;
     room->set_locked(req.locked);
@@ -139,7 +139,7 @@ void CounselService::on_lock(const Context& ctx, const LockRequest& req) {
                    .set("locked", req.locked));
 }
 
-void CounselService::on_incident(const Context& ctx, const IncidentRequest& req) {
+void RoomService::on_incident(const Context& ctx, const IncidentRequest& req) {
     Room* room = moderated_room(ctx);
     if (!room) return;
     // The data-protection contact learns that and what kind, never who or what was said.
@@ -149,7 +149,7 @@ void CounselService::on_incident(const Context& ctx, const IncidentRequest& req)
     reply(ctx, Json::object().set("counsel", "ok").set("request", "incident"));
 }
 
-void CounselService::on_message(const Context& ctx, MessageRequest& req) {
+void RoomService::on_message(const Context& ctx, MessageRequest& req) {
     Room* room = moderated_room(ctx);
     if (!room) return;
     Participant* target = room->find(req.id);

@@ -5,7 +5,7 @@
 #include <optional>
 
 #include "core/credentials.hpp"
-#include "core/gateway.hpp"
+#include "core/ports/gateway.hpp"
 #include "core/secret_string.hpp"
 
 namespace counsel {

@@ -17,18 +17,18 @@
 // reached, so neither comes back this way. A lobby member has a secret too,
 // but their seat does not wait: it only finds its place again while Janus
 // still keeps the session (a claim) or its old handle lingers.
-#include "core/counsel_service.hpp"
+#include "core/room_service.hpp"
 #include "core/room_views.hpp"
 
 namespace counsel {
 
-std::string CounselService::issue_resume(Participant& person) {
+std::string RoomService::issue_resume(Participant& person) {
     std::string secret = random_token();
-    person.resume = hasher_.hash(secret);
+    person.resume = admission_.hash(secret);
     return secret;
 }
 
-bool CounselService::keep_seat(Room& room, Participant& person) {
+bool RoomService::keep_seat(Room& room, Participant& person) {
     // A phone caller's handle goes when the call ends (counsel-phone detaches:
     // that is its leave); a call cannot come back with a resume secret.
     if (config_.reconnect_grace_s <= 0 || person.presence != Presence::Admitted || person.phone) return false;
@@ -46,7 +46,7 @@ bool CounselService::keep_seat(Room& room, Participant& person) {
     return true;
 }
 
-void CounselService::resume_seat(const Context& ctx, Room& room, Participant& person) {
+void RoomService::resume_seat(const Context& ctx, Room& room, Participant& person) {
     const HandleId old = person.handle;
     if (old != ctx.handle) {
         if (old != kNoHandle) {
@@ -100,7 +100,7 @@ void CounselService::resume_seat(const Context& ctx, Room& room, Participant& pe
     notify("reconnected", room);
 }
 
-void CounselService::update_connection(HandleId handle, const std::function<void(Participant&)>& change) {
+void RoomService::update_connection(HandleId handle, const std::function<void(Participant&)>& change) {
     Participant* person = seated_participant(handle);
     if (!person || person->presence != Presence::Admitted) return;  // lobby members, strangers
     const bool was = person->reconnecting();
@@ -108,23 +108,23 @@ void CounselService::update_connection(HandleId handle, const std::function<void
     if (was != person->reconnecting()) broadcast_participants(*handles_[handle].room);
 }
 
-void CounselService::media_up(HandleId handle) {
+void RoomService::media_up(HandleId handle) {
     update_connection(handle, [](Participant& p) {
         p.media_was_up = true;
         p.media_down = p.quiet = false;
     });
 }
 
-void CounselService::media_down(HandleId handle) {
+void RoomService::media_down(HandleId handle) {
     // A PeerConnection that never came up (a refused first offer) is no lost connection.
     update_connection(handle, [](Participant& p) { p.media_down = p.media_was_up; });
 }
 
-void CounselService::set_quiet(HandleId handle, bool quiet) {
+void RoomService::set_quiet(HandleId handle, bool quiet) {
     update_connection(handle, [quiet](Participant& p) { p.quiet = quiet; });
 }
 
-void CounselService::expire_away_seats(std::int64_t now_ms) {
+void RoomService::expire_away_seats(std::int64_t now_ms) {
     const std::int64_t grace_ms = config_.reconnect_grace_s * 1000;
     for (auto& [digest, room] : rooms_) {
         std::vector<std::pair<std::uint64_t, std::int64_t>> expired;  // id, away since

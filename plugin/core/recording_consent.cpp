@@ -1,6 +1,6 @@
 // Recording requests: the moderator asks, everyone admitted answers, and the
 // recorder writes only while the consent ledger says everyone said yes.
-#include "core/counsel_service.hpp"
+#include "core/room_service.hpp"
 
 namespace counsel {
 namespace {
@@ -14,7 +14,7 @@ std::vector<std::uint64_t> admitted_ids(const Room& room) {
 
 }  // namespace
 
-void CounselService::on_record(const Context& ctx, const RecordRequest& req) {
+void RoomService::on_record(const Context& ctx, const RecordRequest& req) {
     Room* room = moderated_room(ctx);
     if (!room) return;
     if (room->settings().e2ee)
@@ -36,7 +36,7 @@ void CounselService::on_record(const Context& ctx, const RecordRequest& req) {
     consent_changed(*room, before, was_writing, req.stop ? std::vector<std::uint64_t>{} : ledger.pending());
 }
 
-void CounselService::on_consent(const Context& ctx, const ConsentRequest& req) {
+void RoomService::on_consent(const Context& ctx, const ConsentRequest& req) {
     Participant* self = seated_participant(ctx.handle);
     if (!self || self->presence != Presence::Admitted)
         return fail(ctx, error(ErrorCode::NotAllowed, "only people admitted to the room can answer"));
@@ -54,7 +54,7 @@ void CounselService::on_consent(const Context& ctx, const ConsentRequest& req) {
     consent_changed(room, before, was_writing, {});
 }
 
-void CounselService::consent_changed(Room& room, RecordingState before, bool was_writing,
+void RoomService::consent_changed(Room& room, RecordingState before, bool was_writing,
                                      const std::vector<std::uint64_t>& ask) {
     const ConsentLedger& ledger = room.consent();
     if (recorder_) {
@@ -90,7 +90,7 @@ void CounselService::consent_changed(Room& room, RecordingState before, bool was
     }
 }
 
-void CounselService::recording_failed(const RecordingFailure& failure) {
+void RoomService::recording_failed(const RecordingFailure& failure) {
     for (auto& [digest, room] : rooms_) {
         if (room->ref() != failure.room_ref) continue;
         ConsentLedger& ledger = room->consent();
@@ -106,7 +106,7 @@ void CounselService::recording_failed(const RecordingFailure& failure) {
     }
 }
 
-Json CounselService::consent_metadata(const Room& room) {
+Json RoomService::consent_metadata(const Room& room) {
     Json entries = Json::array();
     for (const ConsentLogEntry& e : room.consent().log()) {
         Json entry = Json::object().set("at_ms", e.at_unix_ms).set("event", e.event);

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "core/gateway.hpp"
+#include "core/ports/gateway.hpp"
 
 namespace counsel {
 

@@ -3,7 +3,7 @@
 // datum is erased.
 #include <chrono>
 
-#include "core/counsel_service.hpp"
+#include "core/room_service.hpp"
 #include "core/room_views.hpp"
 
 namespace counsel {
@@ -21,7 +21,7 @@ const char* reason_name(EndReason reason) {
 
 }  // namespace
 
-void CounselService::on_leave(const Context& ctx) {
+void RoomService::on_leave(const Context& ctx) {
     Seat& seat = handles_[ctx.handle];
     if (!seat.room) return fail(ctx, error(ErrorCode::NotAllowed, "this handle is not in a room"));
     unseat(*seat.room, seat.participant);
@@ -29,18 +29,18 @@ void CounselService::on_leave(const Context& ctx) {
     reply(ctx, Json::object().set("counsel", "left"));
 }
 
-void CounselService::on_end(const Context& ctx) {
+void RoomService::on_end(const Context& ctx) {
     Room* room = moderated_room(ctx);
     if (!room) return;
     end_room(*room, EndReason::Moderator, &ctx);
 }
 
-void CounselService::end_all() {
+void RoomService::end_all() {
     while (!rooms_.empty()) end_room(*rooms_.begin()->second, EndReason::Shutdown, nullptr);
     publish_media_if_changed();
 }
 
-void CounselService::unseat(Room& room, std::uint64_t id, bool tell_moderator) {
+void RoomService::unseat(Room& room, std::uint64_t id, bool tell_moderator) {
     Participant* person = room.find(id);
     if (!person) return;
     const bool was_moderator = person->role == Role::Moderator;
@@ -61,7 +61,7 @@ void CounselService::unseat(Room& room, std::uint64_t id, bool tell_moderator) {
     else if (tell_moderator) send_lobby_to_moderator(room);
 }
 
-void CounselService::broadcast_participants(Room& room) {
+void RoomService::broadcast_participants(Room& room) {
     media_changed();  // whoever is told about a change, the RTP path must follow it
     const Json view = participants_view(room);
     for (const Participant& p : room.people())
@@ -69,12 +69,12 @@ void CounselService::broadcast_participants(Room& room) {
             send(p.handle, Json::object().set("counsel", "participants").set("participants", view));
 }
 
-void CounselService::send_lobby_to_moderator(Room& room) {
+void RoomService::send_lobby_to_moderator(Room& room) {
     if (Participant* moderator = room.moderator())
         send(moderator->handle, Json::object().set("counsel", "lobby").set("waiting", lobby_view(room)));
 }
 
-void CounselService::end_room(Room& room, EndReason reason, const Context* by_moderator) {
+void RoomService::end_room(Room& room, EndReason reason, const Context* by_moderator) {
     const auto started = std::chrono::steady_clock::now();
     const Digest digest = room.digest();
     const std::string ref = room.ref();
@@ -103,7 +103,7 @@ void CounselService::end_room(Room& room, EndReason reason, const Context* by_mo
         if (p.handle != kNoHandle && (!by_moderator || p.handle != by_moderator->handle)) present.push_back(p.handle);
     }
     media_changed();
-    room_attempts_.forget(hex(digest));
+    admission_.forget_room(hex(digest));
     if (const std::string& number = room.settings().phone_room; !number.empty()) phone_rooms_.erase(number);
     rooms_.erase(digest);  // ~Room purges names, labels, title and hashes
     ++rooms_ended_;

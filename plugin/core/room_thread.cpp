@@ -33,7 +33,7 @@ RoomThread::RoomThread(Config config, Gateway& gateway, RoomLedger& ledger, cons
       }()) {
     // Read on this thread only in jobs, which post() hands over under the queue's lock.
     service_.check_argon2id_off_thread([this](std::function<void()> job) {
-        post([job = std::move(job)](CounselService&) { job(); });
+        post([job = std::move(job)](RoomService&) { job(); });
     });
 }
 
@@ -51,7 +51,7 @@ bool RoomThread::call(const Job& job, int timeout_ms) {
 void RoomThread::stop() {
     if (worker_.stop_requested()) return;
     // The last job: rooms end properly instead of waiting for the start-up sweep.
-    post([](CounselService& service) { service.end_all(); });
+    post([](RoomService& service) { service.end_all(); });
     worker_.stop();
     // Before the queue and its lock go: the checker posts into them.
     service_.stop_background_work();

@@ -1,18 +1,18 @@
 // The one thread that owns all room state. Janus's threads only enqueue work
 // here and never wait for it (except the admin API, with a deadline); timers
-// run on the same thread, so CounselService needs no locks.
+// run on the same thread, so RoomService needs no locks.
 #pragma once
 
 #include <functional>
 
-#include "core/counsel_service.hpp"
+#include "core/room_service.hpp"
 #include "core/serial_worker.hpp"
 
 namespace counsel {
 
 class RoomThread {
 public:
-    using Job = std::function<void(CounselService&)>;
+    using Job = std::function<void(RoomService&)>;
 
     // Starts the thread; the service is built and used on it only. `media` (may
     // be null: no media layer) must outlive the thread; it is called on it only.
@@ -33,7 +33,7 @@ public:
 private:
     std::chrono::steady_clock::duration tick();
 
-    CounselService service_;
+    RoomService service_;
     Gateway& gateway_;
     SerialWorker worker_;  // after service_: started once the service is built
 };

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "media/chat_validation.hpp"
-#include "media/forwarding.hpp"
+#include "media/rtp_snapshot.hpp"
 #include "media/rtp_path.hpp"
 
 namespace counsel::media {
@@ -18,7 +18,7 @@ void tell_sender(const janus_callbacks* api, Endpoint& sender, std::int64_t now_
     std::int64_t last = sender.last_chat_error_us.load(std::memory_order_relaxed);
     if (last != 0 && now_us - last < kErrorGapUs) return;
     if (!sender.last_chat_error_us.compare_exchange_strong(last, now_us, std::memory_order_relaxed)) return;
-    janus_plugin* plugin = counsel_shim_plugin();
+    janus_plugin* plugin = janus_handles().plugin();
     if (!plugin) return;
     json_t* event = json_pack("{s:s, s:i, s:s}", "counsel", "error", "error_code", 481, "error",
                               "chat message too large or not UTF-8");

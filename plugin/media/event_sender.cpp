@@ -2,7 +2,7 @@
 
 #include <cinttypes>
 
-#include "media/forwarding.hpp"
+#include "media/rtp_snapshot.hpp"
 
 namespace counsel::media {
 
@@ -23,7 +23,7 @@ void EventSender::stop() { worker_.stop(); }
 void EventSender::deliver(const Job& job) {
     bool delivered = false;
     const janus_callbacks* api = janus_api();
-    janus_plugin* plugin = counsel_shim_plugin();
+    janus_plugin* plugin = janus_handles().plugin();
     // Someone who left their room gets nothing more from the media layer.
     if (api && plugin && job.to && job.to->live.load()) {
         const int res = api->push_event(job.to->session, plugin, job.transaction.empty() ? nullptr : job.transaction.c_str(),

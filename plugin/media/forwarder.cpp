@@ -9,7 +9,7 @@
 
 #include <cstring>
 
-#include "media/forwarding.hpp"
+#include "media/rtp_snapshot.hpp"
 #include "media/rtp_path.hpp"
 
 namespace counsel::media {

@@ -1,5 +1,5 @@
 // Janus's C headers for the media layer (RTP/RTCP helpers, SDP utilities,
-// plugin types) and the shim's lending interface. GLib and Jansson first: the
+// plugin types) and what the Janus adapter lends (janus_handles.hpp). GLib and Jansson first: the
 // Janus headers include each other by bare name and expect them.
 #pragma once
 
@@ -16,4 +16,4 @@ extern "C" {
 #include <utils.h>
 }
 
-#include "shim/shim_janus.h"
+#include "media/janus_handles.hpp"

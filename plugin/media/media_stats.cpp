@@ -1,6 +1,6 @@
 #include "media/media_stats.hpp"
 
-#include "media/forwarding.hpp"
+#include "media/rtp_snapshot.hpp"
 #include "media/rtp_path.hpp"
 
 namespace counsel::media {

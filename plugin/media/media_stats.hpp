@@ -4,7 +4,7 @@
 // m-line numbers only — never a name, an address or content.
 #pragma once
 
-#include "core/gateway.hpp"
+#include "core/ports/gateway.hpp"
 #include "core/json.hpp"
 
 namespace counsel::media {

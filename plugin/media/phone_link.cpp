@@ -11,7 +11,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "media/forwarding.hpp"
+#include "media/rtp_snapshot.hpp"
 #include "media/rtp_path.hpp"
 
 namespace counsel::media {

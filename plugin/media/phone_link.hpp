@@ -13,7 +13,7 @@
 #include <string>
 #include <thread>
 
-#include "core/gateway.hpp"
+#include "core/ports/gateway.hpp"
 
 namespace counsel::media {
 

@@ -10,7 +10,7 @@
 #include <algorithm>
 #include <cinttypes>
 
-#include "media/forwarding.hpp"
+#include "media/rtp_snapshot.hpp"
 #include "media/rtp_path.hpp"
 
 namespace counsel::media {

@@ -1,11 +1,11 @@
 // The functions Janus's loop threads run for each packet or message (see
-// forwarding.hpp for what they may touch), and the counters they keep.
+// rtp_snapshot.hpp for what they may touch), and the counters they keep.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 
-#include "core/gateway.hpp"
+#include "core/ports/gateway.hpp"
 #include "media/janus.hpp"
 
 namespace counsel::media {

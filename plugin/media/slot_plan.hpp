@@ -11,7 +11,7 @@
 #include <tuple>
 #include <vector>
 
-#include "core/gateway.hpp"
+#include "core/ports/gateway.hpp"
 
 namespace counsel::media {
 

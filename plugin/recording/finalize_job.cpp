@@ -8,8 +8,8 @@
 
 namespace counsel::recording {
 
-void RecordingJobs::finalize_job(const std::string& ref, std::optional<SessionState> known) {
-    std::optional<SessionState> state = known ? std::move(known) : folders_.read_state(ref);
+void RecordingJobs::finalize_job(const std::string& ref, std::optional<FolderMarker> known) {
+    std::optional<FolderMarker> state = known ? std::move(known) : folders_.read_state(ref);
     if (!state) {
         log_(Gateway::Level::Error, "room " + ref + ": recording marker unreadable, the recording is deleted");
         folders_.remove(ref);
@@ -61,7 +61,7 @@ void RecordingJobs::finalize_job(const std::string& ref, std::optional<SessionSt
     done_with(ref);
 }
 
-void RecordingJobs::finalize_failed(const std::string& ref, SessionState& state, const std::string& why,
+void RecordingJobs::finalize_failed(const std::string& ref, FolderMarker& state, const std::string& why,
                                     std::int64_t need_bytes) {
     // Space it was, if rec_dir lacks what the run needs (the tools' own files are gone again).
     const bool space = short_of_space(folders_.free_bytes(), need_bytes);
@@ -84,7 +84,7 @@ void RecordingJobs::finalize_failed(const std::string& ref, SessionState& state,
                                     std::to_string(settings_.retention_days) + " days after the session");
 }
 
-bool RecordingJobs::publish_links(const SessionState& state) {
+bool RecordingJobs::publish_links(const FolderMarker& state) {
     const std::int64_t expires = links_expire_at_s(state, settings_.retention_days);
     bool ok = true;
     for (const LinkRecord& l : state.links) ok = links_.publish(l.digest, state.room, l.granted_at_s, expires) && ok;

@@ -14,7 +14,7 @@
 #include <string>
 
 #include "recording/finalizer.hpp"
-#include "transports/private_fs.hpp"
+#include "recording/private_fs.hpp"
 
 using namespace counsel::recording;
 
@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "usage: %s [--preset P] [--crf N] [--nice N] ROOM_DIR\n", argv[0]);
         return 2;
     }
-    auto text = counsel::transports::read_small_file(dir + "/" + kStateFile);
+    auto text = counsel::recording::private_fs::read_small_file(dir + "/" + kStateFile);
     auto state = text ? parse_state(*text) : std::nullopt;
     if (!state) {
         std::fprintf(stderr, "%s/%s is missing or unreadable\n", dir.c_str(), kStateFile);

@@ -12,10 +12,10 @@
 
 #include "core/json.hpp"
 #include "recording/process.hpp"
-#include "transports/private_fs.hpp"
+#include "recording/private_fs.hpp"
 
 namespace counsel::recording {
-namespace fsx = counsel::transports;
+namespace fsx = counsel::recording::private_fs;
 
 namespace {
 
@@ -291,7 +291,7 @@ bool is_intermediate(const std::string& name) {
            name.find(".mjr.") != std::string::npos;
 }
 
-FinalizeOutcome render_session(const std::string& room_dir, const SessionState& state, const Tools& tools,
+FinalizeOutcome render_session(const std::string& room_dir, const FolderMarker& state, const Tools& tools,
                                const std::atomic<bool>* cancel) {
     FinalizeOutcome outcome;
     std::vector<SpanPlan> plans;

@@ -28,7 +28,7 @@
 #include <string>
 #include <vector>
 
-#include "recording/session_state.hpp"
+#include "recording/folder_marker.hpp"
 
 namespace counsel::recording {
 
@@ -96,7 +96,7 @@ struct FinalizeOutcome {
 // Renders the folder's spans into <room_dir>/recording.mp4 (through a .part
 // file renamed into place). Leaves the .mjr files; removes its own
 // intermediates (work-*) whether it succeeds or not.
-FinalizeOutcome render_session(const std::string& room_dir, const SessionState& state, const Tools& tools,
+FinalizeOutcome render_session(const std::string& room_dir, const FolderMarker& state, const Tools& tools,
                                const std::atomic<bool>* cancel);
 
 // The intermediate files of a room folder (track files and work files).

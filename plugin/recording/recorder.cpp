@@ -81,7 +81,7 @@ Recorder::Live& Recorder::live_room(const std::string& ref, std::int64_t now_us)
 }
 
 void Recorder::start_span(const std::string& ref, const std::vector<MediaMember>& members) {
-    if (!transports::CapabilityStore::valid_room_ref(ref)) return;
+    if (!recording::CapabilityStore::valid_room_ref(ref)) return;
     std::lock_guard lock(mutex_);
     const std::int64_t now = now_();
     Live& live = live_room(ref, now);
@@ -207,7 +207,7 @@ void Recorder::end_span(const std::string& ref) {
 // The session's end, consent and links (room thread)
 
 void Recorder::discard(const std::string& ref) {
-    if (!transports::CapabilityStore::valid_room_ref(ref)) return;
+    if (!recording::CapabilityStore::valid_room_ref(ref)) return;
     std::lock_guard lock(mutex_);
     if (auto it = live_.find(ref); it != live_.end()) {
         close_span(it->second, now_());
@@ -248,7 +248,7 @@ void Recorder::finalize(const std::string& ref, const Json& metadata) {
 }
 
 void Recorder::consent_logged(const std::string& ref, const Json& metadata) {
-    if (!transports::CapabilityStore::valid_room_ref(ref)) return;
+    if (!recording::CapabilityStore::valid_room_ref(ref)) return;
     auto entries = consent_log_from(metadata);
     if (!entries) return;
     std::lock_guard lock(mutex_);
@@ -261,8 +261,8 @@ void Recorder::consent_logged(const std::string& ref, const Json& metadata) {
 }
 
 std::string Recorder::grant_download(const std::string& ref) {
-    if (!transports::CapabilityStore::valid_room_ref(ref)) return {};
-    const transports::CapabilityStore::Minted minted = transports::CapabilityStore::mint();
+    if (!recording::CapabilityStore::valid_room_ref(ref)) return {};
+    const recording::CapabilityStore::Minted minted = recording::CapabilityStore::mint();
     std::lock_guard lock(mutex_);
     const std::int64_t now = now_();
     Live& live = live_room(ref, now);

@@ -13,12 +13,12 @@
 // and ends where the writing stopped.
 //
 // On disk (room_folders.hpp does every file operation), <rec_dir> (0700):
-//   <room ref>/state.json     the marker (see session_state.hpp)
+//   <room ref>/state.json     the marker (see folder_marker.hpp)
 //   <room ref>/sNN-tNN-<kind>.mjr   one file per track and span while recording
 //   <room ref>/reserve        1 MiB kept aside from the first span on, released
 //                             when the disk is full so the marker can still be written
 //   <room ref>/recording.mp4  the result, and recording.json its consent metadata
-//   _links/<sha256 hex>       the capability store (transports/capability_store.hpp)
+//   _links/<sha256 hex>       the capability store (recording/capability_store.hpp)
 // Every file 0600, every folder 0700. Logs carry room refs and counts only.
 // What a start finds there is dealt with by recovery.hpp.
 #pragma once
@@ -31,15 +31,15 @@
 #include <utility>
 #include <vector>
 
-#include "core/gateway.hpp"
-#include "core/recording_port.hpp"
+#include "core/ports/gateway.hpp"
+#include "core/ports/recording.hpp"
 #include "recording/recorder_settings.hpp"
 #include "recording/recording_jobs.hpp"
 #include "recording/recording_tap.hpp"
 #include "recording/room_folders.hpp"
-#include "recording/session_state.hpp"
+#include "recording/folder_marker.hpp"
 #include "recording/span_sink.hpp"
-#include "transports/capability_store.hpp"
+#include "recording/capability_store.hpp"
 
 namespace counsel::recording {
 
@@ -81,13 +81,13 @@ public:
     // The retention sweep, now (it also runs every sweep_every_s).
     void sweep_now() { jobs_.sweep_now(); }
     RecorderStats stats() const;
-    transports::CapabilityStore& links() { return links_; }
+    recording::CapabilityStore& links() { return links_; }
     const RecorderSettings& settings() const { return settings_; }
 
 private:
     // A room of this process with links handed out or spans recorded.
     struct Live {
-        SessionState state;   // links granted so far; spans once one started; the consent log
+        FolderMarker state;   // links granted so far; spans once one started; the consent log
         std::map<std::pair<std::uint64_t, int>, std::shared_ptr<TrackSink>> sinks;  // the open span's tracks
         std::shared_ptr<SpanHealth> health;  // the open (or last) span's write-failure flag
         std::string span_failure;            // why its writing failed, once noticed
@@ -113,7 +113,7 @@ private:
     Gateway& gateway_;
     const NowUs now_;
     RoomFolders folders_;
-    transports::CapabilityStore links_;
+    recording::CapabilityStore links_;
     RecordingJobs jobs_;
 
     mutable std::mutex mutex_;  // live_, stats_, stopped_

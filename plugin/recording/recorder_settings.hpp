@@ -8,9 +8,9 @@
 #include <optional>
 #include <string>
 
-#include "core/gateway.hpp"
+#include "core/ports/gateway.hpp"
 #include "recording/finalizer.hpp"
-#include "transports/webdav_upload.hpp"
+#include "recording/webdav_upload.hpp"
 
 namespace counsel::recording {
 
@@ -18,7 +18,7 @@ struct RecorderSettings {
     std::string rec_dir = "/srv/janus-counsel/rec";
     std::int64_t retention_days = 7;
     Tools tools;
-    std::optional<transports::WebdavTarget> webdav;
+    std::optional<recording::WebdavTarget> webdav;
     // rec_reader_group: the page server's group may enter rec_dir and read the
     // link files and finished recordings (nothing else); none: owner only.
     std::optional<unsigned> reader_group;

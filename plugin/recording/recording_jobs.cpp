@@ -13,7 +13,7 @@ constexpr std::int64_t kLongestWaitUs = 60'000'000;
 }  // namespace
 
 RecordingJobs::RecordingJobs(const RecorderSettings& settings, RoomFolders& folders,
-                             transports::CapabilityStore& links, LiveRooms& live, NowUs now, RecorderLog log)
+                             recording::CapabilityStore& links, LiveRooms& live, NowUs now, RecorderLog log)
     : settings_(settings),
       folders_(folders),
       links_(links),
@@ -28,12 +28,12 @@ RecordingJobs::RecordingJobs(const RecorderSettings& settings, RoomFolders& fold
           o.start = false;
           return o;
       }()) {
-    if (settings_.webdav) uploader_ = std::make_unique<transports::WebdavUploader>(*settings_.webdav);
+    if (settings_.webdav) uploader_ = std::make_unique<recording::WebdavUploader>(*settings_.webdav);
 }
 
 RecordingJobs::~RecordingJobs() { stop(); }
 
-void RecordingJobs::finalize(const std::string& ref, std::optional<SessionState> known) {
+void RecordingJobs::finalize(const std::string& ref, std::optional<FolderMarker> known) {
     {
         std::lock_guard lock(mutex_);
         queued_.insert(ref);
@@ -126,7 +126,7 @@ void RecordingJobs::retry_where_space() {
 }
 
 void RecordingJobs::retry_finalize(const std::string& ref, const char* why) {
-    std::optional<SessionState> known;
+    std::optional<FolderMarker> known;
     {
         std::lock_guard lock(mutex_);
         if (auto it = waiting_.find(ref); it != waiting_.end()) {

@@ -25,9 +25,9 @@
 #include "core/serial_worker.hpp"
 #include "recording/recorder_settings.hpp"
 #include "recording/room_folders.hpp"
-#include "recording/session_state.hpp"
-#include "transports/capability_store.hpp"
-#include "transports/webdav_upload.hpp"
+#include "recording/folder_marker.hpp"
+#include "recording/capability_store.hpp"
+#include "recording/webdav_upload.hpp"
 
 namespace counsel::recording {
 
@@ -44,7 +44,7 @@ public:
 class RecordingJobs {
 public:
     // Everything passed in outlives the jobs. The worker starts with start().
-    RecordingJobs(const RecorderSettings& settings, RoomFolders& folders, transports::CapabilityStore& links,
+    RecordingJobs(const RecorderSettings& settings, RoomFolders& folders, recording::CapabilityStore& links,
                   LiveRooms& live, NowUs now, RecorderLog log);
     ~RecordingJobs();
     RecordingJobs(const RecordingJobs&) = delete;
@@ -53,7 +53,7 @@ public:
     // Queues the finalization of a room's folder (the folder is the jobs' from
     // now on). `known`: its state as this process knows it (on a full disk
     // the marker may lag behind); without it the marker is read.
-    void finalize(const std::string& ref, std::optional<SessionState> known = std::nullopt);
+    void finalize(const std::string& ref, std::optional<FolderMarker> known = std::nullopt);
     // Queues the upload of a finished recording.
     void upload(const std::string& ref);
     // Runs what was queued, then a first sweep; then the timers.
@@ -71,28 +71,28 @@ private:
         bool for_space = false;     // retried as soon as need_bytes are free
         std::int64_t need_bytes = 0;
         std::int64_t sweep_after_us = 0;  // and by the first sweep after this
-        SessionState state;               // the truth, should the marker on a full disk lag behind
+        FolderMarker state;               // the truth, should the marker on a full disk lag behind
     };
 
     SerialWorker::Duration on_timer();
-    void finalize_job(const std::string& ref, std::optional<SessionState> known);
-    void finalize_failed(const std::string& ref, SessionState& state, const std::string& why, std::int64_t need_bytes);
+    void finalize_job(const std::string& ref, std::optional<FolderMarker> known);
+    void finalize_failed(const std::string& ref, FolderMarker& state, const std::string& why, std::int64_t need_bytes);
     // Queues another attempt for a waiting finalization (on the worker; mutex_ not held).
     void retry_finalize(const std::string& ref, const char* why);
     // Retries the finalizations that wait for space if rec_dir has it now.
     void retry_where_space();
-    bool publish_links(const SessionState& state);
+    bool publish_links(const FolderMarker& state);
     void upload_job(const std::string& ref);
     void sweep_job();
     void done_with(const std::string& ref);
 
     const RecorderSettings& settings_;
     RoomFolders& folders_;
-    transports::CapabilityStore& links_;
+    recording::CapabilityStore& links_;
     LiveRooms& live_;
     const NowUs now_;
     const RecorderLog log_;
-    std::unique_ptr<transports::WebdavUploader> uploader_;
+    std::unique_ptr<recording::WebdavUploader> uploader_;
 
     mutable std::mutex mutex_;  // queued_, waiting_, stats_, the two timers
     std::set<std::string> queued_;            // rooms whose folder a queued or running job owns

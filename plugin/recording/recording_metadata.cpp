@@ -28,7 +28,7 @@ std::string codec_key(std::string codec) {
     return codec;
 }
 
-Json consent_log_for(const SessionState& state, const std::optional<std::string>& legacy_consent) {
+Json consent_log_for(const FolderMarker& state, const std::optional<std::string>& legacy_consent) {
     if (!state.consent_log.empty() || !legacy_consent) return consent_log_json(state.consent_log);
     json_error_t error;
     Json legacy = Json::adopt(json_loadb(legacy_consent->data(), legacy_consent->size(), 0, &error));
@@ -36,7 +36,7 @@ Json consent_log_for(const SessionState& state, const std::optional<std::string>
     return consent_log_json(state.consent_log);
 }
 
-Json recording_metadata(const std::string& room_ref, const SessionState& state, const FinalizeOutcome& outcome,
+Json recording_metadata(const std::string& room_ref, const FolderMarker& state, const FinalizeOutcome& outcome,
                         Json consent_log, std::int64_t finalized_at_us) {
     Json spans = Json::array();
     std::int64_t at = 0;
@@ -74,20 +74,20 @@ std::int64_t span_end_us(std::int64_t start_us, std::int64_t now_us, std::int64_
     return std::max(end, start_us);
 }
 
-std::int64_t session_end_us(const SessionState& state, std::int64_t marker_mtime_us) {
+std::int64_t session_end_us(const FolderMarker& state, std::int64_t marker_mtime_us) {
     if (state.ended_at_us > 0) return state.ended_at_us;
     std::int64_t last = 0;
     for (const SpanRecord& span : state.spans) last = std::max(last, span.end_us);
     return last > 0 ? last : marker_mtime_us;
 }
 
-std::int64_t retention_start_us(const std::optional<SessionState>& state, std::int64_t marker_mtime_us) {
+std::int64_t retention_start_us(const std::optional<FolderMarker>& state, std::int64_t marker_mtime_us) {
     if (!state) return marker_mtime_us;
     if (state->state == FolderState::Done) return state->finalized_at_us;
     return session_end_us(*state, marker_mtime_us);
 }
 
-std::int64_t links_expire_at_s(const SessionState& state, std::int64_t retention_days) {
+std::int64_t links_expire_at_s(const FolderMarker& state, std::int64_t retention_days) {
     return state.finalized_at_us / 1'000'000 + retention_days * 24 * 3600;
 }
 

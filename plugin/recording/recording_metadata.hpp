@@ -12,7 +12,7 @@
 
 #include "core/json.hpp"
 #include "recording/finalizer.hpp"
-#include "recording/session_state.hpp"
+#include "recording/folder_marker.hpp"
 
 namespace counsel::recording {
 
@@ -23,21 +23,21 @@ std::string codec_key(std::string codec);
 
 // The consent log for recording.json: the marker's; markers of older
 // versions kept it in consent.json instead (`legacy_consent`, its text).
-Json consent_log_for(const SessionState& state, const std::optional<std::string>& legacy_consent);
+Json consent_log_for(const FolderMarker& state, const std::optional<std::string>& legacy_consent);
 // recording.json: ids and times, no names. `outcome` is the rendered MP4.
-Json recording_metadata(const std::string& room_ref, const SessionState& state, const FinalizeOutcome& outcome,
+Json recording_metadata(const std::string& room_ref, const FolderMarker& state, const FinalizeOutcome& outcome,
                         Json consent_log, std::int64_t finalized_at_us);
 
 // Where a span ends: now, or where a write failure stopped it (0: none), never before its start.
 std::int64_t span_end_us(std::int64_t start_us, std::int64_t now_us, std::int64_t failed_at_us);
 // When an unfinished recording's session ended: its end, else its last
 // span's end, else the marker's modification time.
-std::int64_t session_end_us(const SessionState& state, std::int64_t marker_mtime_us);
+std::int64_t session_end_us(const FolderMarker& state, std::int64_t marker_mtime_us);
 // Where retention counts from: a finished recording's finalization, an
 // unfinished one's session end, a folder without a readable marker's mtime.
-std::int64_t retention_start_us(const std::optional<SessionState>& state, std::int64_t marker_mtime_us);
+std::int64_t retention_start_us(const std::optional<FolderMarker>& state, std::int64_t marker_mtime_us);
 // When the links of a finished recording stop working (unix seconds).
-std::int64_t links_expire_at_s(const SessionState& state, std::int64_t retention_days);
+std::int64_t links_expire_at_s(const FolderMarker& state, std::int64_t retention_days);
 
 // The converted tracks and the MP4 each take about what the track files do,
 // plus the tools' own work files: what a finalization needs free.

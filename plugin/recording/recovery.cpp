@@ -2,11 +2,11 @@
 
 namespace counsel::recording {
 
-RecoveryPlan recover_at_start(RoomFolders& folders, transports::CapabilityStore& links, bool uploading) {
+RecoveryPlan recover_at_start(RoomFolders& folders, recording::CapabilityStore& links, bool uploading) {
     RecoveryPlan plan;
     for (const std::string& name : folders.entries()) {
         const bool dir = folders.is_folder(name);
-        std::optional<SessionState> state;
+        std::optional<FolderMarker> state;
         bool has_recording = false;
         if (dir && room_folder_name(name)) {
             state = folders.read_state(name);

@@ -1,5 +1,5 @@
 // What a start finds in rec_dir, and what it does about it before the room
-// thread runs (the verdicts are session_state.hpp's classify()): unconsented,
+// thread runs (the verdicts are folder_marker.hpp's classify()): unconsented,
 // vetoed and unreadable leftovers are deleted with their links, finished
 // recordings are tidied, and the consented spans of a session a crash (or a
 // stop) interrupted are marked for finalization. The jobs are queued by the
@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "recording/room_folders.hpp"
-#include "transports/capability_store.hpp"
+#include "recording/capability_store.hpp"
 
 namespace counsel::recording {
 
@@ -29,6 +29,6 @@ struct RecoveryPlan {
 };
 
 // `uploading`: a WebDAV target is configured.
-RecoveryPlan recover_at_start(RoomFolders& folders, transports::CapabilityStore& links, bool uploading);
+RecoveryPlan recover_at_start(RoomFolders& folders, recording::CapabilityStore& links, bool uploading);
 
 }  // namespace counsel::recording

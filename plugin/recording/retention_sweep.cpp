@@ -27,7 +27,7 @@ void RecordingJobs::sweep_job() {
         // The room thread's first: a room it hands over to a job is queued before it lets go.
         if (live_.live(name)) continue;
         bool waiting = false, retry = false;
-        std::optional<SessionState> state;
+        std::optional<FolderMarker> state;
         {
             std::lock_guard lock(mutex_);
             if (queued_.count(name)) continue;

@@ -7,10 +7,10 @@
 #include <atomic>
 
 #include "recording/finalizer.hpp"
-#include "transports/private_fs.hpp"
+#include "recording/private_fs.hpp"
 
 namespace counsel::recording {
-namespace fsx = counsel::transports;
+namespace fsx = counsel::recording::private_fs;
 
 RoomFolders::RoomFolders(const RecorderSettings& settings, RecorderLog log)
     : rec_dir_(settings.rec_dir),
@@ -40,11 +40,11 @@ bool RoomFolders::create(const std::string& ref) {
     return fsx::make_private_dir(path(ref), reason) && fsx::share_with_reader(path(ref), reader_group_);
 }
 
-bool RoomFolders::write_state(const SessionState& state) {
+bool RoomFolders::write_state(const FolderMarker& state) {
     return write_record(state.room, kStateFile, render_state(state));
 }
 
-std::optional<SessionState> RoomFolders::read_state(const std::string& ref) const {
+std::optional<FolderMarker> RoomFolders::read_state(const std::string& ref) const {
     auto text = fsx::read_small_file(path(ref) + "/" + kStateFile);
     if (!text) return std::nullopt;
     return parse_state(*text);

@@ -1,6 +1,6 @@
 // rec_dir and its room folders on disk: every file the recorder writes,
 // reads or deletes goes through here, the one part of it that uses the
-// private-file helpers (transports/private_fs.hpp). Folders 0700, files
+// private-file helpers (recording/private_fs.hpp). Folders 0700, files
 // 0600, written whole; what the page server serves is shared with
 // rec_reader_group. Thread-safe: it keeps no state but its settings.
 #pragma once
@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "recording/recorder_settings.hpp"
-#include "recording/session_state.hpp"
+#include "recording/folder_marker.hpp"
 
 namespace counsel::recording {
 
@@ -32,9 +32,9 @@ public:
     // A room's folder, made when its first span starts. False if it cannot be.
     bool create(const std::string& ref);
     // The marker, state.json, of the state's room (written whole).
-    bool write_state(const SessionState& state);
+    bool write_state(const FolderMarker& state);
     // Nullopt if missing or unreadable.
-    std::optional<SessionState> read_state(const std::string& ref) const;
+    std::optional<FolderMarker> read_state(const std::string& ref) const;
     // A small file of the room folder; on a full disk the room's reserve is
     // given back and it is tried once more.
     bool write_record(const std::string& ref, const char* name, const std::string& text);

@@ -5,7 +5,7 @@ namespace counsel::recording {
 
 void RecordingJobs::upload_job(const std::string& ref) {
     if (!uploader_) return;
-    std::optional<SessionState> state = folders_.read_state(ref);
+    std::optional<FolderMarker> state = folders_.read_state(ref);
     if (!state || state->state != FolderState::Done || state->uploaded) return;
     const std::string dir = folders_.path(ref);
     std::string reason;

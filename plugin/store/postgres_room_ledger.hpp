@@ -16,7 +16,7 @@
 #include <memory>
 #include <string>
 
-#include "core/room_ledger.hpp"
+#include "core/ports/room_ledger.hpp"
 
 struct pg_conn;
 

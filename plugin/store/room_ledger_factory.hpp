@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "core/room_ledger.hpp"
+#include "core/ports/room_ledger.hpp"
 
 namespace counsel {
 

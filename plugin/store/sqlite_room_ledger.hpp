@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "core/room_ledger.hpp"
+#include "core/ports/room_ledger.hpp"
 
 struct sqlite3;
 

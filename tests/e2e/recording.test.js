@@ -6,7 +6,7 @@
 // recording events). A watcher samples rec_dir every 50 ms and listens to its
 // inotify events for the whole test, so "no file was ever created" means
 // exactly that. Download links are resolved the way the page's server does it
-// (transports/rec_links.js) by a server in this process.
+// (web/server/rec_links.js) by a server in this process.
 //
 //   cd tests/e2e && ./run-in-netns.sh node --test recording.test.js     (~3 min)
 

@@ -1,5 +1,5 @@
 'use strict';
-// transports/rec_links.js, the link resolver the page's server mounts at
+// web/server/rec_links.js, the link resolver the page's server mounts at
 // /rec/: a link store written the way the plugin writes it (SHA-256 of the
 // capability -> {room, granted_at, expires_at}), then every answer checked:
 // the file for a live link (whole, ranges, HEAD), the same 404 for anything
@@ -13,7 +13,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { test, before, after } = require('node:test');
 
-const recLinks = require('../../transports/rec_links.js');
+const recLinks = require('../../web/server/rec_links.js');
 
 let dir;
 let server;

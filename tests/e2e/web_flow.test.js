@@ -1,6 +1,6 @@
 'use strict';
 // The web page (web/) in Debian's Chromium against a real Janus with the
-// counsel plugin, served by web/serve.js — the signaling flow of issue 4:
+// counsel plugin, served by web/server/serve.js — the signaling flow of issue 4:
 // a practitioner creates a session with two invitees; both open their links,
 // acknowledge the notice and wait; the moderator sees both in the lobby,
 // messages one, admits one and denies the other; removes the admitted client,
@@ -321,6 +321,7 @@ test('web: English switch; headers (CSP, no referrer); nothing loaded from elsew
       assert.equal(r.headers.get('referrer-policy'), 'no-referrer', p);
     }
     assert.equal((await fetch(`${env.web.origin}/serve.js`)).status, 404, 'the server itself is not served');
+    assert.equal((await fetch(`${env.web.origin}/server/serve.js`)).status, 404, 'the server itself is not served');
     assert.equal((await fetch(`${env.web.origin}/README.md`)).status, 404, 'only the page is served');
     assert.equal((await fetch(`${env.web.origin}/js/links.test.js`)).status, 404, 'not the node tests beside the modules');
     assert.equal((await fetch(`${env.web.origin}/..%2fREADME.md`)).status, 404);

@@ -3,7 +3,7 @@
 // practitioner creates a "with consent" room, a client joins by her link and is
 // admitted, the moderator asks, both answer in the page's consent dialog, the
 // indicator shows every state on both pages, and after the end each page shows
-// its own download link, served by web/serve.js from the plugin's rec_dir: the
+// its own download link, served by web/server/serve.js from the plugin's rec_dir: the
 // file the page downloads is an MP4 that ffprobe reads (H.264 + audio, the
 // consented length). A "no" in the dialog and a withdrawn yes leave nothing.
 //
@@ -142,7 +142,7 @@ test('both consent in the page: one MP4, downloaded through each page\'s own lin
     assert.equal(status, 200, 'the recording was finalized and is served');
     t.diagnostic(`finalized ${((Date.now() - stopped) / 1000).toFixed(1)} s after the stop`);
 
-    // The page's own link downloads it (same origin, served by web/serve.js).
+    // The page's own link downloads it (same origin, served by web/server/serve.js).
     const [download] = await Promise.all([kim.page.waitForEvent('download'), kim.page.locator('#rec-download-link').click()]);
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'counsel-web-rec-')), 'recording.mp4');
     await download.saveAs(file);

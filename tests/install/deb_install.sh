@@ -153,7 +153,7 @@ printf '{"room":"%s","granted_at":%s,"expires_at":%s}\n' "$REF" "$(date +%s)" "$
 chgrp "$WEB_USER" "$TMP/rec/_links/$DIGEST" && chmod 640 "$TMP/rec/_links/$DIGEST"
 as_web cat "$TMP/rec/$REF/state.json" >/dev/null 2>&1 && die "$WEB_USER can read a recording's marker"
 WEB_LOG="$TMP/serve.log"
-"${AS_WEB[@]}" node /usr/share/janus-counsel/web/serve.js --host 127.0.0.1 --port 0 --janus ws://127.0.0.1:8188 \
+"${AS_WEB[@]}" node /usr/share/janus-counsel/web/server/serve.js --host 127.0.0.1 --port 0 --janus ws://127.0.0.1:8188 \
 	--rec-dir "$TMP/rec" --janus-token-secret-file "$CRED/janus-token.secret" >"$WEB_LOG" 2>&1 &
 WEB_PID=$!
 WEB=""

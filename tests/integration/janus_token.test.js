@@ -1,7 +1,7 @@
 'use strict';
 // Janus's signed-token auth in front of the plugin (janus.jcfg token_auth +
 // token_auth_secret), with the tokens our own tools mint
-// (transports/janus_token.js): web/serve.js hands one to every page load in
+// (web/server/janus_token.js): web/server/serve.js hands one to every page load in
 // /config.json, scripts/counsel-room mints its own. Janus must refuse a
 // request without a token, with an expired, forged or tampered one, and an
 // attach to janus.plugin.counsel with a token that names another plugin;
@@ -18,10 +18,10 @@ const { test, before, after } = require('node:test');
 const { Janus } = require('../support/janus');
 const { JanusAdmin, JanusConnection } = require('../support/janus_client');
 const { portAnswers, sleep } = require('../support/util');
-const { mintJanusToken } = require('../../transports/janus_token.js');
+const { mintJanusToken } = require('../../web/server/janus_token.js');
 
 const REPO = path.resolve(__dirname, '..', '..');
-const SERVE_JS = path.join(REPO, 'web', 'serve.js');
+const SERVE_JS = path.join(REPO, 'web', 'server', 'serve.js');
 const CLI = path.join(REPO, 'scripts', 'counsel-room');
 const SECRET = crypto.randomBytes(32).toString('base64url');
 
@@ -106,7 +106,7 @@ test('a valid token that names only another plugin cannot attach janus.plugin.co
   assert.equal(ok.janus, 'success', JSON.stringify(ok));
 });
 
-// Starts web/serve.js with `args`; resolves { child, url } once it listens, or { code, output } if it exits.
+// Starts web/server/serve.js with `args`; resolves { child, url } once it listens, or { code, output } if it exits.
 function startServe(args) {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [SERVE_JS, '--host', '127.0.0.1', '--port', '0', '--janus', janus.wsUrl, ...args], {
@@ -124,7 +124,7 @@ function startServe(args) {
   });
 }
 
-test('web/serve.js puts a fresh token into every /config.json, and that token opens the plugin', async () => {
+test('web/server/serve.js puts a fresh token into every /config.json, and that token opens the plugin', async () => {
   const file = path.join(dir, 'token.secret');
   fs.writeFileSync(file, `${SECRET}\n`, { mode: 0o600 });
   const serve = await startServe(['--janus-token-secret-file', file]);
@@ -148,7 +148,7 @@ test('web/serve.js puts a fresh token into every /config.json, and that token op
   }
 });
 
-test('web/serve.js refuses to start with a missing or weak secret, and does not echo it', async () => {
+test('web/server/serve.js refuses to start with a missing or weak secret, and does not echo it', async () => {
   const weak = path.join(dir, 'weak.secret');
   fs.writeFileSync(weak, 'short-secret\n');
   for (const file of [weak, path.join(dir, 'absent.secret')]) {

@@ -38,7 +38,7 @@ const { HOST_IP, assertInTestNetns } = require('./netns');
 const { LOOPBACK, freePort, portAnswers, sleep } = require('./util');
 
 const REPO = path.resolve(__dirname, '..', '..');
-const { mintJanusToken } = require(path.join(REPO, 'transports', 'janus_token.js'));
+const { mintJanusToken } = require(path.join(REPO, 'web', 'server', 'janus_token.js'));
 
 const JANUS_BIN = process.env.JANUS_BIN || '/usr/bin/janus';
 const JANUS_LIB = '/usr/lib/x86_64-linux-gnu/janus';

@@ -1,5 +1,5 @@
 'use strict';
-// The product's own page server (web/serve.js) for a browser test, so its CSP
+// The product's own page server (web/server/serve.js) for a browser test, so its CSP
 // and headers are what is tested: on 10.200.0.1 and a free port in the test
 // network namespace, talking to one Janus.
 //
@@ -16,7 +16,7 @@ const { REPO } = require('./janus');
 const { HOST_IP } = require('./netns');
 const { freePort, portAnswers, sleep } = require('./util');
 
-const SERVE_JS = path.join(REPO, 'web', 'serve.js');
+const SERVE_JS = path.join(REPO, 'web', 'server', 'serve.js');
 
 class PageServer {
   // recDir: the plugin's rec_dir, for the /rec/<capability> links (optional).
@@ -29,10 +29,10 @@ class PageServer {
     const server = new PageServer(spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] }), port);
     const deadline = Date.now() + 10000;
     while (!(await portAnswers(port, HOST_IP))) {
-      if (server.child.exitCode !== null) throw new Error(`web/serve.js exited: ${server.output()}`);
+      if (server.child.exitCode !== null) throw new Error(`web/server/serve.js exited: ${server.output()}`);
       if (Date.now() > deadline) {
         await server.stop();
-        throw new Error(`web/serve.js did not listen in time: ${server.output()}`);
+        throw new Error(`web/server/serve.js did not listen in time: ${server.output()}`);
       }
       await sleep(50);
     }

@@ -6,9 +6,9 @@
 // of two sites:
 //   'pages'  the test pages (tests/e2e/pages) on a static server; each page is
 //            opened with ?server=<janus ws url>. runE2E, Janus default ['echotest'].
-//   'page'   the product's page through its own server (web/serve.js, so its CSP
+//   'page'   the product's page through its own server (web/server/serve.js, so its CSP
 //            and headers are what is tested), Janus with the counsel plugin and
-//            signed-token auth, web/serve.js minting the page's tokens from the
+//            signed-token auth, web/server/serve.js minting the page's tokens from the
 //            same secret (as scripts/run does). runWeb.
 // Without a site (the integration tests) the world is a Janus on 127.0.0.1 and
 // the protocol clients a test opens on it (person(), admin()).

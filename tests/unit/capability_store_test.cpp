@@ -7,14 +7,14 @@
 #include <fstream>
 #include <set>
 
-#include "transports/capability_store.hpp"
-#include "transports/private_fs.hpp"
+#include "recording/capability_store.hpp"
+#include "recording/private_fs.hpp"
 #include "support/recording_fakes.hpp"
 #include "cmocka_cpp.hpp"
 
 using namespace counsel;
 using namespace counsel::testing;
-using transports::CapabilityStore;
+using recording::CapabilityStore;
 
 namespace {
 
@@ -25,8 +25,8 @@ std::string capability_of(const std::string& path) { return path.substr(5); }
 
 void make_recording(const std::string& rec_dir, const std::string& room) {
     std::string reason;
-    assert_true(transports::make_private_dir(rec_dir + "/" + room, reason));
-    assert_true(transports::write_private_file(rec_dir + "/" + room + "/recording.mp4", "not really an mp4"));
+    assert_true(recording::private_fs::make_private_dir(rec_dir + "/" + room, reason));
+    assert_true(recording::private_fs::write_private_file(rec_dir + "/" + room + "/recording.mp4", "not really an mp4"));
 }
 
 void minted_links_are_128_bit_url_safe_and_distinct(void**) {
@@ -104,12 +104,12 @@ void only_the_hash_is_on_disk_owner_only(void**) {
     const auto m = CapabilityStore::mint();
     const std::string cap = capability_of(m.path);
     assert_true(store.publish(m.digest, kRoom, kNow, kNow + 10));
-    const std::vector<std::string> files = transports::list_dir(dir.path + "/_links");
+    const std::vector<std::string> files = recording::private_fs::list_dir(dir.path + "/_links");
     assert_int_equal(files.size(), 1);
     assert_string_equal(files[0].c_str(), m.digest.c_str());
     const std::string file = dir.path + "/_links/" + files[0];
     assert_int_equal(mode_of(file), 0600);
-    const std::string content = *transports::read_small_file(file);
+    const std::string content = *recording::private_fs::read_small_file(file);
     assert_true(content.find(cap) == std::string::npos);
     assert_true(content.find(kRoom) != std::string::npos);
     assert_true(content.find("\"expires_at\":" + std::to_string(kNow + 10)) != std::string::npos);
@@ -152,10 +152,10 @@ void sweep_drops_expired_links_and_strays(void**) {
     const auto old = CapabilityStore::mint(), fresh = CapabilityStore::mint();
     store.publish(old.digest, kRoom, kNow - 100, kNow - 1);
     store.publish(fresh.digest, kRoom, kNow, kNow + 100);
-    transports::write_private_file(dir.path + "/_links/stray.tmp123", "x");
-    transports::write_private_file(dir.path + "/_links/" + std::string(64, 'a'), "not json");
+    recording::private_fs::write_private_file(dir.path + "/_links/stray.tmp123", "x");
+    recording::private_fs::write_private_file(dir.path + "/_links/" + std::string(64, 'a'), "not json");
     assert_int_equal(store.sweep(kNow), 3);
-    const std::vector<std::string> left = transports::list_dir(dir.path + "/_links");
+    const std::vector<std::string> left = recording::private_fs::list_dir(dir.path + "/_links");
     assert_int_equal(left.size(), 1);
     assert_string_equal(left[0].c_str(), fresh.digest.c_str());
 }
@@ -166,7 +166,7 @@ void a_tampered_link_file_cannot_leave_rec_dir(void**) {
     std::string reason;
     assert_true(store.open(reason));
     const auto m = CapabilityStore::mint();
-    transports::write_private_file(dir.path + "/_links/" + m.digest,
+    recording::private_fs::write_private_file(dir.path + "/_links/" + m.digest,
                                    "{\"room\":\"../../etc\",\"granted_at\":1,\"expires_at\":9999999999}");
     assert_false(store.lookup(capability_of(m.path), kNow).has_value());
 }
@@ -197,8 +197,8 @@ void a_reader_group_can_read_links_and_nothing_more(void**) {
     assert_int_equal(mode_of(dir.path + "/_links"), 0710);
     // share_with_reader follows no symlink and changes nothing without a group.
     ::symlink((dir.path + "/_links").c_str(), (dir.path + "/link").c_str());
-    assert_false(transports::share_with_reader(dir.path + "/link", static_cast<unsigned>(gid)));
-    assert_true(transports::share_with_reader(dir.path + "/link", std::nullopt));
+    assert_false(recording::private_fs::share_with_reader(dir.path + "/link", static_cast<unsigned>(gid)));
+    assert_true(recording::private_fs::share_with_reader(dir.path + "/link", std::nullopt));
 
     TempDir plain;
     CapabilityStore owner_only(plain.path);

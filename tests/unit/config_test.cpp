@@ -128,6 +128,44 @@ void reconnect_grace_s_is_0_to_600(void**) {
     }
 }
 
+// The checks the plugin's C boundary made before: now all in problem().
+void recording_and_media_values_are_checked_here(void**) {
+    Config c = test_config();
+    assert_int_equal(c.retention_days(), 7);
+    c.rec_retention_days = 0;  // "the default", as an absent key
+    assert_false(c.problem().has_value());
+    assert_int_equal(c.retention_days(), 7);
+    for (std::int64_t days : {1, 90}) {
+        c.rec_retention_days = days;
+        assert_false(c.problem().has_value());
+        assert_int_equal(c.retention_days(), days);
+    }
+    for (std::int64_t days : {-1, 91}) {
+        c.rec_retention_days = days;
+        assert_true(contains(*c.problem(), "rec_retention_days must be 1 .. 90"));
+    }
+    c = test_config();
+    for (std::int64_t s : {2, 300}) {
+        c.offer_timeout_s = s;
+        assert_false(c.problem().has_value());
+    }
+    for (std::int64_t s : {1, 301}) {
+        c.offer_timeout_s = s;
+        assert_true(contains(*c.problem(), "offer_timeout_s must be 2 .. 300"));
+    }
+    c = test_config();
+    c.rec_dir = "rec";
+    assert_true(contains(*c.problem(), "rec_dir must be an absolute path"));
+    c = test_config();
+    c.rec_webdav_url = "https://dav.example/rec/";
+    c.rec_webdav_user = "practice";
+    assert_true(contains(*c.problem(), "rec_webdav_user and rec_webdav_password go together"));
+    c.rec_webdav_password = "pw";
+    assert_false(c.problem().has_value());
+    c.profile = "kbv";
+    assert_true(contains(*c.problem(), "records nothing: remove rec_webdav_url"));
+}
+
 }  // namespace
 
 int main() {
@@ -137,6 +175,7 @@ int main() {
         cmocka_unit_test(an_id_that_is_not_plain_text_is_named_by_its_place),
         cmocka_unit_test(profile_must_be_kbv_or_absent),
         cmocka_unit_test(reconnect_grace_s_is_0_to_600),
+        cmocka_unit_test(recording_and_media_values_are_checked_here),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -199,7 +199,7 @@ public:
 
     RecordingGateway inner;
     MemoryLedger* ledger = nullptr;
-    CounselService* service = nullptr;
+    RoomService* service = nullptr;
     Digest digest{};
     std::optional<LedgerState> state_at_answer;
     std::optional<std::size_t> rooms_at_answer, lobby_at_answer;
@@ -209,7 +209,7 @@ void end_tombstones_and_purges_before_answering(void**) {
     ManualClock clock;
     MemoryLedger ledger;
     ProbingGateway gateway;
-    CounselService service(test_config(), gateway, ledger, clock);
+    RoomService service(test_config(), gateway, ledger, clock);
     gateway.ledger = &ledger;
     gateway.service = &service;
     int txn = 0;

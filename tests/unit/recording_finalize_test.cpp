@@ -14,7 +14,7 @@
 #include "core/json.hpp"
 #include "recording/process.hpp"
 #include "recording/recorder.hpp"
-#include "transports/private_fs.hpp"
+#include "recording/private_fs.hpp"
 #include "support/fakes.hpp"
 #include "support/http_standin.hpp"
 #include "support/recording_fakes.hpp"
@@ -93,8 +93,8 @@ struct Rig {
     std::atomic<std::int64_t> free_bytes{10LL << 30};  // what statvfs would say
     std::unique_ptr<Recorder> recorder;
 
-    Rig() : rec(tmp.path + "/rec") { now_us = transports::now_unix_us(); }
-    void boot(std::optional<transports::WebdavTarget> webdav = std::nullopt) {
+    Rig() : rec(tmp.path + "/rec") { now_us = recording::private_fs::now_unix_us(); }
+    void boot(std::optional<recording::WebdavTarget> webdav = std::nullopt) {
         RecorderSettings s;
         s.rec_dir = rec;
         s.retention_days = 3;
@@ -134,7 +134,7 @@ void two_spans_become_one_mp4_with_metadata_and_links(void**) {
     Rig r;
     // The practice's own storage, which fails once.
     HttpStandIn dav({503, 201, 201});
-    transports::WebdavTarget target;
+    recording::WebdavTarget target;
     target.url = dav.url();
     target.user = "practice";
     target.password = "pw";
@@ -177,13 +177,13 @@ void two_spans_become_one_mp4_with_metadata_and_links(void**) {
     assert_true(std::fabs(p.duration - 3.5) < 0.1);
 
     // Beside it: the consent metadata; nothing else.
-    const std::vector<std::string> files = transports::list_dir(r.dir());
+    const std::vector<std::string> files = recording::private_fs::list_dir(r.dir());
     assert_int_equal(files.size(), 3);
     assert_string_equal(files[0].c_str(), "recording.json");
     assert_string_equal(files[1].c_str(), "recording.mp4");
     assert_string_equal(files[2].c_str(), "state.json");
     assert_int_equal(mode_of(r.dir() + "/recording.json"), 0600);
-    const std::string meta = *transports::read_small_file(r.dir() + "/recording.json");
+    const std::string meta = *recording::private_fs::read_small_file(r.dir() + "/recording.json");
     assert_true(meta.find("\"consent_log\"") != std::string::npos);
     assert_true(meta.find("\"duration_ms\":3500") != std::string::npos);
     assert_true(meta.find("\"participants\":[11,22,33]") != std::string::npos);
@@ -194,16 +194,16 @@ void two_spans_become_one_mp4_with_metadata_and_links(void**) {
     assert_string_equal(r.recorder->links().lookup(link.substr(5), now_s)->c_str(), mp4.c_str());
     assert_true(r.recorder->links().lookup(late_link.substr(5), now_s).has_value());
     assert_false(r.recorder->links().lookup(link.substr(5), now_s + 3 * 24 * 3600 + 1).has_value());
-    assert_false(r.recorder->links().lookup(transports::CapabilityStore::mint().path.substr(5), now_s).has_value());
+    assert_false(r.recorder->links().lookup(recording::CapabilityStore::mint().path.substr(5), now_s).has_value());
 
     // Delivered to the WebDAV target after a retry: the MP4 and its metadata, byte for byte.
     const auto puts = dav.requests();
     assert_int_equal(puts.size(), 3);
     assert_string_equal(puts[1].path.c_str(), ("/dav/recordings/counsel-" + kRoom + ".mp4").c_str());
     assert_string_equal(puts[2].path.c_str(), ("/dav/recordings/counsel-" + kRoom + ".json").c_str());
-    assert_true(puts[1].body == *transports::read_small_file(mp4, 1 << 30));
+    assert_true(puts[1].body == *recording::private_fs::read_small_file(mp4, 1 << 30));
     assert_true(puts[2].body == meta);
-    assert_true(parse_state(*transports::read_small_file(r.dir() + "/state.json"))->uploaded);
+    assert_true(parse_state(*recording::private_fs::read_small_file(r.dir() + "/state.json"))->uploaded);
     assert_int_equal(r.recorder->stats().uploaded, 1);
     for (const std::string& line : r.gateway.logs) {
         assert_true(line.find("127.0.0.1") == std::string::npos);
@@ -215,11 +215,11 @@ void a_span_open_when_janus_died_is_finalized_at_the_next_start(void**) {
     if (!tools_present()) skip();
     Rig r;
     std::string reason;
-    assert_true(transports::make_private_dir(r.dir(), reason));
+    assert_true(recording::private_fs::make_private_dir(r.dir(), reason));
     // What the recorder had on disk 2.5 s into a span when Janus was killed:
     // the marker says "recording", the span has no end, the tracks stop where the crash was.
     const std::int64_t t0 = r.now_us - 60'000'000;
-    SessionState st;
+    FolderMarker st;
     st.room = kRoom;
     st.state = FolderState::Recording;
     SpanRecord span{t0, 0, {kAnna, kBen}, {}, {}};
@@ -229,20 +229,20 @@ void a_span_open_when_janus_died_is_finalized_at_the_next_start(void**) {
                    TrackRecord{"s01-t04-video.mjr", kBen, 1, true, "h264"},
                    TrackRecord{"s01-t05-video.mjr", kBen, 2, true, "h264"}};  // opened, no packet yet
     st.spans.push_back(span);
-    const auto link = transports::CapabilityStore::mint();
+    const auto link = recording::CapabilityStore::mint();
     st.links.push_back(LinkRecord{link.digest, t0 / 1'000'000});
     // The consent log as the marker held it when Janus died.
     st.consent_log = {ConsentRecord{t0 / 1000 - 900, "request", 0}, ConsentRecord{t0 / 1000 - 500, "yes", kBen},
                       ConsentRecord{t0 / 1000, "yes", kAnna}, ConsentRecord{t0 / 1000, "start", 0}};
-    transports::write_private_file(r.dir() + "/state.json", render_state(st));
+    recording::private_fs::write_private_file(r.dir() + "/state.json", render_state(st));
     fill_track(r.dir() + "/s01-t01-audio.mjr", false, 2.5, t0, "");
     fill_track(r.dir() + "/s01-t02-video.mjr", true, 2.5, t0, "testsrc2");
     fill_track(r.dir() + "/s01-t03-audio.mjr", false, 2.3, t0 + 200'000, "");
     fill_track(r.dir() + "/s01-t04-video.mjr", true, 2.3, t0 + 200'000, "smptebars");
-    transports::write_private_file(r.dir() + "/s01-t05-video.mjr", "MJR00002");
+    recording::private_fs::write_private_file(r.dir() + "/s01-t05-video.mjr", "MJR00002");
     // Truncate the last packet, as a kill -9 in the middle of a write does.
     const std::string last = r.dir() + "/s01-t02-video.mjr";
-    assert_int_equal(::truncate(last.c_str(), transports::file_size(last) - 300), 0);
+    assert_int_equal(::truncate(last.c_str(), recording::private_fs::file_size(last) - 300), 0);
 
     r.boot();
     assert_true(r.recorder->wait_idle(180'000));
@@ -255,7 +255,7 @@ void a_span_open_when_janus_died_is_finalized_at_the_next_start(void**) {
     assert_int_equal(p.height, 480);
     // The span ends with its last packet (2.5 s of media).
     assert_true(std::fabs(p.duration - 2.5) < 0.2);
-    const std::string meta = *transports::read_small_file(r.dir() + "/recording.json");
+    const std::string meta = *recording::private_fs::read_small_file(r.dir() + "/recording.json");
     assert_true(meta.find("\"recovered_after_crash\":true") != std::string::npos);
     assert_true(meta.find("\"finalize_attempts\":1") != std::string::npos);
     assert_true(meta.find("finalized_after_failure") == std::string::npos);
@@ -267,7 +267,7 @@ void a_span_open_when_janus_died_is_finalized_at_the_next_start(void**) {
     assert_string_equal(Json::borrow(json_array_get(log, 3)).string_at("event")->c_str(), "start");
     assert_int_equal(*Json::borrow(json_array_get(log, 1)).integer_at("participant"), kBen);
     assert_true(r.recorder->links().lookup(link.path.substr(5), r.now_us / 1'000'000).has_value());
-    assert_int_equal(transports::list_dir(r.dir()).size(), 3);
+    assert_int_equal(recording::private_fs::list_dir(r.dir()).size(), 3);
 }
 
 Json consent_log(std::int64_t t0_ms, bool stopped) {
@@ -295,7 +295,7 @@ std::string record_and_end(Rig& r) {
 
 void check_finished_after_a_failure_for_space(Rig& r, const std::string& link) {
     assert_int_equal(::access((r.dir() + "/recording.mp4").c_str(), R_OK), 0);
-    const std::string meta = *transports::read_small_file(r.dir() + "/recording.json");
+    const std::string meta = *recording::private_fs::read_small_file(r.dir() + "/recording.json");
     assert_true(meta.find("\"recovered_after_crash\":false") != std::string::npos);  // nothing crashed
     assert_true(meta.find("\"finalize_attempts\":2") != std::string::npos);
     assert_true(meta.find("\"finalized_after_failure\":\"no_space\"") != std::string::npos);
@@ -303,7 +303,7 @@ void check_finished_after_a_failure_for_space(Rig& r, const std::string& link) {
     Json parsed = Json::adopt(json_loads(meta.c_str(), 0, &error));
     assert_int_equal(json_array_size(parsed.field("consent_log")), 5);
     assert_true(r.recorder->links().lookup(link.substr(5), r.now_us / 1'000'000).has_value());
-    assert_int_equal(transports::list_dir(r.dir()).size(), 3);  // no reserve, no track file left
+    assert_int_equal(recording::private_fs::list_dir(r.dir()).size(), 3);  // no reserve, no track file left
 }
 
 void a_finalization_that_failed_for_space_runs_again_when_space_returns(void**) {
@@ -316,7 +316,7 @@ void a_finalization_that_failed_for_space_runs_again_when_space_returns(void**) 
     assert_int_equal(r.recorder->stats().finalize_failed, 1);
     assert_int_equal(r.recorder->stats().finalize_waiting, 1);
     assert_false(r.recorder->links().lookup(link.substr(5), r.now_us / 1'000'000).has_value());
-    assert_string_equal(parse_state(*transports::read_small_file(r.dir() + "/state.json"))->finalize_failure.c_str(),
+    assert_string_equal(parse_state(*recording::private_fs::read_small_file(r.dir() + "/state.json"))->finalize_failure.c_str(),
                         "no_space");
     // Space comes back while Janus runs: finalized within a space check, no restart.
     r.free_bytes = 10LL << 30;

@@ -26,7 +26,7 @@ void track_files_are_named_by_span_track_and_kind(void**) {
 }
 
 void recording_json_places_spans_one_after_another(void**) {
-    SessionState state;
+    FolderMarker state;
     state.room = "0123456789abcdef";
     FinalizeOutcome outcome;
     outcome.ok = true;
@@ -73,7 +73,7 @@ void recording_json_places_spans_one_after_another(void**) {
 }
 
 void a_late_finish_says_why_and_after_how_many_attempts(void**) {
-    SessionState state;
+    FolderMarker state;
     state.room = "0123456789abcdef";
     state.recovered = true;
     state.finalize_failures = 2;
@@ -85,7 +85,7 @@ void a_late_finish_says_why_and_after_how_many_attempts(void**) {
 }
 
 void the_consent_log_comes_from_the_marker_or_an_older_consent_file(void**) {
-    SessionState state;
+    FolderMarker state;
     const std::string legacy = "{\"consent_log\":[{\"at_ms\":5,\"event\":\"yes\",\"participant\":7},"
                                "{\"at_ms\":6,\"event\":\"start\"}]}";
     // No log in the marker: the old file's.
@@ -112,7 +112,7 @@ void spans_end_where_the_writing_stopped(void**) {
 }
 
 void retention_counts_from_the_finish_or_the_session_end(void**) {
-    SessionState state;
+    FolderMarker state;
     const std::int64_t mtime = 7 * kS;
     // Unfinished: the session's end, else the last span's end, else the marker's time.
     assert_int_equal(session_end_us(state, mtime), mtime);

@@ -2,7 +2,7 @@
 // (tiles at their offsets, audio mixed, spans joined), the command line
 // (H.264 + AAC MP4, no shell), and .mjr headers.
 #include "recording/finalizer.hpp"
-#include "transports/private_fs.hpp"
+#include "recording/private_fs.hpp"
 #include "support/recording_fakes.hpp"
 #include "cmocka_cpp.hpp"
 
@@ -96,7 +96,7 @@ void mjr_headers_are_read_and_empty_tracks_skipped(void**) {
     TempDir dir;
     const std::string header = "{\"t\":\"v\",\"c\":\"H264\",\"s\":100,\"u\":250}";
     std::string with_packet = std::string("MJR00002") + char(0) + char(header.size()) + header + "MEET";
-    transports::write_private_file(dir.path + "/a.mjr", with_packet + std::string(6, '\0'));
+    recording::private_fs::write_private_file(dir.path + "/a.mjr", with_packet + std::string(6, '\0'));
     auto h = read_mjr_header(dir.path + "/a.mjr");
     assert_true(h.has_value());
     assert_true(h->video);
@@ -104,11 +104,11 @@ void mjr_headers_are_read_and_empty_tracks_skipped(void**) {
     assert_int_equal(h->created_us, 100);
     assert_int_equal(h->first_frame_us, 250);
     // Janus writes the header with the first packet: a file without one is empty.
-    transports::write_private_file(dir.path + "/b.mjr", "MJR00002");
+    recording::private_fs::write_private_file(dir.path + "/b.mjr", "MJR00002");
     assert_false(read_mjr_header(dir.path + "/b.mjr").has_value());
-    transports::write_private_file(dir.path + "/c.mjr", std::string("MJR00002") + char(0) + char(header.size()) + header);
+    recording::private_fs::write_private_file(dir.path + "/c.mjr", std::string("MJR00002") + char(0) + char(header.size()) + header);
     assert_false(read_mjr_header(dir.path + "/c.mjr").has_value());
-    transports::write_private_file(dir.path + "/d.mjr", "RIFF....");
+    recording::private_fs::write_private_file(dir.path + "/d.mjr", "RIFF....");
     assert_false(read_mjr_header(dir.path + "/d.mjr").has_value());
     assert_false(read_mjr_header(dir.path + "/missing.mjr").has_value());
 }

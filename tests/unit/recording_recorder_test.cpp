@@ -7,7 +7,7 @@
 
 #include "core/json.hpp"
 #include "recording/recorder.hpp"
-#include "transports/private_fs.hpp"
+#include "recording/private_fs.hpp"
 #include "support/fakes.hpp"
 #include "support/recording_fakes.hpp"
 #include "cmocka_cpp.hpp"
@@ -50,8 +50,8 @@ struct Rig {
         assert_true(recorder->start(reason));
     }
     std::string dir() const { return rec + "/" + kRoom; }
-    std::optional<SessionState> state() const {
-        auto text = transports::read_small_file(dir() + "/state.json");
+    std::optional<FolderMarker> state() const {
+        auto text = recording::private_fs::read_small_file(dir() + "/state.json");
         return text ? parse_state(*text) : std::nullopt;
     }
 };
@@ -108,7 +108,7 @@ void a_span_writes_private_files_for_its_members_only(void**) {
     assert_int_equal(st->spans[0].tracks[1].participant, kAnna);
     // Space kept aside for the marker, should the disk fill up.
     assert_int_equal(mode_of(r.dir() + "/reserve"), 0600);
-    assert_int_equal(transports::file_size(r.dir() + "/reserve"), 1 << 20);
+    assert_int_equal(recording::private_fs::file_size(r.dir() + "/reserve"), 1 << 20);
 }
 
 void the_end_of_a_span_closes_every_file(void**) {
@@ -143,11 +143,11 @@ void links_granted_during_a_recording_are_kept_in_its_marker_as_hashes(void**) {
     const std::string before = r.recorder->grant_download(kRoom);
     r.recorder->start_span(kRoom, members({kAnna, kBen}));
     const std::string during = r.recorder->grant_download(kRoom);
-    const std::string text = *transports::read_small_file(r.dir() + "/state.json");
+    const std::string text = *recording::private_fs::read_small_file(r.dir() + "/state.json");
     assert_int_equal(r.state()->links.size(), 2);
     assert_true(text.find(before.substr(5)) == std::string::npos);
     assert_true(text.find(during.substr(5)) == std::string::npos);
-    assert_true(text.find(transports::CapabilityStore::digest_hex(during.substr(5))) != std::string::npos);
+    assert_true(text.find(recording::CapabilityStore::digest_hex(during.substr(5))) != std::string::npos);
     // Not usable before the recording is finished.
     assert_int_equal(r.recorder->links().count(), 0);
 }
@@ -203,35 +203,35 @@ void a_failing_disk_records_nothing(void**) {
 void the_start_classifies_what_a_crash_left(void**) {
     Rig r(false);
     std::string reason;
-    assert_true(transports::make_private_dir(r.rec, reason));
+    assert_true(recording::private_fs::make_private_dir(r.rec, reason));
     auto folder = [&](const std::string& name) {
-        assert_true(transports::make_private_dir(r.rec + "/" + name, reason));
+        assert_true(recording::private_fs::make_private_dir(r.rec + "/" + name, reason));
         return r.rec + "/" + name;
     };
     // A discard that a crash interrupted.
-    transports::write_private_file(folder(".trash-aaaaaaaaaaaaaaaa-1-0") + "/s01-t01-audio.mjr", "x");
+    recording::private_fs::write_private_file(folder(".trash-aaaaaaaaaaaaaaaa-1-0") + "/s01-t01-audio.mjr", "x");
     // Media without a marker: nothing shows it was consented.
-    transports::write_private_file(folder("1111111111111111") + "/s01-t01-audio.mjr", "x");
+    recording::private_fs::write_private_file(folder("1111111111111111") + "/s01-t01-audio.mjr", "x");
     // A consented span running when Janus died.
-    SessionState live;
+    FolderMarker live;
     live.room = "2222222222222222";
     live.state = FolderState::Recording;
     live.spans.push_back(SpanRecord{r.now_us - 60'000'000, 0, {kAnna, kBen}, {}, {}});
-    transports::write_private_file(folder(live.room) + "/state.json", render_state(live));
+    recording::private_fs::write_private_file(folder(live.room) + "/state.json", render_state(live));
     // A finished recording with a leftover track file.
-    SessionState done;
+    FolderMarker done;
     done.room = "3333333333333333";
     done.state = FolderState::Done;
     done.finalized_at_us = r.now_us - kDayUs;
     done.spans.push_back(SpanRecord{r.now_us - 2 * kDayUs, r.now_us - 2 * kDayUs + 1'000'000, {kAnna}, {}, {}});
-    transports::write_private_file(folder(done.room) + "/state.json", render_state(done));
-    transports::write_private_file(r.rec + "/" + done.room + "/recording.mp4", "mp4");
-    transports::write_private_file(r.rec + "/" + done.room + "/s01-t01-audio.mjr", "x");
+    recording::private_fs::write_private_file(folder(done.room) + "/state.json", render_state(done));
+    recording::private_fs::write_private_file(r.rec + "/" + done.room + "/recording.mp4", "mp4");
+    recording::private_fs::write_private_file(r.rec + "/" + done.room + "/s01-t01-audio.mjr", "x");
     // "Done" without its file, and a stray file.
-    SessionState lost = done;
+    FolderMarker lost = done;
     lost.room = "4444444444444444";
-    transports::write_private_file(folder(lost.room) + "/state.json", render_state(lost));
-    transports::write_private_file(r.rec + "/stray.txt", "x");
+    recording::private_fs::write_private_file(folder(lost.room) + "/state.json", render_state(lost));
+    recording::private_fs::write_private_file(r.rec + "/stray.txt", "x");
 
     r.boot();
     assert_true(r.recorder->wait_idle(10000));
@@ -249,20 +249,20 @@ void the_start_classifies_what_a_crash_left(void**) {
     assert_false(left.count("stray.txt"));
     assert_false(left.count(".trash-aaaaaaaaaaaaaaaa-1-0"));
     // The interrupted span is marked as recovered after a crash.
-    auto text = transports::read_small_file(r.rec + "/2222222222222222/state.json");
+    auto text = recording::private_fs::read_small_file(r.rec + "/2222222222222222/state.json");
     auto recovered = parse_state(*text);
     assert_true(recovered->recovered);
     assert_int_equal(static_cast<int>(recovered->state), static_cast<int>(FolderState::Finalizing));
 }
 
 void classify_table(void**) {
-    SessionState s;
+    FolderMarker s;
     s.room = "2222222222222222";
     auto with = [&](FolderState st, bool span) {
-        SessionState c = s;
+        FolderMarker c = s;
         c.state = st;
         if (span) c.spans.push_back(SpanRecord{1, 2, {}, {}, {}});
-        return std::optional<SessionState>(c);
+        return std::optional<FolderMarker>(c);
     };
     const std::string room = s.room;
     assert_int_equal(static_cast<int>(classify("_links", true, std::nullopt, false).action),
@@ -292,7 +292,7 @@ void classify_table(void**) {
 }
 
 void markers_reject_what_could_escape_the_folder(void**) {
-    SessionState s;
+    FolderMarker s;
     s.room = kRoom;
     s.spans.push_back(SpanRecord{10, 20, {kAnna}, {TrackRecord{"s01-t01-audio.mjr", kAnna, 0, false, "opus"}}, {}});
     s.links.push_back(LinkRecord{std::string(64, 'a'), 5});
@@ -313,39 +313,39 @@ void markers_reject_what_could_escape_the_folder(void**) {
 void retention_deletes_finished_recordings_and_their_links(void**) {
     Rig r(false);
     std::string reason;
-    assert_true(transports::make_private_dir(r.rec, reason));
+    assert_true(recording::private_fs::make_private_dir(r.rec, reason));
     auto finished = [&](const std::string& room, std::int64_t finalized_at_us) {
-        SessionState st;
+        FolderMarker st;
         st.room = room;
         st.state = FolderState::Done;
         st.finalized_at_us = finalized_at_us;
         st.spans.push_back(SpanRecord{finalized_at_us - 10'000'000, finalized_at_us - 5'000'000, {kAnna}, {}, {}});
-        assert_true(transports::make_private_dir(r.rec + "/" + room, reason));
-        transports::write_private_file(r.rec + "/" + room + "/state.json", render_state(st));
-        transports::write_private_file(r.rec + "/" + room + "/recording.mp4", "mp4");
+        assert_true(recording::private_fs::make_private_dir(r.rec + "/" + room, reason));
+        recording::private_fs::write_private_file(r.rec + "/" + room + "/state.json", render_state(st));
+        recording::private_fs::write_private_file(r.rec + "/" + room + "/recording.mp4", "mp4");
     };
     finished("5555555555555555", r.now_us - 6 * kDayUs);
     finished("6666666666666666", r.now_us - 6 * kDayUs - kDayUs / 2);
     r.boot();
-    auto link_old = transports::CapabilityStore::mint(), link_new = transports::CapabilityStore::mint();
+    auto link_old = recording::CapabilityStore::mint(), link_new = recording::CapabilityStore::mint();
     const std::int64_t now_s = r.now_us / 1'000'000;
     r.recorder->links().publish(link_old.digest, "6666666666666666", now_s, now_s + kDayUs / 2'000'000);
     r.recorder->links().publish(link_new.digest, "5555555555555555", now_s, now_s + kDayUs / 1'000'000);
     assert_true(r.recorder->wait_idle(10000));
-    assert_true(transports::exists(r.rec + "/6666666666666666"));
+    assert_true(recording::private_fs::exists(r.rec + "/6666666666666666"));
     // Seven days after finalization, the older one goes, with its link.
     r.now_us += kDayUs / 2 + 1;
     r.recorder->sweep_now();
     assert_true(r.recorder->wait_idle(10000));
-    assert_false(transports::exists(r.rec + "/6666666666666666"));
-    assert_true(transports::exists(r.rec + "/5555555555555555/recording.mp4"));
+    assert_false(recording::private_fs::exists(r.rec + "/6666666666666666"));
+    assert_true(recording::private_fs::exists(r.rec + "/5555555555555555/recording.mp4"));
     assert_false(r.recorder->links().lookup(link_old.path.substr(5), r.now_us / 1'000'000).has_value());
     assert_true(r.recorder->links().lookup(link_new.path.substr(5), r.now_us / 1'000'000).has_value());
     assert_int_equal(r.recorder->stats().expired, 1);
     r.now_us += kDayUs;
     r.recorder->sweep_now();
     assert_true(r.recorder->wait_idle(10000));
-    assert_false(transports::exists(r.rec + "/5555555555555555"));
+    assert_false(recording::private_fs::exists(r.rec + "/5555555555555555"));
     assert_int_equal(r.recorder->links().count(), 0);
 }
 
@@ -442,7 +442,7 @@ void a_span_that_cannot_start_is_told_as_a_failure(void**) {
     assert_true(r.recorder->wait_idle(10000));
     // Something that is not a folder where the room folder must go.
     std::string reason;
-    assert_true(transports::write_private_file(r.dir(), "x"));
+    assert_true(recording::private_fs::write_private_file(r.dir(), "x"));
     r.recorder->start_span(kRoom, members({kAnna}));
     assert_false(r.recorder->recording(kRoom));
     const auto failures = r.recorder->take_failures();
@@ -484,7 +484,7 @@ void the_consent_log_is_kept_in_the_marker_as_it_grows(void**) {
     auto st = r.state();
     assert_int_equal(st->consent_log.size(), 6);
     assert_int_equal(st->ended_at_us, r.now_us.load());
-    assert_false(transports::exists(r.dir() + "/consent.json"));
+    assert_false(recording::private_fs::exists(r.dir() + "/consent.json"));
     // The tools are missing here: a failed finalization keeps the log and says why it failed.
     assert_int_equal(static_cast<int>(st->state), static_cast<int>(FolderState::Finalizing));
     assert_int_equal(st->finalize_failures, 1);
@@ -546,7 +546,7 @@ void a_finalization_without_space_waits_for_it_and_is_deleted_after_retention(vo
     r.now_us += 7 * kDayUs - 3600LL * 1'000'000;
     r.recorder->sweep_now();
     assert_true(r.recorder->wait_idle(10000));
-    assert_false(transports::exists(r.dir()));
+    assert_false(recording::private_fs::exists(r.dir()));
     s = r.recorder->stats();
     assert_int_equal(s.finalize_waiting, 0);
     assert_int_equal(s.expired, 1);

@@ -32,7 +32,7 @@ struct Rig {
         const std::string id = "call" + std::to_string(++txn);
         Json answer;
         const bool ran = thread.call(
-            [&](CounselService& service) {
+            [&](RoomService& service) {
                 service.handle(handle, id, parse(body), Json());
                 for (const auto& p : gateway.pushed)
                     if (p.transaction == id) answer = Json::adopt(json_deep_copy(p.event.get()));
@@ -68,7 +68,7 @@ void posts_from_many_threads_run_one_at_a_time_in_order(void**) {
             for (int j = 0; j < kJobs; ++j) {
                 const HandleId handle = 1000 + static_cast<HandleId>(t);
                 const std::string txn = std::to_string(t) + ":" + std::to_string(j);
-                rig.thread.post([&, handle, txn](CounselService& service) {
+                rig.thread.post([&, handle, txn](RoomService& service) {
                     ++counter;
                     runners.insert(std::this_thread::get_id());
                     service.handle(handle, txn, parse("{\"request\":\"leave\"}"), Json());
@@ -84,7 +84,7 @@ void posts_from_many_threads_run_one_at_a_time_in_order(void**) {
     bool in_order = true, all_487 = true;
     std::size_t answers = 0;
     const bool ran = rig.thread.call(
-        [&](CounselService&) {
+        [&](RoomService&) {
             seen_counter = counter;
             seen_runners = runners;
             for (const auto& p : rig.gateway.pushed) {
@@ -116,7 +116,7 @@ void concurrent_joins_are_serialised_by_the_room_thread(void**) {
     std::vector<std::thread> racers;
     for (int t = 0; t < 4; ++t)
         racers.emplace_back([&, t] {
-            rig.thread.post([&, t](CounselService& service) {
+            rig.thread.post([&, t](RoomService& service) {
                 service.handle(2000 + t, "race", parse("{\"request\":\"join\",\"room\":\"" + s.room + "\",\"token\":\"" +
                                                        s.tokens[0] + "\",\"display\":\"R\"}"), Json());
             });
@@ -124,7 +124,7 @@ void concurrent_joins_are_serialised_by_the_room_thread(void**) {
     for (auto& racer : racers) racer.join();
     int waiting = 0, in_use = 0, lobby = -1;
     assert_true(rig.thread.call(
-        [&](CounselService& service) {
+        [&](RoomService& service) {
             for (const auto& p : rig.gateway.pushed) {
                 if (p.transaction != "race") continue;
                 waiting += counsel_kind(p.event) == "waiting";
@@ -141,28 +141,28 @@ void concurrent_joins_are_serialised_by_the_room_thread(void**) {
 void call_waits_for_its_job_or_drops_it(void**) {
     Rig rig;
     std::thread::id ran_on;
-    assert_true(rig.thread.call([&](CounselService&) { ran_on = std::this_thread::get_id(); }, 5000));
+    assert_true(rig.thread.call([&](RoomService&) { ran_on = std::this_thread::get_id(); }, 5000));
     assert_true(ran_on != std::thread::id() && ran_on != std::this_thread::get_id());
 
     // A slow job ahead in the queue: the call times out and its job never runs.
     std::atomic<bool> release{false}, late_job_ran{false};
-    rig.thread.post([&](CounselService&) {
+    rig.thread.post([&](RoomService&) {
         while (!release.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     });
-    assert_false(rig.thread.call([&](CounselService&) { late_job_ran.store(true); }, 50));
+    assert_false(rig.thread.call([&](RoomService&) { late_job_ran.store(true); }, 50));
     release.store(true);
-    assert_true(rig.thread.call([](CounselService&) {}, 5000));  // the queue has drained past it
+    assert_true(rig.thread.call([](RoomService&) {}, 5000));  // the queue has drained past it
     assert_false(late_job_ran.load());
 }
 
 void a_throwing_job_does_not_stop_the_thread(void**) {
     Rig rig;
-    rig.thread.post([](CounselService&) { throw std::runtime_error("boom"); });
+    rig.thread.post([](RoomService&) { throw std::runtime_error("boom"); });
     Session s = rig.open_room();  // still served
     assert_false(s.room.empty());
     std::size_t errors = 0;
     assert_true(rig.thread.call(
-        [&](CounselService&) {
+        [&](RoomService&) {
             for (const auto& line : rig.gateway.logs) errors += contains(line, "exception");
         },
         5000));
@@ -191,8 +191,8 @@ void stop_ends_every_room_with_shutdown(void**) {
     rig.thread.stop();
     const std::size_t pushed = rig.gateway.pushed.size();
     bool ran = false;
-    rig.thread.post([&](CounselService&) { ran = true; });
-    assert_false(rig.thread.call([&](CounselService&) { ran = true; }, 50));
+    rig.thread.post([&](RoomService&) { ran = true; });
+    assert_false(rig.thread.call([&](RoomService&) { ran = true; }, 50));
     assert_false(ran);
     assert_int_equal(rig.gateway.pushed.size(), pushed);
 }
@@ -206,14 +206,14 @@ void the_destructor_ends_rooms_too(void**) {
         RoomThread thread(test_config(), gateway, ledger, clock);
         Json created;
         assert_true(thread.call(
-            [&](CounselService& service) {
+            [&](RoomService& service) {
                 service.handle(kPractitioner, "c", parse(create_body("\"invitees\":[{\"label\":\"A\"}]")), Json());
                 created = Json::adopt(json_deep_copy(gateway.pushed.at(0).event.get()));
             },
             5000));
         room = str(created, "room");
         const std::string token = str(item(created, "invites", 0), "token");
-        thread.post([&, token](CounselService& service) {
+        thread.post([&, token](RoomService& service) {
             service.handle(kGuestA, "j", parse("{\"request\":\"join\",\"room\":\"" + room + "\",\"token\":\"" + token +
                                                "\",\"display\":\"Anna\"}"), Json());
         });

@@ -139,7 +139,7 @@ void a_service_on_the_ledger_refuses_old_rooms_after_a_restart(void**) {
         auto ledger = open_ledger(path);
         RecordingGateway gateway;
         ManualClock clock;
-        CounselService service(test_config(), gateway, *ledger, clock);
+        RoomService service(test_config(), gateway, *ledger, clock);
         service.handle(kPractitioner, "c", Json::adopt(json_loads(create_body("\"invitees\":[{\"label\":\"A\"}]").c_str(), 0, nullptr)), Json());
         s = session_from(gateway.pushed.at(0).event);
         assert_int_equal(state(*ledger, s.room), kLive);
@@ -147,7 +147,7 @@ void a_service_on_the_ledger_refuses_old_rooms_after_a_restart(void**) {
     auto ledger = open_ledger(path);
     RecordingGateway gateway;
     ManualClock clock;
-    CounselService service(test_config(), gateway, *ledger, clock);
+    RoomService service(test_config(), gateway, *ledger, clock);
     service.handle(kGuestA, "j", Json::adopt(json_loads(("{\"request\":\"join\",\"room\":\"" + s.room + "\",\"token\":\"" +
                                                          s.tokens[0] + "\",\"display\":\"Anna\"}").c_str(), 0, nullptr)), Json());
     expect_error(gateway.pushed.at(0).event, 483);
@@ -200,7 +200,7 @@ void the_file_holds_digests_only(void**) {
     auto ledger = open_ledger(path);
     RecordingGateway gateway;
     ManualClock clock;
-    CounselService service(test_config(), gateway, *ledger, clock);
+    RoomService service(test_config(), gateway, *ledger, clock);
     int txn = 0;
     auto send = [&](HandleId handle, const std::string& text) {
         const std::string id = "s" + std::to_string(++txn);

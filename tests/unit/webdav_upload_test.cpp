@@ -3,16 +3,16 @@
 // number of tries, and bad URLs are refused before anything is sent.
 #include <sodium.h>
 
-#include "transports/private_fs.hpp"
-#include "transports/webdav_upload.hpp"
+#include "recording/private_fs.hpp"
+#include "recording/webdav_upload.hpp"
 #include "support/http_standin.hpp"
 #include "support/recording_fakes.hpp"
 #include "cmocka_cpp.hpp"
 
 using namespace counsel;
 using namespace counsel::testing;
-using transports::WebdavTarget;
-using transports::WebdavUploader;
+using recording::WebdavTarget;
+using recording::WebdavUploader;
 
 namespace {
 
@@ -36,7 +36,7 @@ void the_file_arrives_whole_with_basic_auth(void**) {
     TempDir dir;
     const std::string file = dir.path + "/recording.mp4";
     const std::string content = some_bytes(3 * 1024 * 1024 + 17);
-    assert_true(transports::write_private_file(file, content));
+    assert_true(recording::private_fs::write_private_file(file, content));
     HttpStandIn server({201});
     WebdavUploader up(target_for(server));
     std::string reason;
@@ -53,7 +53,7 @@ void the_file_arrives_whole_with_basic_auth(void**) {
 void failures_are_retried(void**) {
     TempDir dir;
     const std::string file = dir.path + "/r.mp4";
-    transports::write_private_file(file, "abc");
+    recording::private_fs::write_private_file(file, "abc");
     HttpStandIn server({503, 502, 204});
     WebdavUploader up(target_for(server));
     std::string reason;
@@ -65,7 +65,7 @@ void failures_are_retried(void**) {
 void a_refusal_gives_up_after_the_tries_and_says_only_the_status(void**) {
     TempDir dir;
     const std::string file = dir.path + "/r.mp4";
-    transports::write_private_file(file, "abc");
+    recording::private_fs::write_private_file(file, "abc");
     HttpStandIn server({401, 401, 401, 401});
     WebdavTarget t = target_for(server);
     WebdavUploader up(t);
@@ -80,7 +80,7 @@ void a_refusal_gives_up_after_the_tries_and_says_only_the_status(void**) {
 void an_unreachable_server_fails_without_naming_it(void**) {
     TempDir dir;
     const std::string file = dir.path + "/r.mp4";
-    transports::write_private_file(file, "abc");
+    recording::private_fs::write_private_file(file, "abc");
     int port;
     {
         HttpStandIn gone({});
@@ -100,7 +100,7 @@ void an_unreachable_server_fails_without_naming_it(void**) {
 void a_stop_ends_the_waiting(void**) {
     TempDir dir;
     const std::string file = dir.path + "/r.mp4";
-    transports::write_private_file(file, "abc");
+    recording::private_fs::write_private_file(file, "abc");
     HttpStandIn server({500, 500, 500});
     WebdavTarget t = target_for(server);
     t.first_retry_delay_ms = 60'000;
@@ -120,7 +120,7 @@ void bad_urls_and_names_are_refused(void**) {
     assert_false(WebdavUploader::valid_url("https:///nohost", reason));
     TempDir dir;
     const std::string file = dir.path + "/r.mp4";
-    transports::write_private_file(file, "abc");
+    recording::private_fs::write_private_file(file, "abc");
     HttpStandIn server({201});
     WebdavUploader up(target_for(server));
     assert_false(up.put(file, "../escape.mp4", nullptr, reason));

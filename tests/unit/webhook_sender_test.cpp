@@ -4,13 +4,13 @@
 // blocking, and unusable settings are refused before anything is sent.
 #include <sodium.h>
 
-#include "transports/webhook_sender.hpp"
+#include "events/webhook_sender.hpp"
 #include "support/http_standin.hpp"
 #include "cmocka_cpp.hpp"
 
 using namespace counsel::testing;
-using counsel::transports::WebhookSender;
-using counsel::transports::WebhookSettings;
+using counsel::events::WebhookSender;
+using counsel::events::WebhookSettings;
 
 namespace {
 

@@ -1,6 +1,6 @@
 // Opening an invitee's link: before the pre-join screen, ask the plugin what
 // a join with this link would get (`join` with `peek: true`: nobody is seated,
-// the host is told nothing; README "Opening a link"). A link that cannot work
+// the host is told nothing; docs/api.md "Requests", Opening a link). A link that cannot work
 // ends here — wrong, ended, locked, or an e2ee room's link without its key —
 // so the host never sees a knock that cannot work and nobody without the key
 // ever receives the participant list.

@@ -1,4 +1,4 @@
-// The plugin's words the page relies on (README, "API"): the `counsel` field
+// The plugin's words the page relies on (docs/api.md): the `counsel` field
 // of its answers and events, and the error codes the page turns into
 // sentences or screens. Every module compares against these names, so a
 // renamed event is changed here once.
@@ -57,7 +57,7 @@ export function deniedFinal(msg) {
   return !!msg && msg.final === true;
 }
 
-// Error codes (README, "Error codes") the page tells apart.
+// Error codes (docs/api.md, "Errors") the page tells apart.
 export const ERR = Object.freeze({
   INVALID: 481, // invalid value (also: a password that cannot be one)
   UNAUTHORIZED: 482, // wrong key, token or password

@@ -3,7 +3,7 @@
 // people on pages/recording.html (the media page plus a timestamped record of
 // the recording events) in a room created "with consent", asked, answering,
 // ending; the room folder in rec_dir and its MP4; the /rec/ links served the
-// way the page's server does it (transports/rec_links.js).
+// way the page's server does it (web/server/rec_links.js).
 
 const assert = require('node:assert/strict');
 const { execFileSync } = require('node:child_process');
@@ -11,7 +11,7 @@ const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
 
-const recLinks = require('../../../transports/rec_links.js');
+const recLinks = require('../../../web/server/rec_links.js');
 const { HOST_IP } = require('../../support/netns');
 const { sleep } = require('../../support/util');
 

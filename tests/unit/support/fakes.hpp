@@ -11,10 +11,10 @@
 #include <vector>
 
 #include "core/clock.hpp"
-#include "core/counsel_service.hpp"
-#include "core/gateway.hpp"
-#include "core/recording_port.hpp"
-#include "core/room_ledger.hpp"
+#include "core/room_service.hpp"
+#include "core/ports/gateway.hpp"
+#include "core/ports/recording.hpp"
+#include "core/ports/room_ledger.hpp"
 
 namespace counsel::testing {
 
@@ -112,7 +112,7 @@ struct Harness {
     ManualClock clock;
     MemoryLedger ledger;
     FakeRecorder recorder;
-    CounselService service;
+    RoomService service;
 
     // Sends a request (JSON text) from `handle` and returns the answer with that transaction.
     Json request(HandleId handle, const std::string& json_text);

@@ -192,7 +192,7 @@ function closeConsentDialog() {
   if (dlg.open) dlg.close('later');
 }
 
-// The end screen's download box (or nothing): a same-origin link served by web/serve.js.
+// The end screen's download box (or nothing): a same-origin link served by web/server/serve.js.
 export function showDownload(offer) {
   const box = $('end-download');
   box.replaceChildren();
