@@ -4,18 +4,13 @@
 
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 
-const { World, assertError } = require('./harness/counsel');
+const { useWorld, assertError } = require('./harness/counsel');
 
-let world;
 let admin;
-before(async () => {
-  world = await World.start({ admin: true });
-  admin = await world.admin();
-});
-after(async () => {
-  if (world) await world.close();
+const world = useWorld({ admin: true }, async (started) => {
+  admin = await started.admin();
 });
 
 const STATS_REQUEST = { request: 'stats' };

@@ -11,22 +11,17 @@ const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 
-const { World } = require('./harness/counsel');
+const { useWorld } = require('./harness/counsel');
 const { portAnswers, sleep } = require('../support/util');
 
 const CLI = path.resolve(__dirname, '..', '..', 'scripts', 'counsel-room');
 const PAGE = 'https://counsel.example.org/';
 
-let world;
-before(async () => {
-  world = await World.start({ http: true });
-  const port = Number(new URL(world.janus.httpUrl).port);
+const world = useWorld({ http: true }, async (started) => {
+  const port = Number(new URL(started.janus.httpUrl).port);
   for (let i = 0; i < 100 && !(await portAnswers(port)); i += 1) await sleep(100);
-});
-after(async () => {
-  if (world) await world.close();
 });
 
 // Runs the CLI; resolves { code, stdout, stderr }.

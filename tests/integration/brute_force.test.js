@@ -7,9 +7,9 @@
 
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 
-const { World, wrongLike } = require('./harness/counsel');
+const { useWorld, wrongLike } = require('./harness/counsel');
 const { connectCounsel } = require('../support/janus_client');
 const { sleep } = require('../support/util');
 
@@ -24,13 +24,7 @@ const RSS_BOUND_KB = 48 * 1024;
 // Under ASan (scripts/harden plugin-asan) freed memory sits in quarantine: RSS says nothing there.
 const UNDER_ASAN = /libasan/.test(process.env.COUNSEL_JANUS_ENV || '');
 
-let world;
-before(async () => {
-  world = await World.start();
-});
-after(async () => {
-  if (world) await world.close();
-});
+const world = useWorld();
 
 function rssKb(pid) {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');

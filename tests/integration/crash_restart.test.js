@@ -6,18 +6,12 @@
 // folders, and the SQLite store passes its integrity check.
 
 const assert = require('node:assert/strict');
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 
-const { World, assertError } = require('./harness/counsel');
+const { useWorld, assertError } = require('./harness/counsel');
 const { marker, scanTree, integrityCheck } = require('../support/privacy_scan');
 
-let world;
-before(async () => {
-  world = await World.start();
-});
-after(async () => {
-  if (world) await world.close();
-});
+const world = useWorld();
 
 test('SIGKILL + restart: ended and live rooms answer 483; new rooms work', async () => {
   // Ended before the crash.

@@ -3,17 +3,11 @@
 // credential afterwards.
 
 const assert = require('node:assert/strict');
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 
-const { World, assertError, wrongLike } = require('./harness/counsel');
+const { useWorld, assertError, wrongLike } = require('./harness/counsel');
 
-let world;
-before(async () => {
-  world = await World.start();
-});
-after(async () => {
-  if (world) await world.close();
-});
+const world = useWorld();
 
 test('end: ended(moderator) to the moderator, to participants and to the lobby; 483 afterwards', async () => {
   const ctx = await world.openRoom({ invitees: [{ label: 'A' }, { label: 'B' }, { label: 'C' }], password: true });

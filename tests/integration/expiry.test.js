@@ -5,18 +5,12 @@
 // skips itself if the plugin's expires_at is more than 70 s away.
 
 const assert = require('node:assert/strict');
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 
-const { World, assertError } = require('./harness/counsel');
+const { useWorld, assertError } = require('./harness/counsel');
 const { nowS } = require('../support/util');
 
-let world;
-before(async () => {
-  world = await World.start();
-});
-after(async () => {
-  if (world) await world.close();
-});
+const world = useWorld();
 
 test('at expires_at everyone gets ended(expired) and the room is 483', async (t) => {
   // 12 s before expiry: time for three people to enter on a loaded machine

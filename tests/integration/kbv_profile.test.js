@@ -9,18 +9,12 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 
-const { World, assertError } = require('./harness/counsel');
+const { useWorld, World, assertError } = require('./harness/counsel');
 const { Janus } = require('../support/janus');
 
-let world;
-before(async () => {
-  world = await World.start({ counsel: { profile: 'kbv' } });
-});
-after(async () => {
-  if (world) await world.close();
-});
+const world = useWorld({ counsel: { profile: 'kbv' } });
 
 // Every path below `dir`, folders with a trailing slash.
 function tree(dir) {

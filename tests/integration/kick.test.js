@@ -2,17 +2,11 @@
 // kick: the person is removed and their personal token is burned (482 after).
 
 const assert = require('node:assert/strict');
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 
-const { World, assertError, assertOk, latestEvent, participantIds } = require('./harness/counsel');
+const { useWorld, assertError, assertOk, latestEvent, participantIds } = require('./harness/counsel');
 
-let world;
-before(async () => {
-  world = await World.start();
-});
-after(async () => {
-  if (world) await world.close();
-});
+const world = useWorld();
 
 test('kicking an admitted participant: removed, participants updated, token burned (482)', async () => {
   const ctx = await world.openRoom({ invitees: [{ label: 'A' }, { label: 'B' }] });

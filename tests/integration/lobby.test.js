@@ -3,20 +3,12 @@
 // admits or denies, lobby members see nothing of the room.
 
 const assert = require('node:assert/strict');
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 
-const {
-  World, assertError, assertOk, assertParticipantId, latestEvent, lobbyIds, participantIds, wrongLike,
-} = require('./harness/counsel');
+const { useWorld, assertError, assertOk, assertParticipantId, latestEvent, lobbyIds, participantIds, wrongLike } = require('./harness/counsel');
 const { nowS } = require('../support/util');
 
-let world;
-before(async () => {
-  world = await World.start();
-});
-after(async () => {
-  if (world) await world.close();
-});
+const world = useWorld();
 
 test('an invitee waits; the moderator sees them in the lobby; the invitee sees nothing else', async () => {
   const ctx = await world.openRoom({ invitees: [{ label: 'A' }, { label: 'B' }] });

@@ -2,17 +2,11 @@
 // lock / unlock: while locked nobody new reaches the lobby (485).
 
 const assert = require('node:assert/strict');
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 
-const { World, assertError, assertOk, latestEvent, lobbyIds } = require('./harness/counsel');
+const { useWorld, assertError, assertOk, latestEvent, lobbyIds } = require('./harness/counsel');
 
-let world;
-before(async () => {
-  world = await World.start();
-});
-after(async () => {
-  if (world) await world.close();
-});
+const world = useWorld();
 
 test('locked: a new knock is 485 and the lobby is unchanged; unlocked: it works again', async () => {
   const ctx = await world.openRoom({ invitees: [{ label: 'A' }, { label: 'B' }] });

@@ -11,22 +11,16 @@
 // took) are printed as test diagnostics.
 
 const assert = require('node:assert/strict');
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 
-const { World, assertError, assertOk, latestEvent } = require('./harness/counsel');
+const { useWorld, assertError, assertOk, latestEvent } = require('./harness/counsel');
 const { Flood, describeFlood, timed } = require('./harness/flood');
 const { sleep } = require('../support/util');
 
 const MAX = 10; // max_participants: the password knockers' share of the lobby
 const LIMIT_MS = 2000;
 
-let world;
-before(async () => {
-  world = await World.start({ counsel: { max_participants: MAX } });
-});
-after(async () => {
-  if (world) await world.close();
-});
+const world = useWorld({ counsel: { max_participants: MAX } });
 
 const answerKind = (a) => (a.counsel === 'error' ? String(a.error_code) : a.counsel);
 const passwordJoin = (ctx, display = 'Flood') => ({ request: 'join', room: ctx.room, password: ctx.created.password, display });

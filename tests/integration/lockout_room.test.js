@@ -12,9 +12,9 @@
 
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 
-const { World, wrongLike } = require('./harness/counsel');
+const { useWorld, wrongLike } = require('./harness/counsel');
 const { connectCounsel } = require('../support/janus_client');
 const { Flood, describeFlood, timed } = require('./harness/flood');
 
@@ -22,13 +22,7 @@ const RATE = 500;
 const PER_HANDLE = 6; // five are judged, the sixth meets the handle's limit
 const LIMIT_MS = 2000;
 
-let world;
-before(async () => {
-  world = await World.start({ admin: true });
-});
-after(async () => {
-  if (world) await world.close();
-});
+const world = useWorld({ admin: true });
 
 const randomToken = () => crypto.randomBytes(16).toString('base64url');
 

@@ -3,17 +3,11 @@
 // session goes away, and no rights for anyone else.
 
 const assert = require('node:assert/strict');
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 
-const { World, assertError, assertOk, lobbyIds, latestEvent, joinModerator } = require('./harness/counsel');
+const { useWorld, assertError, assertOk, lobbyIds, latestEvent, joinModerator } = require('./harness/counsel');
 
-let world;
-before(async () => {
-  world = await World.start();
-});
-after(async () => {
-  if (world) await world.close();
-});
+const world = useWorld();
 
 test('a second moderator join is 484 and the first moderator keeps the seat', async () => {
   const ctx = await world.openRoom({ invitees: [{ label: 'A' }] });

@@ -13,9 +13,9 @@
 const assert = require('node:assert/strict');
 const { execFileSync } = require('node:child_process');
 const dgram = require('node:dgram');
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 
-const { World, assertError } = require('./harness/counsel');
+const { useWorld, World, assertError } = require('./harness/counsel');
 const { Flood, describeFlood, timed } = require('./harness/flood');
 const { COUNSEL_KEYGEN: KEYGEN } = require('../support/janus');
 const { sleep } = require('../support/util');
@@ -23,13 +23,7 @@ const { sleep } = require('../support/util');
 const service = JSON.parse(execFileSync(KEYGEN, ['--json'], { encoding: 'utf8', timeout: 30000 }));
 const NUMBER = '+49 30 1234567';
 
-let world;
-before(async () => {
-  world = await World.start({ phone: { number: NUMBER, service_key_hash: service.key_hash } });
-});
-after(async () => {
-  if (world) await world.close();
-});
+const world = useWorld({ phone: { number: NUMBER, service_key_hash: service.key_hash } });
 
 const phoneJoin = (handle, room_number, pin, key = service.key) =>
   handle.request({ request: 'phone_join', service_key: key, room_number, pin });

@@ -3,18 +3,12 @@
 // request dumps): no marker, token or password anywhere in the whole log.
 
 const assert = require('node:assert/strict');
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 
-const { World } = require('./harness/counsel');
+const { useWorld } = require('./harness/counsel');
 const { runPrivacyScenario, linesWithSecrets } = require('./harness/privacy_scenario');
 
-let world;
-before(async () => {
-  world = await World.start({ debugLevel: 5 });
-});
-after(async () => {
-  if (world) await world.close();
-});
+const world = useWorld({ debugLevel: 5 });
 
 test('debug level 5: no secret anywhere in the log', async (t) => {
   const { secrets, room } = await runPrivacyScenario(world);

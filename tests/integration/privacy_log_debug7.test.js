@@ -7,19 +7,13 @@
 
 const assert = require('node:assert/strict');
 const { isDeepStrictEqual } = require('node:util');
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 
-const { World } = require('./harness/counsel');
+const { useWorld } = require('./harness/counsel');
 const { sentFrames } = require('../support/janus_client');
 const { runPrivacyScenario, linesWithSecrets } = require('./harness/privacy_scenario');
 
-let world;
-before(async () => {
-  world = await World.start({ debugLevel: 7 });
-});
-after(async () => {
-  if (world) await world.close();
-});
+const world = useWorld({ debugLevel: 7 });
 
 // Whether `line` is exactly one of the raw JSON requests this process sent.
 function isOwnRequestDump(line) {

@@ -11,19 +11,14 @@
 // must leave it alone. No ICE connectivity is needed for Janus's answer.
 
 const assert = require('node:assert/strict');
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 
-const { World, assertError } = require('./harness/counsel');
+const { useWorld, assertError } = require('./harness/counsel');
 const { mediaOffer } = require('./harness/sdp');
 
-let world;
 let admin;
-before(async () => {
-  world = await World.start({ admin: true });
-  admin = await world.admin();
-});
-after(async () => {
-  if (world) await world.close();
+const world = useWorld({ admin: true }, async (started) => {
+  admin = await started.admin();
 });
 
 // Sends `publish` with `jsep`; returns the whole Janus reply.

@@ -9,18 +9,12 @@
 
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 
-const { World, assertError, wrongLike } = require('./harness/counsel');
+const { useWorld, assertError, wrongLike } = require('./harness/counsel');
 const { sleep } = require('../support/util');
 
-let world;
-before(async () => {
-  world = await World.start();
-});
-after(async () => {
-  if (world) await world.close();
-});
+const world = useWorld();
 
 const join = (handle, room, token, display = 'Guess') => handle.request({ request: 'join', room, token, display });
 const joinPassword = (handle, room, password, display = 'Guess') => handle.request({ request: 'join', room, password, display });

@@ -4,19 +4,13 @@
 // always reach it: lockout_lobby.test.js).
 
 const assert = require('node:assert/strict');
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 
-const { World, assertError, latestEvent, lobbyIds } = require('./harness/counsel');
+const { useWorld, assertError, latestEvent, lobbyIds } = require('./harness/counsel');
 
 const MAX = 2;
 
-let world;
-before(async () => {
-  world = await World.start({ counsel: { max_participants: MAX } });
-});
-after(async () => {
-  if (world) await world.close();
-});
+const world = useWorld({ counsel: { max_participants: MAX } });
 
 test('admitting beyond max_participants is 489 and the person stays in the lobby', async () => {
   const ctx = await world.openRoom({ invitees: [{ label: 'A' }], password: true });

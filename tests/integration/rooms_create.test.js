@@ -2,18 +2,12 @@
 // `create` and the moderator's first `join`: the shape of every answer.
 
 const assert = require('node:assert/strict');
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 
-const { World, assertError, assertParticipantId, TOKEN_RE, PASSWORD_RE } = require('./harness/counsel');
+const { useWorld, assertError, assertParticipantId, TOKEN_RE, PASSWORD_RE } = require('./harness/counsel');
 const { nowS } = require('../support/util');
 
-let world;
-before(async () => {
-  world = await World.start({ counsel: { max_duration_s: 7200, max_participants: 4 } });
-});
-after(async () => {
-  if (world) await world.close();
-});
+const world = useWorld({ counsel: { max_duration_s: 7200, max_participants: 4 } });
 
 test('create answers room, moderator token, one token per invitee, defaults', async () => {
   const before = nowS();

@@ -3,21 +3,15 @@
 // left without returning) and lobby_timeout_s (waiting too long -> timeout).
 
 const assert = require('node:assert/strict');
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 
-const { World, assertError, latestEvent, lobbyIds } = require('./harness/counsel');
+const { useWorld, assertError, latestEvent, lobbyIds } = require('./harness/counsel');
 const { sleep } = require('../support/util');
 
 const IDLE_END_S = 2;
 const LOBBY_TIMEOUT_S = 5;
 
-let world;
-before(async () => {
-  world = await World.start({ counsel: { idle_end_s: IDLE_END_S, lobby_timeout_s: LOBBY_TIMEOUT_S } });
-});
-after(async () => {
-  if (world) await world.close();
-});
+const world = useWorld({ counsel: { idle_end_s: IDLE_END_S, lobby_timeout_s: LOBBY_TIMEOUT_S } });
 
 test('idle end: idle_end_s after the moderator\'s session is gone, everyone gets ended(idle); 483 after', async () => {
   const ctx = await world.openRoom({ invitees: [{ label: 'A' }, { label: 'B' }] });

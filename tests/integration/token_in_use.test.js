@@ -2,17 +2,11 @@
 // One person per personal link at a time (490).
 
 const assert = require('node:assert/strict');
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 
-const { World, assertError, latestEvent, lobbyIds } = require('./harness/counsel');
+const { useWorld, assertError, latestEvent, lobbyIds } = require('./harness/counsel');
 
-let world;
-before(async () => {
-  world = await World.start();
-});
-after(async () => {
-  if (world) await world.close();
-});
+const world = useWorld();
 
 test('the same token twice at the same moment: exactly one waits, the other gets 490', async () => {
   const ctx = await world.openRoom({ invitees: [{ label: 'A' }] });

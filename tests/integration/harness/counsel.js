@@ -4,6 +4,7 @@
 // steps, and exact assertions.
 
 const assert = require('node:assert/strict');
+const { before, after } = require('node:test');
 
 const { sleep } = require('../../support/util');
 const support = require('../../support/world');
@@ -126,6 +127,32 @@ class World extends support.World {
   }
 }
 
+// One World per test file: started before its tests, closed after them. The
+// returned object stands for that World (its methods and fields) from `before` on.
+// `setUp(world)` runs right after the start, in the same hook (node 20 runs a
+// file's top-level `before` hooks side by side, so a second hook could not
+// rely on the World being there).
+function useWorld(options, setUp = async () => {}) {
+  let world = null;
+  before(async () => {
+    world = await World.start(options);
+    await setUp(world);
+  });
+  after(async () => {
+    if (world) await world.close();
+  });
+  return new Proxy(
+    {},
+    {
+      get(_, key) {
+        if (!world) throw new Error(`the test world is not started yet (${String(key)})`);
+        const value = world[key];
+        return typeof value === 'function' ? value.bind(world) : value;
+      },
+    },
+  );
+}
+
 module.exports = {
-  World, assertError, assertOk, assertParticipantId, latestEvent, joinModerator, wrongLike, lobbyIds, participantIds, TOKEN_RE, PASSWORD_RE, MAX_ID,
+  World, useWorld, assertError, assertOk, assertParticipantId, latestEvent, joinModerator, wrongLike, lobbyIds, participantIds, TOKEN_RE, PASSWORD_RE, MAX_ID,
 };
