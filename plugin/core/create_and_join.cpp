@@ -143,7 +143,8 @@ std::uint64_t RoomService::new_participant_id(Room& room) {
 }
 
 void RoomService::on_join(const Context& ctx, JoinRequest& req) {
-    if (handles_[ctx.handle].room) return fail(ctx, error(ErrorCode::NotAllowed, "this handle is already in a room"));
+    if (handles_[ctx.handle].room || receivers_.count(ctx.handle))
+        return fail(ctx, error(ErrorCode::NotAllowed, "this handle is already in a room"));
     const std::int64_t now_ms = clock_.monotonic_ms();
     const Digest digest = room_digest(req.room);
     const std::string room_key = hex(digest);
@@ -202,6 +203,7 @@ void RoomService::on_join(const Context& ctx, JoinRequest& req) {
                           .set("counsel", "joined")
                           .set("role", "moderator")
                           .set("id", id)
+                          .set("receive_secret", grant_receive_secret(*room.find(id)))
                           .set("room", s.id)
                           .set("title", s.title.view())
                           .set("participants", participants_view(room))

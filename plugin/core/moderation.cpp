@@ -37,6 +37,7 @@ void RoomService::on_target(const Context& ctx, const TargetRequest& req) {
             send(handle, Json::object()
                              .set("counsel", "admitted")
                              .set("id", id)
+                             .set("receive_secret", grant_receive_secret(*target))
                              .set("participants", participants_view(*room))
                              .set("e2ee", s.e2ee)
                              .set("recording", s.recording == RecordingMode::WithConsent ? "with_consent" : "off")

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "core/credentials.hpp"
 #include "core/ports/gateway.hpp"
 #include "core/secret_string.hpp"
 
@@ -33,6 +34,13 @@ struct Participant {
     bool self_muted_video = false;
     bool phone = false;  // a caller through counsel-phone: display is "Telefon <n>", media is plain RTP
     bool receive_video = true;  // false: they chose audio only; nobody's video is forwarded to them
+    // Their receiving handle (docs/api.md "Media"): the secret that binds one
+    // (its digest; handed out in clear once, in `admitted`/`joined`), the
+    // handle bound now (0: none), and whether they ever bound one — from then
+    // on the others' streams never go to their publishing handle again.
+    std::optional<Digest> receive_secret = std::nullopt;
+    HandleId receiver = 0;
+    bool receives_apart = false;
 };
 
 }  // namespace counsel
