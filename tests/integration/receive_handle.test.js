@@ -11,11 +11,11 @@
 
 const assert = require('node:assert/strict');
 const { execFileSync } = require('node:child_process');
-const dgram = require('node:dgram');
 const { test, before, after } = require('node:test');
 
 const { World, assertError } = require('./harness/counsel');
 const { mediaOffer, recvonlyAnswer } = require('./harness/sdp');
+const { udp, opusPacket } = require('./harness/rtp');
 const { COUNSEL_KEYGEN: KEYGEN } = require('../support/janus');
 const { sleep } = require('../support/util');
 
@@ -55,8 +55,7 @@ async function roomWithCaller() {
     request: 'phone_join', service_key: service.key, room_number: ctx.created.phone.room_number, pin: ctx.created.invites[1].pin,
   });
   await world.admit(ctx, { handle: caller, id: waiting.id });
-  const socket = dgram.createSocket('udp4');
-  await new Promise((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  const socket = await udp();
   const rtp = await caller.request({ request: 'rtp', port: socket.address().port });
   assert.equal(rtp.counsel, 'rtp');
   for (const h of [ctx.moderator, guest.handle]) {
@@ -65,15 +64,7 @@ async function roomWithCaller() {
   }
   // Plain RTP from "counsel-phone" to the plugin's port for the caller.
   const send = (count) => {
-    for (let seq = 1; seq <= count; seq += 1) {
-      const packet = Buffer.alloc(12 + 20, 0xf8);
-      packet[0] = 0x80;
-      packet[1] = 111;
-      packet.writeUInt16BE(seq, 2);
-      packet.writeUInt32BE(seq * 960, 4);
-      packet.writeUInt32BE(0x12345678, 8);
-      socket.send(packet, rtp.port, '127.0.0.1');
-    }
+    for (let seq = 1; seq <= count; seq += 1) socket.send(opusPacket(seq), rtp.port, '127.0.0.1');
   };
   return { ctx, guest, caller, callerId: waiting.id, socket, send };
 }
