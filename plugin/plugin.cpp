@@ -244,13 +244,19 @@ void message(HandleId handle, std::string transaction, Json body, Json jsep) {
 
 void media_up(HandleId handle) {
     with_parts([&](Parts& p) {
-        p.thread->post([media = p.media.get(), handle](RoomService&) { media->media_up(handle); });
+        p.thread->post([media = p.media.get(), handle](RoomService& s) {
+            media->media_up(handle);
+            s.media_up(handle);
+        });
     });
 }
 
 void media_down(HandleId handle) {
     with_parts([&](Parts& p) {
-        p.thread->post([media = p.media.get(), handle](RoomService&) { media->media_down(handle); });
+        p.thread->post([media = p.media.get(), handle](RoomService& s) {
+            media->media_down(handle);
+            s.media_down(handle);
+        });
     });
 }
 

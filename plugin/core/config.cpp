@@ -30,6 +30,7 @@ std::optional<std::string> Config::problem() const {
     if (!in_range(lobby_timeout_s, 5, 24 * 3600)) return "lobby_timeout_s must be between 5 and 86400";
     if (!in_range(idle_end_s, 1, 24 * 3600)) return "idle_end_s must be between 1 and 86400";
     if (!in_range(max_participants, 2, 50)) return "max_participants must be between 2 and 50";
+    if (!in_range(reconnect_grace_s, 0, 600)) return "reconnect_grace_s must be between 0 and 600";
     if (notice_text.size() > 4000) return "notice_text must be at most 4000 bytes";
     if (!in_range(offer_timeout_s, 2, 300)) return "offer_timeout_s must be 2 .. 300";
     if (rec_retention_days != 0 && !in_range(rec_retention_days, 1, kMaxRetentionDays))

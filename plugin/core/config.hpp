@@ -30,6 +30,11 @@ struct Config {
     std::int64_t lobby_timeout_s = 3600;
     std::int64_t idle_end_s = 600;
     std::int64_t max_participants = 10;
+    // How long an admitted person's seat waits for them after their connection
+    // went away (network drop, address change): within it they come back
+    // straight into the room; after it the seat is free and the lobby applies.
+    // 0: no waiting, a lost connection frees the seat at once.
+    std::int64_t reconnect_grace_s = 60;
     std::vector<PractitionerEntry> practitioners;
     // Phone dial-in (README "Phone dial-in"): the number callers dial (shown
     // on invitations) and the $blake2b$ hash of counsel-phone's service key.

@@ -5,7 +5,6 @@
 #include <sodium.h>
 
 #include "core/room_service.hpp"
-#include "core/profile.hpp"
 #include "core/room_views.hpp"
 
 namespace counsel {
@@ -143,7 +142,10 @@ std::uint64_t RoomService::new_participant_id(Room& room) {
 }
 
 void RoomService::on_join(const Context& ctx, JoinRequest& req) {
-    if (handles_[ctx.handle].room || receivers_.count(ctx.handle))
+    // A seated handle may only take its own seat back (resume after a reconnect);
+    // a receiving handle never joins.
+    const Seat seated = handles_[ctx.handle];
+    if ((seated.room && !req.resume) || receivers_.count(ctx.handle))
         return fail(ctx, error(ErrorCode::NotAllowed, "this handle is already in a room"));
     const std::int64_t now_ms = clock_.monotonic_ms();
     const Digest digest = room_digest(req.room);
@@ -172,6 +174,16 @@ void RoomService::on_join(const Context& ctx, JoinRequest& req) {
         return fail(ctx, error(ErrorCode::NotAuthorized, "not authorized"));
     }
 
+    if (req.resume) {
+        const Digest secret = admission_.hash(req.resume->view());
+        req.resume->wipe();
+        Participant* seat = room.find_resumable(secret, *credential);
+        if (seat && (!seated.room || (seated.room == &room && seated.participant == seat->id)))
+            return resume_seat(ctx, room, *seat);
+        // The seat is gone (the grace window ended): an ordinary join, the lobby again.
+        if (seated.room) return fail(ctx, error(ErrorCode::NotAllowed, "this handle is already in a room"));
+    }
+
     const bool moderator = credential->kind == CredentialRef::Kind::Moderator;
     if (moderator && room.moderator()) return fail(ctx, error(ErrorCode::SeatTaken, "the moderator seat is taken"));
     if (!moderator)
@@ -198,23 +210,8 @@ void RoomService::on_join(const Context& ctx, JoinRequest& req) {
 
     if (moderator) {
         room.set_moderator_left_ms(std::nullopt);
-        const RoomSettings& s = room.settings();
-        Json joined = Json::object()
-                          .set("counsel", "joined")
-                          .set("role", "moderator")
-                          .set("id", id)
-                          .set("receive_secret", grant_receive_secret(*room.find(id)))
-                          .set("room", s.id)
-                          .set("title", s.title.view())
-                          .set("participants", participants_view(room))
-                          .set("lobby", lobby_view(room))
-                          .set("locked", room.locked())
-                          .set("e2ee", s.e2ee)
-                          .set("recording", s.recording == RecordingMode::WithConsent ? "with_consent" : "off")
-                          .set("expires_at", s.expires_at)
-                          .set("notice", config_.notice_text)
-                          .set("knock_chime", profile_knock_chime(config_.profile_kind()));
-        if (room.has_password()) joined.set("password", room.password_closed() ? "closed" : "open");
+        Json joined = moderator_joined_view(room, id, config_);
+        joined.set("resume", issue_resume(*room.find(id)));
         reply(ctx, std::move(joined));
         broadcast_participants(room);
         gateway_.log(Gateway::Level::Info,
@@ -227,7 +224,8 @@ void RoomService::on_join(const Context& ctx, JoinRequest& req) {
                        .set("counsel", "waiting")
                        .set("id", id)
                        .set("notice", config_.notice_text)
-                       .set("e2ee", room.settings().e2ee));
+                       .set("e2ee", room.settings().e2ee)
+                       .set("resume", issue_resume(*room.find(id))));
         send_lobby_to_moderator(room);
         notify("lobby", room, Json::object().set("waiting", static_cast<std::int64_t>(room.count(Presence::Lobby))));
     }

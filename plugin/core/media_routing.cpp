@@ -11,7 +11,7 @@ std::shared_ptr<const MediaRoom> RoomService::media_room(const Room& room) const
     out->prefer_h264 = room.settings().recording == RecordingMode::WithConsent;
     out->recording = room.consent().writing();
     for (const Participant& p : room.people())
-        if (p.presence == Presence::Admitted)
+        if (p.presence == Presence::Admitted && p.handle != kNoHandle)  // away: nothing to forward to or from
             out->members.push_back(MediaMember{p.handle, p.id, p.muted_audio || p.self_muted_audio,
                                                p.muted_video || p.self_muted_video, p.phone, p.receive_video,
                                                p.receives_apart});

@@ -37,11 +37,11 @@ void RoomService::on_target(const Context& ctx, const TargetRequest& req) {
             send(handle, Json::object()
                              .set("counsel", "admitted")
                              .set("id", id)
-                             .set("receive_secret", grant_receive_secret(*target))
                              .set("participants", participants_view(*room))
                              .set("e2ee", s.e2ee)
                              .set("recording", s.recording == RecordingMode::WithConsent ? "with_consent" : "off")
-                             .set("expires_at", s.expires_at));
+                             .set("expires_at", s.expires_at)
+                             .set("reconnect_grace_s", config_.reconnect_grace_s));
             broadcast_participants(*room);
             send_lobby_to_moderator(*room);
             if (room->consent().state() != RecordingState::Idle) {
@@ -70,7 +70,7 @@ void RoomService::on_target(const Context& ctx, const TargetRequest& req) {
             room->burn(target->credential);
             if (target->credential.kind == CredentialRef::Kind::Password) room->ban(handle);
             send(handle, Json::object().set("counsel", "removed"));
-            gateway_.close_pc(handle);
+            if (handle != kNoHandle) gateway_.close_pc(handle);  // an away person has none
             unseat(*room, id);
             notify("removed", *room);
             break;

@@ -19,9 +19,12 @@ struct CredentialRef {
     std::size_t invite_index = 0;  // for Kind::Invite
 };
 
+// A seat whose connection went away has no handle until its person comes back.
+constexpr HandleId kNoHandle = 0;
+
 struct Participant {
     std::uint64_t id;
-    HandleId handle;
+    HandleId handle;  // kNoHandle while away
     Role role;
     Presence presence;
     CredentialRef credential;
@@ -34,11 +37,20 @@ struct Participant {
     bool self_muted_video = false;
     bool phone = false;  // a caller through counsel-phone: display is "Telefon <n>", media is plain RTP
     bool receive_video = true;  // false: they chose audio only; nobody's video is forwarded to them
-    // Their receiving handle (docs/api.md "Media"): the secret that binds one
-    // (its digest; handed out in clear once, in `admitted`/`joined`), the
-    // handle bound now (0: none), and whether they ever bound one — from then
-    // on the others' streams never go to their publishing handle again.
-    std::optional<Digest> receive_secret = std::nullopt;
+
+    // Coming back after a network drop (core/reconnection.cpp): the hash of
+    // the resume secret their page got with the seat (lobby or room).
+    Digest resume{};
+    std::optional<std::int64_t> away_since_ms{};  // monotonic: their handle went away, the seat waits
+    bool media_was_up = false;  // their PeerConnection came up at least once on this handle
+    bool media_down = false;    // it went down again (hangup) and is not back yet
+    bool quiet = false;         // the media layer heard nothing from them for a while
+    // What the others see: this person's connection is being restored.
+    bool reconnecting() const { return away_since_ms.has_value() || media_down || quiet; }
+    // Their receiving handle (docs/api.md "Receiving handle"), bound with the
+    // resume secret: the handle bound now (0: none), and whether this seat's
+    // handle ever had one -- from then on the others' streams never go to the
+    // publishing handle again (until a resume on a new handle starts afresh).
     HandleId receiver = 0;
     bool receives_apart = false;
 };

@@ -7,17 +7,16 @@
 // receiver; on a receive-only PeerConnection they do (docs/api.md "Media").
 //
 // Binding is judged like a credential: the room id, the person's id and the
-// secret handed to them once in `admitted`/`joined`; a wrong one costs the
-// handle an attempt (Admission) and answers 482.
+// seat's resume secret (core/reconnection.cpp; handed to their page with
+// `waiting`/`joined`, renewed with every `resumed`). The same secret serves
+// both because whoever holds it can already take the whole seat back, which
+// includes what it receives; a wrong one costs the handle an attempt
+// (Admission) and answers 482. A binding lasts while the seat's handle does:
+// a drop that moves the seat to another handle ends it, and the page binds
+// again after `resumed`.
 #include "core/room_service.hpp"
 
 namespace counsel {
-
-std::string RoomService::grant_receive_secret(Participant& person) {
-    std::string secret = random_token();
-    person.receive_secret = admission_.hash(secret);
-    return secret;
-}
 
 void RoomService::on_receive(const Context& ctx, ReceiveRequest& req) {
     if (handles_[ctx.handle].room)
@@ -29,12 +28,13 @@ void RoomService::on_receive(const Context& ctx, ReceiveRequest& req) {
         return fail(ctx, error(ErrorCode::TooManyAttempts, "too many attempts: try again later"));
     auto found = rooms_.find(digest);
     Participant* person = found == rooms_.end() ? nullptr : found->second->find(req.id);
-    // Nothing reaches the lobby: a person waiting there has no secret yet.
-    if (person && (person->presence != Presence::Admitted || person->phone))
+    // Nothing reaches the lobby (its members hold a resume secret already), nor
+    // a seat whose handle is away: it receives again once it is back.
+    if (person && (person->presence != Presence::Admitted || person->phone || person->handle == kNoHandle))
         return fail(ctx, error(ErrorCode::NotAllowed, "only people admitted to the room can receive"));
     const Digest presented = admission_.hash(req.secret.view());
     req.secret.wipe();
-    if (!person || !person->receive_secret || !digest_equal(*person->receive_secret, presented)) {
+    if (!person || !digest_equal(person->resume, presented)) {
         admission_.join_failed(ctx.handle, room_key, false, found != rooms_.end(), now_ms);
         gateway_.log(Gateway::Level::Verbose,
                      "[counsel] handle " + std::to_string(ctx.handle) + ": receive refused (secret)");
@@ -56,6 +56,12 @@ void RoomService::on_receive(const Context& ctx, ReceiveRequest& req) {
                                               std::to_string(person->handle));
     // After the answer: the offer that follows must not overtake it.
     media_.receive(ctx.handle, person->handle);
+}
+
+void RoomService::forget_receiver(Participant& person) {
+    unbind_receiver(person, true);
+    if (person.receives_apart) media_changed();
+    person.receives_apart = false;
 }
 
 void RoomService::unbind_receiver(Participant& person, bool close) {

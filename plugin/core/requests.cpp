@@ -136,7 +136,7 @@ std::variant<Request, Error> parse_create(const Json& body, const Config& config
 }
 
 std::variant<Request, Error> parse_join(const Json& body) {
-    if (auto e = only_fields(body, {"room", "token", "password", "display", "peek"})) return *e;
+    if (auto e = only_fields(body, {"room", "token", "password", "display", "peek", "resume"})) return *e;
     std::optional<Error> failure;
     const bool peek = optional_bool(body, "peek", failure).value_or(false);
     if (failure) return *failure;
@@ -156,8 +156,14 @@ std::variant<Request, Error> parse_join(const Json& body) {
         return invalid(token ? "token must be a token from an invitation link" : "password must be 12 characters");
     if (display && !is_presentable_text(text_of(display), kMaxDisplayChars))
         return invalid("display must be 1-64 characters some visible, without control characters");
-    return Request{JoinRequest{std::string(text_of(room)), SecretString(text_of(credential)), password != nullptr,
-                               SecretString(display ? text_of(display) : std::string_view()), peek}};
+    json_t* resume = body.field("resume");
+    if (resume && !json_is_string(resume)) return malformed("field resume must be a string");
+    if (resume && !looks_like_token(text_of(resume))) return invalid("resume must be the secret a join or admission gave");
+    if (resume && peek) return error(ErrorCode::Conflict, "a peek seats nobody: it takes no resume");
+    JoinRequest req{std::string(text_of(room)), SecretString(text_of(credential)), password != nullptr,
+                    SecretString(display ? text_of(display) : std::string_view()), peek};
+    if (resume) req.resume.emplace(text_of(resume));
+    return Request{std::move(req)};
 }
 
 std::optional<std::uint64_t> participant_id(const Json& body, std::optional<Error>& failure) {
@@ -308,7 +314,7 @@ std::variant<Request, Error> parse_receive(const Json& body) {
     json_t* secret = required(body, "secret", is_string, "a string", failure);
     if (failure) return *failure;
     if (!looks_like_token(text_of(room))) return invalid("room must be a room id from an invitation link");
-    if (!looks_like_token(text_of(secret))) return invalid("secret must be the receive_secret the plugin gave");
+    if (!looks_like_token(text_of(secret))) return invalid("secret must be the resume secret the plugin gave");
     return Request{ReceiveRequest{std::string(text_of(room)), *id, SecretString(text_of(secret))}};
 }
 

@@ -37,6 +37,9 @@ struct JoinRequest {
     SecretString display;  // empty for a peek
     // Only check the link: answer what the room is (e2ee or not) and seat nobody.
     bool peek = false;
+    // The secret the person's page got with their seat: with it, a seat that
+    // is still theirs is taken back without the lobby (core/reconnection.cpp).
+    std::optional<SecretString> resume{};
 };
 
 enum class TargetAction { Admit, Deny, Kick };
@@ -84,7 +87,7 @@ struct NegotiateRequest {
 struct ReceiveRequest {
     std::string room;
     std::uint64_t id;
-    SecretString secret;  // the person's receive_secret from `admitted`/`joined`
+    SecretString secret;  // the seat's resume secret (from `waiting`/`joined`/`resumed`)
 };
 
 // A person mutes or unmutes themselves (a moderator's mute stays in force),

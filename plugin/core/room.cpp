@@ -63,12 +63,24 @@ Participant& Room::add(Participant participant) {
 }
 
 void Room::remove(std::uint64_t id) {
+    if (Participant* p = find(id)) sodium_memzero(p->resume.data(), p->resume.size());
     std::erase_if(people_, [id](const Participant& p) { return p.id == id; });
 }
 
 Participant* Room::find(std::uint64_t id) {
     auto it = std::find_if(people_.begin(), people_.end(), [id](const Participant& p) { return p.id == id; });
     return it == people_.end() ? nullptr : &*it;
+}
+
+Participant* Room::find_resumable(const Digest& resume, const CredentialRef& credential) {
+    // Every admitted seat is compared (no early exit), as for tokens.
+    Participant* found = nullptr;
+    for (Participant& p : people_) {
+        const bool same_credential =
+            p.credential.kind == credential.kind && p.credential.invite_index == credential.invite_index;
+        if (digest_equal(p.resume, resume) && same_credential && !found) found = &p;
+    }
+    return found;
 }
 
 Participant* Room::moderator() {
@@ -88,6 +100,7 @@ std::size_t Room::count_password_knockers() const {
 }
 
 void Room::purge() {
+    for (Participant& p : people_) sodium_memzero(p.resume.data(), p.resume.size());
     people_.clear();  // SecretString wipes each display name
     for (auto& invite : invites_) {
         sodium_memzero(invite.token.data(), invite.token.size());

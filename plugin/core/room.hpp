@@ -67,6 +67,9 @@ public:
     Participant& add(Participant participant);
     void remove(std::uint64_t id);
     Participant* find(std::uint64_t id);
+    // The seat (lobby or room) whose resume secret hashes to `resume` and
+    // that came with the same credential, or nullptr.
+    Participant* find_resumable(const Digest& resume, const CredentialRef& credential);
     Participant* moderator();
     const std::vector<Participant>& people() const { return people_; }
     std::vector<Participant>& people_mut() { return people_; }

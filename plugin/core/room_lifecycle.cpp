@@ -104,9 +104,9 @@ void RoomService::end_room(Room& room, EndReason reason, const Context* by_moder
         unbind_receiver(p, false);  // closed with the others below
     }
     for (const Participant& p : room.people()) {
-        handles_[p.handle] = Seat{};
+        if (p.handle != kNoHandle) handles_[p.handle] = Seat{};
         if (p.presence == Presence::Admitted) media_.release(p.handle);
-        if (!by_moderator || p.handle != by_moderator->handle) present.push_back(p.handle);
+        if (p.handle != kNoHandle && (!by_moderator || p.handle != by_moderator->handle)) present.push_back(p.handle);
     }
     media_changed();
     admission_.forget_room(hex(digest));

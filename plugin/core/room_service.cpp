@@ -33,7 +33,11 @@ void RoomService::attach(HandleId handle) { handles_.try_emplace(handle); }
 void RoomService::detach(HandleId handle) {
     auto it = handles_.find(handle);
     if (it == handles_.end()) return;
-    if (Room* room = it->second.room) unseat(*room, it->second.participant);
+    if (Room* room = it->second.room) {
+        // Nobody said goodbye: an admitted person's seat waits for them a while.
+        Participant* person = room->find(it->second.participant);
+        if (!person || !keep_seat(*room, *person)) unseat(*room, it->second.participant);
+    }
     // Only the receiving handle goes: the person stays and receives nothing
     // until they bind another one.
     if (const Seat bound = receiver_seat(handle); bound.room)
@@ -102,6 +106,9 @@ void RoomService::tick() {
         }
     }
 
+    expire_away_seats(now);
+    for (const auto& [handle, quiet] : media_.take_quiet_changes()) set_quiet(handle, quiet);
+
     // Write failures the RTP path flagged since the last tick.
     if (recorder_)
         for (const RecordingFailure& failure : recorder_->take_failures()) recording_failed(failure);
@@ -168,7 +175,9 @@ void RoomService::fail(const Context& ctx, const Error& failure) {
     reply(ctx, std::move(answer));
 }
 
-void RoomService::send(HandleId handle, Json event) { gateway_.push_event(handle, std::string(), event); }
+void RoomService::send(HandleId handle, Json event) {
+    if (handle != kNoHandle) gateway_.push_event(handle, std::string(), event);  // none while away
+}
 
 void RoomService::notify(const char* event, const Room& room, Json details) {
     details.set("event", event).set("room", room.ref());

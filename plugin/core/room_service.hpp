@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -51,8 +52,12 @@ public:
     // One request from a handle (with its JSEP, if any: a null Json otherwise);
     // every outcome is answered with `transaction`.
     void handle(HandleId handle, const std::string& transaction, const Json& body, const Json& jsep);
-    // Timers: expiry, idle end, lobby timeout. Call often (e.g. every 250 ms).
+    // Timers: expiry, idle end, lobby timeout, reconnect grace. Call often (e.g. every 250 ms).
     void tick();
+    // Janus's PeerConnection events for a handle (setup_media / hangup_media):
+    // an admitted person's connection is down or back (reconnection.cpp).
+    void media_up(HandleId handle);
+    void media_down(HandleId handle);
     // Ends every room (the plugin is being unloaded): tombstoned, everyone told.
     void end_all();
 
@@ -104,8 +109,10 @@ private:
     void on_phone_media(const Context& ctx, const PhoneMediaRequest& req);
     // Receiving handles (receiving_handle.cpp).
     void on_receive(const Context& ctx, ReceiveRequest& req);
-    // A new receive secret for someone just admitted; its digest stays with them.
-    std::string grant_receive_secret(Participant& person);
+    // Their seat moved to another handle (or none): the receiving handle is
+    // unbound and its PeerConnection closed, and the others' streams go to the
+    // publishing handle again until the page binds a new one.
+    void forget_receiver(Participant& person);
     // Ends the forwarding to a person's receiving handle (and with `close`, its PeerConnection).
     void unbind_receiver(Participant& person, bool close);
     // Whose receiving handle `handle` is; an empty seat if none.
@@ -140,6 +147,19 @@ private:
     // An error answer; refusing a fresh offer also closes the PeerConnection Janus began for it.
     void fail(const Context& ctx, const Error& failure);
     void send(HandleId handle, Json event);
+
+    // Coming back after a network drop (reconnection.cpp). A new resume
+    // secret for an admitted seat: its hash is kept, the secret is for their page.
+    std::string issue_resume(Participant& person);
+    // The handle of a seated person went away: true if their seat waits for them.
+    bool keep_seat(Room& room, Participant& person);
+    // A join with the seat's resume secret: the seat moves to this handle.
+    void resume_seat(const Context& ctx, Room& room, Participant& person);
+    void set_quiet(HandleId handle, bool quiet);
+    // Applies `change` to the admitted person on `handle`; everyone is told
+    // when that changed whether they are reconnecting.
+    void update_connection(HandleId handle, const std::function<void(Participant&)>& change);
+    void expire_away_seats(std::int64_t now_ms);
 
     // Removes a person from their room (leave, detach, deny, kick, timeout)
     // and tells the others what changed.

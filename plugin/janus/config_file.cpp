@@ -37,6 +37,7 @@ const Option kGeneral[] = {
     {"max_advance_s", &Config::max_advance_s},
     {"rec_retention_days", &Config::rec_retention_days},
     {"offer_timeout_s", &Config::offer_timeout_s},
+    {"reconnect_grace_s", &Config::reconnect_grace_s},
     {"rec_webdav_url", &Config::rec_webdav_url},
     {"rec_webdav_user", &Config::rec_webdav_user},
     {"rec_webdav_password", &Config::rec_webdav_password},

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <utility>
 
 #include "media/rtp_snapshot.hpp"
 
@@ -27,6 +28,13 @@ std::shared_ptr<SourceState> source_state(const OwnStream& stream) {
         state->simulcast = true;
     }
     return state;
+}
+
+// Everything that arrived from a person so far (RTP of both kinds and RTCP).
+std::uint64_t heard_from(const Endpoint& e) {
+    const EndpointCounters& c = e.counts;
+    return c.packets_in[0].load(std::memory_order_relaxed) + c.packets_in[1].load(std::memory_order_relaxed) +
+           c.rtcp_in.load(std::memory_order_relaxed);
 }
 
 const MediaMember* member_of(const MediaRoom& room, HandleId handle) {
@@ -267,6 +275,7 @@ void MediaLayer::media_up(HandleId handle) {
     if (it == sessions_.end() || stopped_) return;
     it->second.pc_up = true;
     it->second.nego.set_connected(true);
+    it->second.liveness.reset(heard_from(*it->second.endpoint), janus_get_monotonic_time() / 1000);
     refresh();
 }
 
@@ -386,6 +395,22 @@ void MediaLayer::tick() {
                                       std::to_string(offer_timeout_ms_ / 1000) + " s; dropped");
     }
     if (expired) refresh();  // the same wish goes out again as a fresh offer
+    for (auto& [handle, s] : sessions_) {
+        // A phone caller's line is counsel-phone's loopback socket: there is no
+        // network of theirs to lose, and a quiet line is no dropped connection.
+        if (!s.nego.connected() || s.phone) continue;
+        if (auto change = s.liveness.update(heard_from(*s.endpoint), now_ms)) quiet_changes_.emplace_back(handle, *change);
+    }
+}
+
+std::vector<std::pair<HandleId, bool>> MediaLayer::take_quiet_changes() { return std::exchange(quiet_changes_, {}); }
+
+void MediaLayer::resync(HandleId handle) {
+    auto it = sessions_.find(handle);
+    if (it == sessions_.end() || stopped_ || !it->second.nego.offer_in_flight()) return;
+    // Dropped as if it had timed out: the same wish goes out as a fresh offer.
+    it->second.nego.offer_failed();
+    refresh();
 }
 
 void MediaLayer::rebuild_snapshot() {

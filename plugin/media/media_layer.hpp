@@ -23,6 +23,7 @@
 #include "core/ports/media.hpp"
 #include "media/codec_table.hpp"
 #include "media/event_sender.hpp"
+#include "media/liveness.hpp"
 #include "media/negotiation.hpp"
 #include "media/phone_link.hpp"
 #include "media/sdp_negotiator.hpp"
@@ -67,6 +68,8 @@ public:
     // ({counsel:"offer_timeout"}) and offered again (offer_timeout_s, default 15 s).
     void set_offer_timeout_ms(std::int64_t timeout_ms) { offer_timeout_ms_ = timeout_ms; }
     void tick() override;
+    std::vector<std::pair<HandleId, bool>> take_quiet_changes() override;
+    void resync(HandleId handle) override;
 
     // Janus's PeerConnection events (setup_media / hangup_media), on the room thread.
     void media_up(HandleId handle);
@@ -104,6 +107,7 @@ private:
         bool asked = false;
         bool answered = false;
         bool pc_up = false;
+        Liveness liveness;          // while the PeerConnection is up
         // A phone caller (plain RTP, no negotiation): its receiver thread, last
         // so that it stops before anything else of the session goes.
         std::unique_ptr<PhoneReceiver> phone;
@@ -136,6 +140,7 @@ private:
     std::uint64_t snapshot_version_ = 0;
     bool stopped_ = false;
     std::int64_t offer_timeout_ms_ = 15'000;
+    std::vector<std::pair<HandleId, bool>> quiet_changes_;  // for the core's next tick
 };
 
 }  // namespace counsel::media

@@ -75,6 +75,7 @@ void on_rtcp(HandleId handle, janus_plugin_rtcp* packet) {
     if (it == snapshot->handles.end()) return;
     const HandleView& view = it->second;
     const std::int64_t now_us = janus_get_monotonic_time();
+    view.self->counts.rtcp_in.fetch_add(1, std::memory_order_relaxed);
 
     if (janus_rtcp_has_pli(packet->buffer, packet->length) || janus_rtcp_has_fir(packet->buffer, packet->length)) {
         const int mindex = packet->mindex;

@@ -39,6 +39,7 @@ struct EndpointCounters {
     std::atomic<std::uint64_t> relayed{0};        // copies of its packets relayed to others
     std::atomic<std::uint64_t> dropped_muted{0};  // its packets dropped by a moderator mute
     std::atomic<std::uint64_t> keyframe_requests{0};  // PLIs sent to it for its streams
+    std::atomic<std::uint64_t> rtcp_in{0};        // RTCP it sent (a sign of life even without RTP)
 };
 
 // One admitted person's Janus handle. Holds a reference on the

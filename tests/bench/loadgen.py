@@ -218,7 +218,7 @@ class CounselRoom:
             await peer.session.message(handle, {"request": "answer"}, answer)
 
     async def _publish(self, peer, handle, seated):
-        """`seated`: the person's `joined` or `admitted` (id, receive_secret)."""
+        """`seated`: the person's id and resume secret (from `joined`, or `admitted` and `waiting`)."""
         pc = peer.new_pc()
         data, jsep = await peer.session.message(handle, {"request": "publish"}, await peer.offer(pc))
         if data.get("counsel") != "published":
@@ -230,7 +230,7 @@ class CounselRoom:
             recv_pc = peer.new_pc(send=False)
             self.tasks.append(asyncio.create_task(self._media_loop(peer, receiver, recv_pc)))
             data, _ = await peer.session.message(receiver, {"request": "receive", "room": self.room, "id": seated["id"],
-                                                            "secret": seated["receive_secret"]})
+                                                            "secret": seated["resume"]})
             if data.get("counsel") != "receiving":
                 raise RuntimeError(f"receive: {data}")
 
@@ -255,7 +255,7 @@ class CounselRoom:
             peer.admit_ms = now_ms()
             await mod.session.message(self.mod_handle, {"request": "admit", "id": waiting["id"]})
             admitted, _ = await peer.session.next_event(handle, lambda d, j: d.get("counsel") == "admitted")
-            await self._publish(peer, handle, admitted)
+            await self._publish(peer, handle, {"id": admitted["id"], "resume": waiting["resume"]})
             self.peers.append(peer)
         for peer in self.peers:
             peer.expect_ssrcs = 2 * (self.size - 1)

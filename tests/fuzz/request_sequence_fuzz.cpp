@@ -9,7 +9,7 @@
 // handle 1 ... 6 was last given (so admit, deny with ban, kick and mute reach
 // real people); $N, $K and $S for the room's phone number, A's PIN and
 // counsel-phone's service key (the room has phone dial-in); $r1 ... $r6 for
-// the receive_secret handle 1 ... 6 was last given (in `joined`/`admitted`), so
+// the resume secret handle 1 ... 6 was last given (`waiting`/`joined`/`resumed`), so
 // `receive` from another handle binds real receiving handles. "!<n>" advances
 // the clock n seconds and ticks; "~<h>" detaches handle h. A first line "K"
 // runs the service under profile = "kbv": the room is then end-to-end
@@ -53,7 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     Harness h(std::move(config));
     std::array<std::string, kHandles + 1> ids;  // the participant id each handle was given, as text
     ids.fill("0");
-    std::array<std::string, kHandles + 1> secrets;  // the receive_secret each handle was given
+    std::array<std::string, kHandles + 1> secrets;  // the resume secret each handle was given
     secrets.fill("AAAAAAAAAAAAAAAAAAAAAA");
     Json created = h.create(9, {"A", "B"},
                             kbv ? ",\"password\":true" : ",\"password\":true,\"recording\":\"with_consent\",\"phone\":true");
@@ -114,7 +114,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
         for (std::size_t i = before; i < h.gateway.pushed.size(); ++i) {
             const Pushed& p = h.gateway.pushed[i];
-            if (auto secret = p.event.string_at("receive_secret"); secret && p.handle >= 1 && p.handle <= kHandles)
+            if (auto secret = p.event.string_at("resume"); secret && p.handle >= 1 && p.handle <= kHandles)
                 secrets[p.handle] = *secret;
         }
         const bool media_answers = body.string_at("request") == std::string("rtp") && answers == 0;

@@ -14,6 +14,8 @@ const refused = [
   [{ store: 'mysql' }, /store must be "sqlite" or "postgres"/],
   [{ postgres_conninfo: 'host=127.0.0.1 dbname=x' }, /postgres_conninfo is set but store is "sqlite"/],
   [{ store: 'postgres' }, /postgres_conninfo must be set/],
+  [{ reconnect_grace_s: -1 }, /reconnect_grace_s must be between 0 and 600/],
+  [{ reconnect_grace_s: 601 }, /reconnect_grace_s must be between 0 and 600/],
 ];
 
 for (const [counsel, reason] of refused) {

@@ -134,17 +134,8 @@ test('an admitted person who leaves goes back through the lobby', async () => {
   await back.handle.expectNoEvent('admitted', 300);
 });
 
-test('a reconnect (new Janus session) lands in the lobby again', async () => {
-  const ctx = await world.openRoom({ invitees: [{ label: 'A' }] });
-  const a = await world.enterRoom(ctx, ctx.tokens[0], 'Anna');
-  await a.handle.session.destroy();
-  await ctx.moderator.nextEvent(
-    (d) => d && d.counsel === 'participants' && !d.participants.some((p) => p.id === a.id),
-    5000,
-  );
-  const back = await world.knock(ctx.room, ctx.tokens[0], 'Anna');
-  assert.equal(back.answer.counsel, 'waiting');
-});
+// A connection that drops without `leave` keeps its seat for reconnect_grace_s
+// and comes back without the lobby; after the window it knocks again: reconnect.test.js.
 
 test('mute: ok, the person is told, everyone sees it in participants', async () => {
   const ctx = await world.openRoom({ invitees: [{ label: 'A' }, { label: 'B' }] });

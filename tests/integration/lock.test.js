@@ -4,7 +4,7 @@
 const assert = require('node:assert/strict');
 const { test, before, after } = require('node:test');
 
-const { World, assertError, assertOk, latestEvent, lobbyIds, joinModeratorOnceFree } = require('./harness/counsel');
+const { World, assertError, assertOk, latestEvent, lobbyIds } = require('./harness/counsel');
 
 let world;
 before(async () => {
@@ -41,8 +41,11 @@ test('a reconnecting moderator sees the room still locked', async () => {
   assertOk(await ctx.moderator.request({ request: 'lock' }), 'lock', { locked: true });
   await ctx.moderator.session.destroy();
   const back = await world.person();
-  const joined = await joinModeratorOnceFree(back, ctx, 'M');
-  assert.equal(joined.counsel, 'joined');
+  const joined = await back.request({
+    request: 'join', room: ctx.room, token: ctx.created.moderator_token, display: 'M', resume: ctx.joined.resume,
+  });
+  assert.equal(joined.counsel, 'resumed');
+  assert.equal(joined.role, 'moderator');
   assert.equal(joined.locked, true);
 });
 

@@ -1,10 +1,11 @@
 'use strict';
 // A person's receiving handle (docs/api.md "Media", issue 17): a second handle
 // bound with `{request:"receive", room, id, secret}` (the secret comes in
-// `admitted`/`joined`) gets every plugin offer with everybody else's streams,
+// `waiting`/`joined`: the seat's resume secret) gets every plugin offer with everybody else's streams,
 // `sendonly` from the plugin; the publishing handle gets none any more. A wrong
 // secret is 482 (and counts like a wrong token), a lobby member cannot bind
-// (487), a second receiving handle for the same person is 487; leave, kick,
+// (487), a second receiving handle for the same person is 487; a seat taken
+// back on a new session ends the old binding and binds again; leave, kick,
 // end and detaching the publishing handle end it. Without real ICE the one
 // stream that is "up" is a phone caller's plain RTP (always connected), so the
 // others' side of the forwarding is counted on the receiving handle.
@@ -71,9 +72,9 @@ async function roomWithCaller() {
 
 test('a receiving handle gets the offers with the others\' streams, the publishing handle none', async () => {
   const r = await roomWithCaller();
-  const secret = r.guest.admitted.receive_secret;
+  const secret = r.guest.answer.resume;
   assert.match(secret, /^[A-Za-z0-9_-]{22}$/);
-  assert.match(r.ctx.joined.receive_secret, /^[A-Za-z0-9_-]{22}$/);
+  assert.match(r.ctx.joined.resume, /^[A-Za-z0-9_-]{22}$/);
   r.guest.handle.drain();
 
   const receiver = await r.guest.handle.session.attach();
@@ -123,10 +124,10 @@ test('482 for a wrong secret (limited like a token), 487 for a lobby member', as
   const r = await roomWithCaller();
   const lobby = await world.enterLobby(r.ctx, r.ctx.tokens[2], 'Dritte');
   const stranger = await world.person();
-  const wrong = r.guest.admitted.receive_secret.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'));
+  const wrong = r.guest.answer.resume.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'));
   assertError(await receive(stranger, r.ctx.room, r.guest.id, wrong), 482);
-  assertError(await receive(stranger, r.ctx.room, r.guest.id, r.ctx.joined.receive_secret), 482, 'someone else\'s secret');
-  assertError(await receive(stranger, r.ctx.room, lobby.id, r.guest.admitted.receive_secret), 487, 'lobby');
+  assertError(await receive(stranger, r.ctx.room, r.guest.id, r.ctx.joined.resume), 482, 'someone else\'s secret');
+  assertError(await receive(stranger, r.ctx.room, lobby.id, r.guest.answer.resume), 487, 'lobby');
   const answers = [];
   for (let i = 0; i < 5; i += 1) answers.push((await receive(stranger, r.ctx.room, r.guest.id, wrong)).error_code);
   assert.ok(answers.includes(486), `limited: ${answers}`);
@@ -138,9 +139,9 @@ test('482 for a wrong secret (limited like a token), 487 for a lobby member', as
 test('kick and the end close the receiving handles', async () => {
   const r = await roomWithCaller();
   const guestReceiver = await r.guest.handle.session.attach();
-  await receive(guestReceiver, r.ctx.room, r.guest.id, r.guest.admitted.receive_secret);
+  await receive(guestReceiver, r.ctx.room, r.guest.id, r.guest.answer.resume);
   const modReceiver = await r.ctx.moderator.session.attach();
-  await receive(modReceiver, r.ctx.room, r.ctx.joined.id, r.ctx.joined.receive_secret);
+  await receive(modReceiver, r.ctx.room, r.ctx.joined.id, r.ctx.joined.resume);
   for (const h of [guestReceiver, modReceiver]) {
     const offer = await nextOffer(h);
     await h.request({ request: 'answer' }, { jsep: recvonlyAnswer(offer.jsep.sdp) });
@@ -160,23 +161,47 @@ test('kick and the end close the receiving handles', async () => {
 test('detaching only the receiving handle: the person stays and receives nothing; another may bind', async () => {
   const r = await roomWithCaller();
   const receiver = await r.guest.handle.session.attach();
-  await receive(receiver, r.ctx.room, r.guest.id, r.guest.admitted.receive_secret);
+  await receive(receiver, r.ctx.room, r.guest.id, r.guest.answer.resume);
   await nextOffer(receiver);
   r.guest.handle.drain();
   await receiver.detach();
   await r.guest.handle.expectNoEvent('media', 500);
   assert.equal((await handleInfo(r.guest.handle)).state, 'admitted');
   const again = await r.guest.handle.session.attach();
-  let bound = await receive(again, r.ctx.room, r.guest.id, r.guest.admitted.receive_secret);
+  let bound = await receive(again, r.ctx.room, r.guest.id, r.guest.answer.resume);
   // Janus answers a detach before the plugin hears of it.
   for (let i = 0; i < 40 && bound.error_code === 487; i += 1) {
     await sleep(50);
-    bound = await receive(again, r.ctx.room, r.guest.id, r.guest.admitted.receive_secret);
+    bound = await receive(again, r.ctx.room, r.guest.id, r.guest.answer.resume);
   }
   assert.equal(bound.counsel, 'receiving');
   assert.equal((await nextOffer(again)).data.streams.length, 1);
   // Detaching the publishing handle ends the person and the receiving handle's forwarding.
   await r.guest.handle.detach();
   assert.equal((await again.nextEvent((d, raw) => raw.janus === 'hangup', 5000)).reason, 'Close PC');
+  r.socket.close();
+});
+
+test('a person who takes the seat back on a new session binds again; the old binding ends', async () => {
+  const r = await roomWithCaller();
+  const receiver = await r.guest.handle.session.attach();
+  await receive(receiver, r.ctx.room, r.guest.id, r.guest.answer.resume);
+  const offer = await nextOffer(receiver);
+  await receiver.request({ request: 'answer' }, { jsep: recvonlyAnswer(offer.jsep.sdp) });
+
+  // Their page gave up on the old connection and comes back on a new Janus session.
+  const again = await world.person();
+  const back = await again.request({ request: 'join', room: r.ctx.room, token: r.ctx.tokens[0], display: 'Gast', resume: r.guest.answer.resume });
+  assert.equal(back.counsel, 'resumed', JSON.stringify(back));
+  assert.equal((await receiver.nextEvent((d, raw) => raw.janus === 'hangup', 5000)).reason, 'Close PC');
+  assert.equal((await handleInfo(receiver)).state, 'idle');
+  assert.equal((await again.request({ request: 'publish' }, { jsep: mediaOffer() })).counsel, 'published');
+
+  const fresh = await again.session.attach();
+  assertError(await receive(fresh, r.ctx.room, r.guest.id, r.guest.answer.resume), 482, 'the old secret');
+  const bound = await receive(fresh, r.ctx.room, r.guest.id, back.resume);
+  assert.equal(bound.counsel, 'receiving', JSON.stringify(bound));
+  const streams = (await nextOffer(fresh)).data.streams;
+  assert.ok(streams.some((s) => s.id === r.callerId), JSON.stringify(streams));
   r.socket.close();
 });

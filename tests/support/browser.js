@@ -311,7 +311,8 @@ class Browser {
     if (process.env.COUNSEL_E2E_BROWSER_ARGS) args.push(...process.env.COUNSEL_E2E_BROWSER_ARGS.split(/\s+/).filter(Boolean));
     args.push(...(options.args || []));
     const browser = await chromium.launch({
-      executablePath: CHROMIUM_BIN,
+      // executablePath: e.g. a wrapper that starts it in another network namespace (client_link.js).
+      executablePath: options.executablePath || CHROMIUM_BIN,
       headless: !process.env.COUNSEL_E2E_HEADED,
       args,
       timeout: options.launchTimeoutMs || 30000,

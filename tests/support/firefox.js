@@ -42,7 +42,7 @@ function firefoxPrefs({ origins = [] } = {}) {
 async function launchFirefox(options = {}) {
   return puppeteer.launch({
     browser: 'firefox',
-    executablePath: FIREFOX_BIN,
+    executablePath: options.executablePath || FIREFOX_BIN,
     headless: !process.env.COUNSEL_E2E_HEADED,
     extraPrefsFirefox: { ...firefoxPrefs(options), ...(options.prefs || {}) },
     args: options.args || [],

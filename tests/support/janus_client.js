@@ -303,6 +303,26 @@ class JanusAdmin {
   }
 }
 
+// A page whose WebSocket died reaching its Janus session again: a new
+// WebSocket, `claim` of the session, and `handle` (with its queued events)
+// carried over to it. Throws a JanusError when the session is gone.
+async function claimSession(url, handle, { token } = {}) {
+  const conn = await JanusConnection.open(url, { token });
+  const reply = await conn.transact({ janus: 'claim', session_id: handle.session.id });
+  if (reply.janus !== 'success') {
+    await conn.close();
+    throw new JanusError(reply);
+  }
+  const session = new Session(conn, handle.session.id);
+  conn.sessions.set(session.id, session);
+  handle.session._stopKeepalive();
+  handle.session = session;
+  handle.conn = conn;
+  conn.handles.set(handle.id, handle);
+  handle.close = () => conn.close();
+  return handle;
+}
+
 // One person: their own WebSocket, Janus session and counsel handle.
 async function connectCounsel(url, { token } = {}) {
   const conn = await JanusConnection.open(url, { token });
@@ -318,5 +338,5 @@ async function connectCounsel(url, { token } = {}) {
 }
 
 module.exports = {
-  JanusConnection, Session, Handle, JanusAdmin, JanusError, connectCounsel, sentFrames, PLUGIN,
+  JanusConnection, Session, Handle, JanusAdmin, JanusError, connectCounsel, claimSession, sentFrames, PLUGIN,
 };

@@ -181,4 +181,61 @@ function flowByKind(flow) {
   return out;
 }
 
-module.exports = { INIT_SCRIPT, pcStats, measureFlow, flowByKind, counters };
+// Executed in the page: video frames decoded and audio packets received so
+// far, summed over every receiver of every open PeerConnection.
+async function inboundTotalsInPage() {
+  let frames = 0;
+  let audioPackets = 0;
+  for (const pc of (window.__e2e && window.__e2e.pcs) || []) {
+    if (pc.connectionState === 'closed') continue;
+    (await pc.getStats()).forEach((s) => {
+      if (s.type !== 'inbound-rtp') return;
+      if ((s.kind || s.mediaType) === 'video') frames += s.framesDecoded || 0;
+      else audioPackets += s.packetsReceived || 0;
+    });
+  }
+  return { frames, audioPackets };
+}
+
+// Freezes a person would notice on `page` over `ms`, sampled every 100 ms:
+// each stretch of more than 1 s in which no video frame was decoded (summed
+// over all received video). Returns { freezes, frozenMs, perMinute, frames,
+// audioPackets, ms } (frames and audio packets received meanwhile).
+async function freezes(page, ms) {
+  const read = () => page.evaluate(inboundTotalsInPage);
+  const start = Date.now();
+  const first = await read();
+  let last = first;
+  let lastMove = Date.now();
+  let count = 0;
+  let frozenMs = 0;
+  const close = (now) => {
+    if (now - lastMove > 1000) {
+      count += 1;
+      frozenMs += now - lastMove;
+    }
+  };
+  while (Date.now() - start < ms) {
+    await new Promise((r) => setTimeout(r, 100));
+    const now = Date.now();
+    const cur = await read().catch(() => last);
+    if (cur.frames !== last.frames) {
+      close(now);
+      lastMove = now;
+    }
+    last = cur;
+  }
+  const end = Date.now();
+  close(end);
+  const took = end - start;
+  return {
+    freezes: count,
+    frozenMs,
+    perMinute: Number(((count * 60000) / took).toFixed(1)),
+    frames: last.frames - first.frames,
+    audioPackets: last.audioPackets - first.audioPackets,
+    ms: took,
+  };
+}
+
+module.exports = { INIT_SCRIPT, pcStats, measureFlow, flowByKind, counters, freezes };

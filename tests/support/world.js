@@ -27,6 +27,7 @@
 //   web           more StaticServer.start options ('pages': mounts, files)
 //   browser       more Browser.launch options of Chromium (args, fakeVideo, fakeAudio)
 //   firefox       Browser.launch options of Firefox, launched the first time a page asks for it
+//                 (launchOn(link, engine): a browser on a client link of its own, tests/e2e/harness/client_link.js)
 //   pageTimeoutMs ('page') how long a page may take to load (and each engine call to answer)
 //   timeoutMs     the whole test body (runE2E default 60000, runWeb 90000); a hang fails with artifacts
 //
@@ -69,6 +70,7 @@ class World {
     this.web = null;
     this.browser = null; // Chromium
     this.browsers = {}; // other engines: engine -> Browser (launching or launched)
+    this.linked = []; // Browsers on a client link of their own (launchOn)
     this.people = [];
     this.admins = [];
   }
@@ -79,13 +81,15 @@ class World {
       this.janus = await Janus.start(o.janus || {});
       return;
     }
+    // As conf/janus.jcfg.in: a page may claim its Janus session after its WebSocket dropped.
+    const general = { reclaim_session_timeout: 60, ...((o.janus && o.janus.general) || {}) };
     const inNamespace = { netns: true, timestamps: true, keepFailed: true };
     if (this.site === 'pages') {
-      this.janus = await Janus.start({ ...inNamespace, plugins: o.plugins || ['echotest'], ...(o.janus || {}) });
+      this.janus = await Janus.start({ ...inNamespace, plugins: o.plugins || ['echotest'], ...(o.janus || {}), general });
       this.web = await StaticServer.start(o.web || {});
     } else if (this.site === 'page') {
       this.tokenSecret = crypto.randomBytes(32).toString('base64url');
-      this.janus = await Janus.start({ ...inNamespace, plugins: ['counsel'], tokenSecret: this.tokenSecret, ...(o.janus || {}) });
+      this.janus = await Janus.start({ ...inNamespace, plugins: ['counsel'], tokenSecret: this.tokenSecret, ...(o.janus || {}), general });
       const tokenSecretFile = path.join(this.janus.dir, 'token.secret');
       fs.writeFileSync(tokenSecretFile, `${this.tokenSecret}\n`, { mode: 0o600 });
       this.web = await PageServer.start(this.janus.wsUrl, { recDir: this.janus.recDir, tokenSecretFile });
@@ -126,8 +130,9 @@ class World {
   // 'pages': open(page, params, opts) opens url(page, params) in Chromium (opts: Browser.open's).
   // 'page':  open(url, opts) opens `url` (absolute, or a path/fragment relative to
   //          the page's origin); opts: name, viewport, engine ('chromium' default,
-  //          'firefox'), touch (a phone), initScripts. tp.requests: every URL the
-  //          page asked for, from the first one on (to prove nothing comes from elsewhere).
+  //          'firefox'), touch (a phone), initScripts, browser (one of launchOn).
+  //          tp.requests: every URL the page asked for, from the first one on (to
+  //          prove nothing comes from elsewhere).
   open(...args) {
     return this.site === 'pages' ? this._openTestPage(...args) : this._openPage(...args);
   }
@@ -136,10 +141,10 @@ class World {
     return this.browser.open(this.url(page, params), opts);
   }
 
-  async _openPage(url, { name, viewport, engine = 'chromium', touch = false, initScripts } = {}) {
+  async _openPage(url, { name, viewport, engine = 'chromium', touch = false, initScripts, browser: given } = {}) {
     const full = /^https?:/.test(url) ? url : `${this.web.origin}/${url.replace(/^\/+/, '')}`;
     const requests = [];
-    const browser = await this.browserFor(engine);
+    const browser = given || (await this.browserFor(engine));
     const tp = await browser.open(full, {
       name,
       ...(this.options.pageTimeoutMs ? { timeoutMs: this.options.pageTimeoutMs } : {}),
@@ -162,10 +167,25 @@ class World {
     return this.browsers[engine];
   }
 
+  // A Browser of `engine` inside the client namespace of `link` (a ClientLink of
+  // tests/e2e/harness/client_link.js): its network can blink, drop or change
+  // while everyone else's stays. Closed with the world.
+  async launchOn(link, engine = 'chromium') {
+    const browser = await Browser.launch({
+      engine,
+      origins: [this.web.origin],
+      executablePath: link.browserPath(engine),
+      args: link.launchArgs(engine),
+      ...(engine === 'firefox' ? this.options.firefox || {} : this.options.browser || {}),
+    });
+    this.linked.push(browser);
+    return browser;
+  }
+
   // Every Browser launched so far (Chromium first).
   async launchedBrowsers() {
     const others = await Promise.allSettled(Object.values(this.browsers));
-    return [this.browser, ...others.filter((r) => r.status === 'fulfilled').map((r) => r.value)].filter(Boolean);
+    return [this.browser, ...others.filter((r) => r.status === 'fulfilled').map((r) => r.value), ...this.linked].filter(Boolean);
   }
 
   // Saves every artifact under test-output/<name>/ and returns that folder.

@@ -114,6 +114,20 @@ void profile_must_be_kbv_or_absent(void**) {
     assert_false(profile_named("x").has_value());
 }
 
+void reconnect_grace_s_is_0_to_600(void**) {
+    assert_int_equal(Config{}.reconnect_grace_s, 60);
+    for (std::int64_t ok : {0, 1, 60, 600}) {
+        Config c = test_config();
+        c.reconnect_grace_s = ok;
+        assert_false(c.problem().has_value());
+    }
+    for (std::int64_t bad : {-1, 601, 86400}) {
+        Config c = test_config();
+        c.reconnect_grace_s = bad;
+        assert_string_equal(c.problem().value_or("").c_str(), "reconnect_grace_s must be between 0 and 600");
+    }
+}
+
 // The checks the plugin's C boundary made before: now all in problem().
 void recording_and_media_values_are_checked_here(void**) {
     Config c = test_config();
@@ -160,6 +174,7 @@ int main() {
         cmocka_unit_test(malformed_argon2id_hashes_are_refused),
         cmocka_unit_test(an_id_that_is_not_plain_text_is_named_by_its_place),
         cmocka_unit_test(profile_must_be_kbv_or_absent),
+        cmocka_unit_test(reconnect_grace_s_is_0_to_600),
         cmocka_unit_test(recording_and_media_values_are_checked_here),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);

@@ -70,7 +70,11 @@ void second_moderator_gets_484_and_seat_returns_after_detach(void**) {
     h.service.attach(kModerator);
     assert_string_equal(counsel_kind(h.join(kModerator, r.id, r.moderator_token, "M")).c_str(), "joined");
     assert_int_equal(error_code(h.join(kStranger, r.id, r.moderator_token, "M2")), 484);
+    // A lost connection: the seat waits reconnect_grace_s for its holder, then is free.
     h.service.detach(kModerator);
+    assert_int_equal(error_code(h.join(kStranger, r.id, r.moderator_token, "M2")), 484);
+    h.clock.advance_ms(h.service.config().reconnect_grace_s * 1000);
+    h.service.tick();
     assert_string_equal(counsel_kind(h.join(kStranger, r.id, r.moderator_token, "M")).c_str(), "joined");
 }
 

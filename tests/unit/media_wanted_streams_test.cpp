@@ -219,14 +219,14 @@ void an_admitted_phone_caller_is_a_phone_member_and_gets_its_rtp(void**) {
 struct TwoAdmitted {
     World w;
     std::string room;
-    std::string b_token;
+    std::string a_token, b_token;
     TwoAdmitted(bool e2ee = false) {
         const Json created = w.request(kPractitioner, "{\"request\":\"create\",\"practitioner_key\":\"" +
                                                           std::string(kPractitionerKey) +
                                                           "\",\"invitees\":[{\"label\":\"A\"},{\"label\":\"B\"}],\"e2ee\":" +
                                                           (e2ee ? "true" : "false") + "}");
         room = created.string_at("room").value_or("");
-        const std::string a_token = json_string_value(json_object_get(json_array_get(created.field("invites"), 0), "token"));
+        a_token = json_string_value(json_object_get(json_array_get(created.field("invites"), 0), "token"));
         b_token = json_string_value(json_object_get(json_array_get(created.field("invites"), 1), "token"));
         join(kModerator, created.string_at("moderator_token").value_or(""));
         const Json a = join(kGuestA, a_token);
@@ -337,7 +337,7 @@ void audio_only_is_a_flag_in_the_table_and_tells_nobody(void**) {
 }
 
 // Receiving handles (docs/api.md "Media"): A's second handle kReceiverA binds
-// with the secret from `admitted`; the others' streams then go there alone.
+// with the resume secret (from `waiting`); the others' streams then go there alone.
 constexpr HandleId kReceiverA = 40, kReceiverB = 41, kReceiverM = 42;
 
 std::string receive_body(const std::string& room, std::uint64_t id, const std::string& secret) {
@@ -351,12 +351,12 @@ void a_receiving_handle_takes_over_what_a_person_receives(void**) {
     const std::vector<HandleId> both = {kModerator, kGuestA};
     const Json admitted = w.gateway.last(kGuestA, "admitted");
     const std::uint64_t a_id = static_cast<std::uint64_t>(*admitted.integer_at("id"));
-    const std::string secret = admitted.string_at("receive_secret").value_or("");
+    const std::string secret = w.gateway.last(kGuestA, "waiting").string_at("resume").value_or("");
     assert_int_equal(secret.size(), 22);
     // The moderator gets one in `joined`, a different one.
     const Json joined = w.gateway.last(kModerator, "joined");
-    assert_true(joined.string_at("receive_secret").value_or("").size() == 22);
-    assert_true(*joined.string_at("receive_secret") != secret);
+    assert_true(joined.string_at("resume").value_or("").size() == 22);
+    assert_true(*joined.string_at("resume") != secret);
     // The secret is for the person alone: in no notification and no log line.
     for (const Json& n : w.gateway.notified) assert_null(strstr(n.dump().c_str(), secret.c_str()));
     for (const std::string& line : w.gateway.logs) assert_null(strstr(line.c_str(), secret.c_str()));
@@ -422,8 +422,8 @@ void wrong_secrets_are_482_and_limited_and_the_lobby_is_487(void**) {
     World& w = t.w;
     const Json admitted = w.gateway.last(kGuestA, "admitted");
     const std::uint64_t a_id = static_cast<std::uint64_t>(*admitted.integer_at("id"));
-    const std::string secret = admitted.string_at("receive_secret").value_or("");
-    const std::string moderator_secret = w.gateway.last(kModerator, "joined").string_at("receive_secret").value_or("");
+    const std::string secret = w.gateway.last(kGuestA, "waiting").string_at("resume").value_or("");
+    const std::string moderator_secret = w.gateway.last(kModerator, "joined").string_at("resume").value_or("");
     const std::string wrong = "AAAAAAAAAAAAAAAAAAAAAA";
     // Malformed and out of range.
     assert_int_equal(error_code(w.request(kReceiverA, "{\"request\":\"receive\",\"room\":\"" + t.room + "\"}")), 480);
@@ -458,9 +458,9 @@ void kick_and_end_release_and_close_receiving_handles(void**) {
     const Json admitted = w.gateway.last(kGuestA, "admitted");
     const std::uint64_t a_id = static_cast<std::uint64_t>(*admitted.integer_at("id"));
     const std::uint64_t m_id = static_cast<std::uint64_t>(*w.gateway.last(kModerator, "joined").integer_at("id"));
-    w.request(kReceiverA, receive_body(t.room, a_id, admitted.string_at("receive_secret").value_or("")));
+    w.request(kReceiverA, receive_body(t.room, a_id, w.gateway.last(kGuestA, "waiting").string_at("resume").value_or("")));
     w.request(kReceiverM, receive_body(t.room, m_id,
-                                       w.gateway.last(kModerator, "joined").string_at("receive_secret").value_or("")));
+                                       w.gateway.last(kModerator, "joined").string_at("resume").value_or("")));
     assert_int_equal(w.port.receiving.size(), 2);
     // Kick A: their receiving handle goes with them.
     w.request(kModerator, "{\"request\":\"kick\",\"id\":" + std::to_string(a_id) + "}");
@@ -483,12 +483,58 @@ void detaching_the_publishing_handle_ends_the_receiving_one(void**) {
     World& w = t.w;
     const Json admitted = w.gateway.last(kGuestA, "admitted");
     const std::uint64_t a_id = static_cast<std::uint64_t>(*admitted.integer_at("id"));
-    w.request(kReceiverA, receive_body(t.room, a_id, admitted.string_at("receive_secret").value_or("")));
+    w.request(kReceiverA, receive_body(t.room, a_id, w.gateway.last(kGuestA, "waiting").string_at("resume").value_or("")));
     w.service.detach(kGuestA);
     assert_true(std::count(w.port.released.begin(), w.port.released.end(), kReceiverA) == 1);
     assert_int_equal(t.closed(kReceiverA), 1);
     assert_null(member(w.table(), kGuestA));
-    assert_int_equal(w.service.stats().admitted, 1);
+    assert_int_equal(w.service.stats().admitted, 2);  // the seat waits (reconnect_grace_s)
+    // While it waits nobody receives for it, not even with the right secret.
+    const std::string secret = w.gateway.last(kGuestA, "waiting").string_at("resume").value_or("");
+    assert_int_equal(error_code(w.request(kReceiverB, receive_body(t.room, a_id, secret))), 487);
+}
+
+// A person who comes back (resume) binds again; a binding made before the drop
+// goes with the old handle, or stays when the seat stays on the same handle.
+constexpr HandleId kGuestAAgain = 43;
+
+std::string resume_body(const std::string& room, const std::string& token, const std::string& resume) {
+    return "{\"request\":\"join\",\"room\":\"" + room + "\",\"token\":\"" + token +
+           "\",\"display\":\"X\",\"resume\":\"" + resume + "\"}";
+}
+
+void a_resume_keeps_or_ends_the_binding_and_binds_again(void**) {
+    TwoAdmitted t;
+    World& w = t.w;
+    const std::uint64_t a_id = static_cast<std::uint64_t>(*w.gateway.last(kGuestA, "admitted").integer_at("id"));
+    const std::string first = w.gateway.last(kGuestA, "waiting").string_at("resume").value_or("");
+    assert_string_equal(w.request(kReceiverA, receive_body(t.room, a_id, first)).string_at("counsel")->c_str(),
+                        "receiving");
+    // The same handle comes back (a claimed Janus session): the binding stays.
+    const Json same = w.request(kGuestA, resume_body(t.room, t.a_token, first));
+    assert_string_equal(same.string_at("counsel")->c_str(), "resumed");
+    assert_string_equal(w.service.describe_handle(kReceiverA).string_at("state")->c_str(), "receiving");
+    assert_int_equal(t.closed(kReceiverA), 0);
+    const std::string second = same.string_at("resume").value_or("");
+    assert_true(second != first);
+    // Asking again on the bound handle, with the renewed secret, is fine; the old one is dead.
+    assert_int_equal(error_code(w.request(kReceiverB, receive_body(t.room, a_id, first))), 482);
+    assert_string_equal(w.request(kReceiverA, receive_body(t.room, a_id, second)).string_at("counsel")->c_str(),
+                        "receiving");
+    // A new handle takes the seat (a new Janus session): the old binding ends,
+    // the others' streams go to the new publishing handle until it binds again.
+    const Json moved = w.request(kGuestAAgain, resume_body(t.room, t.a_token, second));
+    assert_string_equal(moved.string_at("counsel")->c_str(), "resumed");
+    assert_true(std::count(w.port.released.begin(), w.port.released.end(), kReceiverA) == 1);
+    assert_int_equal(t.closed(kReceiverA), 1);
+    assert_string_equal(w.service.describe_handle(kReceiverA).string_at("state")->c_str(), "idle");
+    assert_false(member(w.table(), kGuestAAgain)->receives_apart);
+    const std::string third = moved.string_at("resume").value_or("");
+    assert_string_equal(w.request(kReceiverB, receive_body(t.room, a_id, third)).string_at("counsel")->c_str(),
+                        "receiving");
+    assert_true(member(w.table(), kGuestAAgain)->receives_apart);
+    assert_int_equal(w.port.receiving.back().first, kReceiverB);
+    assert_int_equal(w.port.receiving.back().second, kGuestAAgain);
 }
 
 }  // namespace
@@ -505,6 +551,7 @@ int main() {
         cmocka_unit_test(wrong_secrets_are_482_and_limited_and_the_lobby_is_487),
         cmocka_unit_test(kick_and_end_release_and_close_receiving_handles),
         cmocka_unit_test(detaching_the_publishing_handle_ends_the_receiving_one),
+        cmocka_unit_test(a_resume_keeps_or_ends_the_binding_and_binds_again),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

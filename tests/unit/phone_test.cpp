@@ -243,6 +243,22 @@ void callers_have_no_peerconnection_and_rtp_needs_admission(void**) {
     expect_error(h.request(kCallerA, "{\"request\":\"publish\"}"), 487);
 }
 
+// counsel-phone detaches a caller's handle when the call ends: that is the
+// caller's leave. Their seat does not wait for reconnect_grace_s (a call has
+// no resume secret to come back with), so a call again is an ordinary knock.
+void a_call_that_ends_frees_the_seat_at_once(void**) {
+    Harness h(phone_config());
+    PhoneRoom r = make_phone_room(h);
+    join_as_moderator(h, r.session);
+    const std::uint64_t caller = h.id_of(phone_join(h, kCallerA, r.room_number, r.pins[0]));
+    expect_kind(target(h, kModerator, "admit", caller), "ok");
+    h.service.detach(kCallerA);
+    Json participants = h.gateway.last(kModerator, "participants");
+    for (std::size_t i = 0; i < size_of(participants, "participants"); ++i)
+        assert_true(h.id_of(item(participants, "participants", i)) != caller);
+    expect_kind(phone_join(h, kCallerB, r.room_number, r.pins[0]), "waiting");
+}
+
 void ending_forgets_the_room_number(void**) {
     Harness h(phone_config());
     PhoneRoom r = make_phone_room(h);
@@ -298,6 +314,7 @@ int main() {
         cmocka_unit_test(deny_with_ban_burns_the_callers_pin),
         cmocka_unit_test(the_moderator_plays_the_wait_prompt_to_callers_only),
         cmocka_unit_test(callers_have_no_peerconnection_and_rtp_needs_admission),
+        cmocka_unit_test(a_call_that_ends_frees_the_seat_at_once),
         cmocka_unit_test(ending_forgets_the_room_number),
         cmocka_unit_test(config_checks_the_phone_settings),
     };

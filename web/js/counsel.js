@@ -4,7 +4,9 @@
 //   const c = await Counsel.connect(serverUrl);
 //   const answer = await c.request({ request: 'join', room, token, display });
 //   c.on('event', ({ msg, jsep }) => ...)       // lobby, participants, admitted, media, ...
-//   c.on('lost', () => ...)                     // WebSocket to Janus gone
+//   c.on('lost', ({ gone }) => ...)             // WebSocket to Janus gone (gone: the session too)
+//   await c.reclaim()                           // a new WebSocket claims the same session
+//   await c.probe(3000)                         // whether the WebSocket still answers
 //
 // Answers are matched to their request by Janus transaction: the plugin
 // answers a request with the request's transaction and sends events without
@@ -13,6 +15,10 @@
 // of every outgoing plugin message and of the incoming message being
 // dispatched (its listener runs before janus.js's, synchronously, for the
 // same message). Requests are sent one at a time.
+//
+// A WebSocket the page gives up on (the network changed under it) is
+// retired: janus.js's listeners on it never run again, so its late `close`
+// cannot report a loss after the page has moved on to a new one.
 
 import { EVENT } from './protocol.js';
 
@@ -31,19 +37,40 @@ const tap = {
   sendingTag: null, // set just around handle.send(): the request that is being sent
   byTransaction: new Map(), // transaction -> request tag
   incoming: null, // the message being dispatched right now
+  creating: null, // the Counsel whose janus.js call is opening a WebSocket right now
+  probes: new Map(), // keepalive transaction -> resolve
 };
 
 function tappedSocketClass() {
   return class TappedWebSocket extends WebSocket {
     constructor(url, protocol) {
       super(url, protocol);
-      this.addEventListener('message', (event) => {
+      this.retired = false;
+      if (tap.creating) tap.creating.socket = this;
+      super.addEventListener('message', (event) => {
+        if (this.retired) return;
         try {
           tap.incoming = JSON.parse(event.data);
         } catch {
           tap.incoming = null;
         }
+        const msg = tap.incoming;
+        if (msg && msg.janus === 'ack' && tap.probes.has(msg.transaction)) tap.probes.get(msg.transaction)();
       });
+    }
+
+    addEventListener(type, listener, options) {
+      super.addEventListener(type, (event) => this.retired || listener.call(this, event), options);
+    }
+
+    // Silences the socket for good and closes it.
+    retire() {
+      this.retired = true;
+      try {
+        this.close();
+      } catch {
+        // already closed
+      }
     }
 
     send(data) {
@@ -92,7 +119,9 @@ export class Counsel {
     this.listeners = new Map();
     this.queue = [];
     this.inFlight = null;
-    this.closed = false;
+    this.closed = false; // closed by the page: nothing more is reported
+    this.down = false; // the WebSocket is gone (see reclaim())
+    this.socket = null; // the TappedWebSocket janus.js uses now
     this.nextTag = 1;
   }
 
@@ -127,20 +156,22 @@ export class Counsel {
   _connect(server) {
     return new Promise((resolve, reject) => {
       let settled = false;
-      const fail = (why) => {
+      const fail = (why, gone = false) => {
         if (!settled) {
           settled = true;
           reject(new CounselError('connection', String(why)));
-        } else if (!this.closed) {
-          this.closed = true;
-          this._failAll(new CounselError('connection', String(why)));
-          this.emit('lost', { why: String(why) });
+        } else {
+          this._down(String(why), gone);
         }
       };
+      tap.creating = this;
       this.janus = new window.Janus({
         server,
         iceServers: this.iceServers || [],
         ...(this.token ? { token: this.token } : {}),
+        // The page says goodbye itself (leaveNow on pagehide): a destroyed
+        // session would look like a dropped connection, whose seat waits.
+        destroyOnUnload: false,
         success: () => {
           this.janus.attach({
             plugin: 'janus.plugin.counsel',
@@ -161,15 +192,104 @@ export class Counsel {
             mediaState: (type, receiving, mid) => this.emit('mediastate', { type, receiving, mid }),
             slowLink: (uplink, lost, mid) => this.emit('slowlink', { uplink, lost, mid }),
             oncleanup: () => this.emit('cleanup', {}),
-            ondetached: () => fail('detached'),
+            ondetached: () => fail('detached', true),
           });
         },
         error: (err) => fail(err),
         destroyed: () => {
-          if (!this.closed) fail('destroyed');
+          if (!this.closed) fail('destroyed', true);
         },
       });
+      tap.creating = null;
     });
+  }
+
+  // The WebSocket (or with `gone` the whole Janus session) is lost: every
+  // request waiting fails, and listeners hear it once until reclaim() succeeds.
+  _down(why, gone = false) {
+    if (this.closed || this.down) return;
+    this.down = true;
+    this._failAll(new CounselError('connection', why));
+    this.emit('lost', { why, gone });
+  }
+
+  // Gives up on the current WebSocket (it no longer answers: the network
+  // changed under it); listeners hear 'lost' as if it had closed.
+  dropSocket(why = 'no answer') {
+    if (this.socket) this.socket.retire();
+    this._down(why);
+  }
+
+  // After 'lost': a new WebSocket claims the same Janus session (possible
+  // within Janus's reclaim_session_timeout); the handle and its PeerConnection
+  // stay. Rejects with CounselError 'gone' when the session no longer exists,
+  // 'connection' when the server cannot be reached.
+  reclaim() {
+    return new Promise((resolve, reject) => {
+      if (this.closed) {
+        reject(new CounselError('connection', 'closed'));
+        return;
+      }
+      if (this.socket) this.socket.retire();
+      tap.creating = this;
+      try {
+        this.janus.reconnect({
+          success: () => {
+            this.down = false;
+            resolve();
+            this._pump();
+          },
+          error: (err) => {
+            const text = String(err);
+            if (this.socket) this.socket.retire();
+            reject(new CounselError(/no such session/i.test(text) ? 'gone' : 'connection', text));
+          },
+        });
+      } finally {
+        tap.creating = null;
+      }
+    });
+  }
+
+  // Whether the WebSocket still carries an answer within `timeoutMs` (a
+  // keepalive and its ack): a socket can look open long after the network
+  // under it changed.
+  probe(timeoutMs = 3000) {
+    return new Promise((resolve) => {
+      const ws = this.socket;
+      const session = this.janus && this.janus.getSessionId();
+      if (this.closed || this.down || !ws || ws.readyState !== WebSocket.OPEN || !session) {
+        resolve(false);
+        return;
+      }
+      const transaction = `probe-${window.Janus.randomString(12)}`;
+      let timer = null;
+      const done = (alive) => {
+        clearTimeout(timer);
+        tap.probes.delete(transaction);
+        resolve(alive);
+      };
+      timer = setTimeout(() => done(false), timeoutMs);
+      tap.probes.set(transaction, () => done(true));
+      try {
+        ws.send(JSON.stringify({ janus: 'keepalive', session_id: session, transaction, ...(this.token ? { token: this.token } : {}) }));
+      } catch {
+        done(false);
+      }
+    });
+  }
+
+  // The page is going away: `leave` first (the seat must not wait for a
+  // connection that will not come back), then the session is closed.
+  leaveNow() {
+    if (!this.closed && !this.down && this.handle) {
+      try {
+        this.handle.send({ message: { request: 'leave' } });
+      } catch {
+        // the socket is gone already
+      }
+    }
+    this.close();
   }
 
   _onMessage(msg, jsep) {
@@ -195,7 +315,7 @@ export class Counsel {
   // rejects with a CounselError (code = the plugin's error_code) on an error answer.
   request(body, jsep = null) {
     return new Promise((resolve, reject) => {
-      if (this.closed || !this.handle) {
+      if (this.closed || this.down || !this.handle) {
         reject(new CounselError('connection', 'not connected'));
         return;
       }
@@ -205,7 +325,7 @@ export class Counsel {
   }
 
   _pump() {
-    if (this.inFlight || this.queue.length === 0 || this.closed) return;
+    if (this.inFlight || this.queue.length === 0 || this.closed || this.down) return;
     const item = this.queue.shift();
     this.inFlight = item;
     if (this.debug) console.log(`[counsel] request ${item.body.request}${item.jsep ? ` + ${item.jsep.type}` : ''}`);
@@ -274,12 +394,15 @@ export class Counsel {
     return this.handle && this.handle.webrtcStuff ? this.handle.webrtcStuff.pc : null;
   }
 
-  // Closes the Janus session (and with it the PeerConnection).
-  close() {
+  // Closes the Janus session (and with it the PeerConnection). janus.js stops
+  // every local track it was given when it cleans a PeerConnection up;
+  // keepTracks: the camera and microphone go on (a new connection sends them).
+  close({ keepTracks = false } = {}) {
     if (this.closed) return;
     this.closed = true;
     this._failAll(new CounselError('connection', 'closed'));
     try {
+      if (keepTracks && this.handle && this.handle.webrtcStuff) this.handle.webrtcStuff.streamExternal = true;
       if (this.handle) this.handle.hangup();
     } catch {
       // already gone
@@ -289,6 +412,9 @@ export class Counsel {
     } catch {
       // already gone
     }
+    // Whatever janus.js still does with it, nothing of it reaches the page.
+    const ws = this.socket;
+    if (ws) setTimeout(() => ws.retire(), 1000);
   }
 }
 

@@ -162,6 +162,8 @@ export const de = {
   'session.leaveConfirm': 'Verlassen',
   'session.incidentSent': 'Der Vorfall wurde gemeldet.',
   'session.moderator': 'Gesprächsleitung',
+  'session.reconnectingAnnounce': 'Die Verbindung von {name} wird wiederhergestellt.',
+  'session.backAnnounce': '{name} ist wieder verbunden.',
 
   'tile.you': '{name} (Sie)',
   'tile.micOff': 'Mikrofon aus',
@@ -176,7 +178,15 @@ export const de = {
   'tile.removeConfirmText': 'Die Person wird sofort getrennt. Ihr persönlicher Link wird ungültig; sie kann diese Sitzung nicht mehr betreten.',
   'tile.removeConfirm': 'Entfernen',
   'tile.mutedByModerator': 'stummgeschaltet',
+  'tile.reconnecting': 'Verbindung wird wiederhergestellt …',
 
+  // Staying connected (room/reconnect.js, room/link_quality.js)
+  'net.reconnecting': 'Verbindung wird wiederhergestellt … Sie bleiben im Raum.',
+  'net.back': 'Die Verbindung ist wieder da.',
+  'net.poor': 'Ihre Verbindung ist schwach. Wenn Bilder stocken, können Sie nur den Ton der anderen empfangen; Ihr eigenes Bild sehen die anderen weiter.',
+  'net.audioOnly': 'Nur Ton empfangen',
+  'net.audioOnlyOn': 'Sie empfangen nur den Ton der anderen.',
+  'net.videoAgain': 'Bilder wieder empfangen',
 
   'lobby.title': 'Warteraum',
   'lobby.empty': 'Niemand wartet.',

@@ -161,6 +161,8 @@ export const en = {
   'session.leaveConfirm': 'Leave',
   'session.incidentSent': 'The incident has been reported.',
   'session.moderator': 'Host',
+  'session.reconnectingAnnounce': 'The connection of {name} is being restored.',
+  'session.backAnnounce': '{name} is connected again.',
 
   'tile.you': '{name} (you)',
   'tile.micOff': 'Microphone off',
@@ -175,7 +177,15 @@ export const en = {
   'tile.removeConfirmText': 'The person is disconnected at once. Their personal link stops working; they cannot enter this session again.',
   'tile.removeConfirm': 'Remove',
   'tile.mutedByModerator': 'muted',
+  'tile.reconnecting': 'Restoring the connection …',
 
+  // Staying connected (room/reconnect.js, room/link_quality.js)
+  'net.reconnecting': 'Restoring the connection … You stay in the room.',
+  'net.back': 'The connection is back.',
+  'net.poor': 'Your connection is weak. If pictures stall, you can receive the others’ sound only; they keep seeing you.',
+  'net.audioOnly': 'Receive sound only',
+  'net.audioOnlyOn': 'You receive the others’ sound only.',
+  'net.videoAgain': 'Receive pictures again',
 
   'lobby.title': 'Waiting room',
   'lobby.empty': 'Nobody is waiting.',

@@ -386,6 +386,39 @@ export class MediaSession {
     }
   }
 
+  // ICE restart on the same PeerConnection (the network under it changed):
+  // a `publish` with an offer carrying new ICE credentials, answered by the
+  // plugin as any later publish. Queued behind the plugin's offers (one
+  // negotiation at a time); resolves true when the answer is applied.
+  restartIce() {
+    const run = async () => {
+      const pc = this.counsel.peerConnection();
+      if (!pc || !this.published) return false;
+      try {
+        let options = { iceRestart: true };
+        if (this.crypto) options = this.crypto.prepare(options, this.counsel.handle);
+        const offer = await this.counsel.createOffer(options);
+        if (this.crypto) this.crypto.seal(offer, pc);
+        const { jsep } = await this.counsel.request({ request: 'publish' }, offer);
+        if (jsep) await this.counsel.handleRemoteJsep(jsep);
+        return true;
+      } catch (err) {
+        // 487: the plugin's offer crossed ours; it is answered next (the
+        // browser rolls our offer back) and the caller tries again.
+        console.warn('ice restart failed', err && (err.code || err.message));
+        return false;
+      }
+    };
+    const result = this.offers.then(run);
+    this.offers = result.catch(() => {});
+    return result;
+  }
+
+  // Own receiving: video of the others (true) or their sound only (false, for a poor link).
+  async setReceiveVideo(on) {
+    await this.counsel.request({ request: 'configure', receive_video: !!on });
+  }
+
   // A plugin message for the media side; returns true if it was one.
   handleEvent(msg, jsep) {
     if (msg.counsel !== EVENT.MEDIA) return false;

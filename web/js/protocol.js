@@ -7,8 +7,9 @@
 export const EVENT = Object.freeze({
   CREATED: 'created', // answer to create
   JOINED: 'joined', // answer to the moderator's join
-  WAITING: 'waiting', // answer to anyone else's join: in the lobby
+  WAITING: 'waiting', // answer to anyone else's join: in the lobby ({ resume }: the seat's secret)
   PEEK: 'peek', // answer to a join with peek: what the join would get
+  RESUMED: 'resumed', // answer to a join with `resume`: the same seat, straight back (room/reconnect.js)
   ADMITTED: 'admitted',
   DENIED: 'denied', // { final: bool }: see deniedFinal()
   REMOVED: 'removed',
@@ -16,7 +17,7 @@ export const EVENT = Object.freeze({
   ENDED: 'ended', // { reason: 'moderator' | 'expired' | 'idle' }
   MESSAGE: 'message', // the moderator's message to a waiting person
   LOBBY: 'lobby', // moderator: who waits
-  PARTICIPANTS: 'participants',
+  PARTICIPANTS: 'participants', // [{ id, display, role, muted, self_muted, phone, reconnecting }]
   MUTED: 'muted', // to the person the moderator muted
   PUBLISHED: 'published', // answer to publish
   MEDIA: 'media', // a plugin offer: the streams changed

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/error.hpp"
@@ -75,6 +76,12 @@ public:
     virtual void release(HandleId handle) = 0;
     // The room thread's timer (every 250 ms): offers nobody answered expire here.
     virtual void tick() {}
+    // The person's page is back on the same handle after its WebSocket was
+    // down: an offer sent meanwhile may never have reached it, so offer again.
+    virtual void resync(HandleId) {}
+    // Handles from which nothing arrived for a while (true) or that were heard
+    // again (false), since the last call; the core shows them as reconnecting.
+    virtual std::vector<std::pair<HandleId, bool>> take_quiet_changes() { return {}; }
 };
 
 // A MediaPort for a core without media (unit tests of other rules).

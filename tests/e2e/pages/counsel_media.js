@@ -22,7 +22,7 @@ import { restoreRidExtensions } from '/web/js/sdp_rid.js';
   const label = page.showLabelAndPhase();
 
   // Replies to requests, in order; everything else is an event.
-  const REPLIES = new Set(['created', 'joined', 'waiting', 'ok', 'error', 'published', 'left']);
+  const REPLIES = new Set(['created', 'joined', 'waiting', 'resumed', 'ok', 'error', 'published', 'left']);
   const waiters = [];
   const info = {
     mids: {}, // mid -> { id, kind }: from the last {counsel:"media"}

@@ -96,9 +96,9 @@ async function waitForPreview(tp) {
 
 // Opens a personal link, acknowledges the notice, enters the name and joins;
 // waits for the waiting screen unless expect names another screen.
-// engine, touch, initScripts: as env.open.
-async function openLinkAndJoin(env, url, name, { viewport, expect = 'screen-waiting', shots = null, pageName, engine, touch, initScripts } = {}) {
-  const tp = await env.open(url, { name: pageName || `client-${name}`, viewport, engine, touch, initScripts });
+// engine, touch, initScripts, browser: as env.open.
+async function openLinkAndJoin(env, url, name, { viewport, expect = 'screen-waiting', shots = null, pageName, engine, touch, initScripts, browser } = {}) {
+  const tp = await env.open(url, { name: pageName || `client-${name}`, viewport, engine, touch, initScripts, browser });
   await waitScreen(tp, 'screen-prejoin');
   await tp.check({ label: 'Ich habe den Hinweis gelesen und halte mich daran.' });
   await tp.fill({ label: 'Ihr Name' }, name);

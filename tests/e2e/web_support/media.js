@@ -105,4 +105,32 @@ async function untilFlowing(tp, names, enough, { windows = 5, ms = 3000, log = (
   return best;
 }
 
-module.exports = { tileVideoPlaying, waitTileVideo, perPerson, waitSeesAndHears, untilFlowing };
+// Frames decoded so far from the video `name`'s tile plays on `tp` (0: none).
+async function framesOf(tp, name) {
+  const snap = await tp.evaluate(snapshotInPage);
+  const p = snap.people.find((q) => q.name === name);
+  return p && p.video ? p.video.framesDecoded : 0;
+}
+
+// Polls every `every` ms until `tp` decodes `name`'s video again (at least
+// `frames` new frames within one second); returns the ms from the call to the
+// first sample that had grown (0: it never stood still).
+async function waitDecodingAgain(tp, name, { timeout = 60000, frames = 5, every = 200 } = {}) {
+  const start = Date.now();
+  const seen = []; // [time, frames]
+  while (Date.now() - start < timeout) {
+    const now = Date.now();
+    seen.push([now, await framesOf(tp, name).catch(() => 0)]);
+    const old = seen.find(([at]) => now - at <= 1000);
+    if (old && seen[seen.length - 1][1] - old[1] >= frames) {
+      // The first sample of the run of growth that ends here.
+      let i = seen.length - 1;
+      while (i > 0 && seen[i][1] > seen[i - 1][1]) i -= 1;
+      return i === 0 ? 0 : seen[i][0] - start;
+    }
+    await tp.sleep(every);
+  }
+  throw new Error(`${tp.name}: no video of ${name} decoded again in ${timeout} ms\nconsole:\n${tp.logs.slice(-25).join('\n')}`);
+}
+
+module.exports = { tileVideoPlaying, waitTileVideo, perPerson, waitSeesAndHears, untilFlowing, framesOf, waitDecodingAgain };

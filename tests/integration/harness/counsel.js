@@ -56,18 +56,6 @@ function wrongLike(real) {
 const joinModerator = (handle, ctx, display = 'Dr. Two') =>
   handle.request({ request: 'join', room: ctx.room, token: ctx.created.moderator_token, display });
 
-// joinModerator, retried while the seat is still taken (484, up to 2 s): Janus
-// answers `destroy` and `detach` before the plugin hears of them (it detaches
-// handles on their own loop threads a moment later).
-async function joinModeratorOnceFree(handle, ctx, display = 'Dr. Two') {
-  let joined = await joinModerator(handle, ctx, display);
-  for (let i = 0; i < 40 && joined.counsel === 'error' && joined.error_code === 484; i += 1) {
-    await sleep(50);
-    joined = await joinModerator(handle, ctx, display);
-  }
-  return joined;
-}
-
 const lobbyIds = (lobbyEvent) => lobbyEvent.waiting.map((w) => w.id).sort();
 const participantIds = (event) => event.participants.map((p) => p.id).sort();
 
@@ -139,5 +127,5 @@ class World extends support.World {
 }
 
 module.exports = {
-  World, assertError, assertOk, assertParticipantId, latestEvent, joinModerator, joinModeratorOnceFree, wrongLike, lobbyIds, participantIds, TOKEN_RE, PASSWORD_RE, MAX_ID,
+  World, assertError, assertOk, assertParticipantId, latestEvent, joinModerator, wrongLike, lobbyIds, participantIds, TOKEN_RE, PASSWORD_RE, MAX_ID,
 };

@@ -112,8 +112,8 @@ Config with_sodium(Config config) {
 }
 }  // namespace
 
-Harness::Harness(Config config)
-    : service(with_sodium(std::move(config)), gateway, ledger, clock, nullptr, &recorder) {}
+Harness::Harness(Config config, MediaPort* media)
+    : service(with_sodium(std::move(config)), gateway, ledger, clock, media, &recorder) {}
 
 Json Harness::request(HandleId handle, const std::string& json_text) {
     json_error_t err;

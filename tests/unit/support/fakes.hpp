@@ -106,7 +106,8 @@ Config phone_test_config();
 
 // A harness: the service with its fakes, and request helpers that return the answer.
 struct Harness {
-    explicit Harness(Config config = test_config());
+    // `media`: a MediaPort of the test's own (default: none).
+    explicit Harness(Config config = test_config(), MediaPort* media = nullptr);
     RecordingGateway gateway;
     ManualClock clock;
     MemoryLedger ledger;

@@ -26,7 +26,7 @@ export class Tiles {
     this.options.selfId = id;
   }
 
-  // participants: [{ id, display, role, muted:{audio,video}, self_muted:{audio,video} }]
+  // participants: [{ id, display, role, muted:{audio,video}, self_muted:{audio,video}, reconnecting }]
   setParticipants(list) {
     const ids = new Set(list.map((p) => p.id));
     for (const id of [...this.tiles.keys()]) {
@@ -128,6 +128,9 @@ export class Tiles {
     const self = id === this.options.selfId;
     const name = p.display || '';
     tile.root.classList.toggle('self', self);
+    // Their connection is being restored (the plugin keeps their seat meanwhile).
+    const reconnecting = !self && !!p.reconnecting;
+    tile.root.classList.toggle('reconnecting', reconnecting);
     tile.root.classList.toggle('host', p.role === 'moderator');
     if (self) bind(tile.name, 'tile.you', null, { name });
     else if (p.role === 'moderator') {
@@ -181,6 +184,7 @@ export class Tiles {
 
     const marks = [];
     if (isPhoneCaller(p)) marks.push(h('span', { class: 'mark', title: t('tile.phone') }, icon('phone'), h('span', { class: 'visually-hidden', i18n: ['tile.phone'] })));
+    if (reconnecting) marks.push(h('span', { class: 'mark mark-text mark-net', i18n: ['tile.reconnecting'] }));
     if (audioOff) marks.push(h('span', { class: 'mark', title: t('tile.micOff') }, icon('mic-off'), h('span', { class: 'visually-hidden', i18n: ['tile.micOff'] })));
     // The camera mark means someone turned it off, not that no picture has arrived yet.
     const cameraOff = self ? !this.local.videoOn || modMuted.video : modMuted.video || selfMuted.video;

@@ -2,7 +2,8 @@
 // own toggles, chat) and the moderator console. The panels live in js/room/:
 // waiting.js, bar.js (title, badges, controls), tiles.js, chat.js, lobby.js
 // (admit / deny / message), host.js (lock, incident, mute, remove),
-// recording.js (rooms created "with consent") and e2ee.js. This file owns the
+// recording.js (rooms created "with consent"), e2ee.js, reconnect.js (staying
+// in the room when the network drops) and link_quality.js. This file owns the
 // room state and the plugin's events, and leaves through ctx.go: to an end
 // screen, or back to the pre-join screen when the join could not happen.
 //
@@ -17,6 +18,8 @@ import { receiveChat, renderChatState, sendChat } from '../room/chat.js';
 import { keyUsable, startRoomE2ee } from '../room/e2ee.js';
 import { kickParticipant, muteParticipant, reportIncident, toggleLock } from '../room/host.js';
 import { renderLobby, setupMessageDialog, updateLobby } from '../room/lobby.js';
+import { LinkQuality, renderLinkHint } from '../room/link_quality.js';
+import { Reconnector } from '../room/reconnect.js';
 import { RecordingControls, clearDownload, showDownload } from '../room/recording.js';
 import { Tiles } from '../room/tiles.js';
 import { renderWaitingPreview, showModeratorMessage, showWaiting } from '../room/waiting.js';
@@ -87,6 +90,10 @@ export function init(context) {
   });
   setInterval(tick, 1000);
   setupMessageDialog();
+  // Closing the tab or navigating away: say goodbye, so the seat does not
+  // wait reconnect_grace_s for a connection that will not come back.
+  window.addEventListener('pagehide', () => room && room.counsel.leaveNow());
+  $('link-hint-action').addEventListener('click', () => room && toggleReceiveVideo(room));
 }
 
 // ---------------------------------------------------------------------------
@@ -129,10 +136,16 @@ export async function show({ display, password }) {
     unread: 0,
     ended: false,
     pictureCheck: null, // timer of checkPictures()
+    joinBody: body, // for coming back after a dropped connection
+    resume: null, // the seat's resume secret (from `waiting` / `joined`)
+    graceS: 0, // how long the seat waits for us (reconnect_grace_s)
+    reconnect: null, // Reconnector
+    link: null, // LinkQuality while in the session
+    linkPoor: false,
+    receiveVideo: true, // false: the others' sound only (own choice on a poor link)
   };
-  const current = room;
-  counsel.on('event', ({ msg, jsep }) => current === room && onEvent(msg, jsep));
-  counsel.on('lost', () => current === room && onLost());
+  wire(room, counsel);
+  room.reconnect = new Reconnector(room, reconnectHooks(room));
 
   let answer;
   try {
@@ -150,6 +163,8 @@ export async function show({ display, password }) {
   }
   if (answer.notice) app.notice = answer.notice;
   room.selfId = answer.id;
+  room.resume = answer.resume || null;
+  room.graceS = answer.reconnect_grace_s || 0;
   if (answer.counsel === EVENT.JOINED) {
     room.title = answer.title || '';
     room.locked = !!answer.locked;
@@ -183,12 +198,117 @@ function retryActions(kind) {
   return [];
 }
 
+// The plugin's events and the connection's loss, for this room and this connection only.
+function wire(r, counsel) {
+  counsel.on('event', ({ msg, jsep }) => r === room && r.counsel === counsel && onEvent(msg, jsep));
+  counsel.on('lost', (detail) => r === room && r.counsel === counsel && r.reconnect.lost(detail));
+}
+
+// What the Reconnector needs of the room (see room/reconnect.js).
+function reconnectHooks(r) {
+  return {
+    connect: () => ctx.connectJanus(),
+    joinBody: () => r.joinBody,
+    onResumed: (answer, counsel) => (r === room ? resumed(r, answer, counsel) : undefined),
+    onWaiting: (answer, counsel) => r === room && waitingAgain(r, answer, counsel),
+    onRefused: (code) => r === room && terminal(code === 482 ? 'removed' : endKindForCode(code, { moderator: r.moderator })),
+    onLost: () => r === room && onLost(),
+  };
+}
+
+// A new connection (Janus session and handle) replaces the dead one.
+function adopt(r, counsel) {
+  const old = r.counsel;
+  r.counsel = counsel;
+  wire(r, counsel);
+  if (r.media) r.media.close();
+  r.media = null;
+  if (r.crypto) r.crypto.channelClosed();
+  old.close({ keepTracks: true });
+}
+
+// Back in the seat after a dropped connection: what happened meanwhile
+// (mutes, who is there, the lobby) is taken from the answer; on a new
+// connection the media starts afresh, on the same one the own state is said again.
+async function resumed(r, answer, counsel) {
+  r.resume = answer.resume || r.resume;
+  if (typeof answer.reconnect_grace_s === 'number') r.graceS = answer.reconnect_grace_s;
+  if (counsel) adopt(r, counsel);
+  r.receiveVideo = answer.receive_video !== false;
+  if (!r.tiles) {
+    // Admitted while the page was cut off.
+    onEvent({ ...answer, counsel: EVENT.ADMITTED }, null);
+    return;
+  }
+  const me = (answer.participants || []).find((p) => p.id === r.selfId);
+  if (me) onMutedByModerator(me.muted || {});
+  updateParticipants(answer.participants || []);
+  if (r.moderator) {
+    r.locked = !!answer.locked;
+    if (answer.lobby) updateLobby(r, answer.lobby, tick);
+    renderSessionBar();
+  }
+  renderLinkHint({ poor: r.linkPoor, receiveVideo: r.receiveVideo });
+  if (counsel) {
+    await restartMedia(r);
+  } else {
+    await r.counsel
+      .request({ request: 'configure', audio_muted: !app.local.audioOn, video_muted: !(app.local.videoOn && app.local.videoTrack) })
+      .catch(() => {});
+  }
+}
+
+// The seat was gone when the page came back (the window ended): the lobby again.
+function waitingAgain(r, answer, counsel) {
+  if (counsel) adopt(r, counsel);
+  r.selfId = answer.id;
+  r.resume = answer.resume || null;
+  if (!r.tiles) return; // it was waiting anyway
+  if (r.link) r.link.stop();
+  r.link = null;
+  if (r.crypto) r.crypto.close();
+  r.crypto = null;
+  if (r.recording) r.recording.close();
+  r.recording = null;
+  r.tiles = null;
+  $('tiles').replaceChildren();
+  $('chat-log').replaceChildren();
+  showWaiting(app.local, app.notice);
+}
+
+// A new PeerConnection for the session, on a new handle.
+async function restartMedia(r) {
+  if (r.media) r.media.close();
+  r.media = null;
+  for (const p of r.participants) if (p.id !== r.selfId) r.tiles.setTracks(p.id, { audio: null, video: null });
+  if (r.link) r.link.reset();
+  await startMedia(r);
+}
+
+async function toggleReceiveVideo(r) {
+  if (!r.media) return;
+  const next = !r.receiveVideo;
+  try {
+    await r.media.setReceiveVideo(next);
+  } catch (err) {
+    toast(errorText(err && err.code));
+    return;
+  }
+  r.receiveVideo = next;
+  if (next && r.link) r.link.reset();
+  renderLinkHint({ poor: next ? false : r.linkPoor, receiveVideo: next });
+  if (next) r.linkPoor = false;
+}
+
 // Leaves the room state: closes the connection, releases camera and microphone.
 function finish() {
   if (!room) return;
   const r = room;
   room = null;
   r.ended = true;
+  if (r.reconnect) r.reconnect.close();
+  if (r.link) r.link.stop();
+  renderLinkHint({ poor: false, receiveVideo: true });
   // The person's own recording link outlives the room on the end screen.
   showDownload(r.recording ? r.recording.downloadOffer() : null);
   if (r.recording) r.recording.close();
@@ -306,6 +426,16 @@ function startSession(participants) {
   renderChatState(room);
   if (r.recordingMode && !r.recording) r.recording = new RecordingControls(r.counsel, { moderator: r.moderator });
   showScreen('screen-session');
+  if (!r.link) {
+    r.link = new LinkQuality(
+      () => (r.media ? r.counsel.peerConnection() : null),
+      (poor) => {
+        if (r !== room) return;
+        r.linkPoor = poor;
+        renderLinkHint({ poor, receiveVideo: r.receiveVideo });
+      },
+    );
+  }
   startMedia(r).catch((err) => {
     console.error('media start failed', err);
     if (r === room) banner('session.mediaFailed');
@@ -329,9 +459,11 @@ async function startMedia(r) {
     endWithoutKey();
     return;
   }
-  if (r.e2ee) {
+  if (r.e2ee && !r.crypto) {
+    // Kept across a new connection (its keys, rotations and code stay): it
+    // always sends through the room's current one.
     r.crypto = await startRoomE2ee({
-      counsel: r.counsel,
+      counsel: { sendData: (text) => r.counsel.sendData(text) },
       key: app.entry.e2eeKey,
       selfId: r.selfId,
       moderator: r.moderator,
@@ -351,7 +483,7 @@ async function startMedia(r) {
       renderSessionBar();
     }
   }
-  r.media = new MediaSession(r.counsel, app.local, {
+  const media = new MediaSession(r.counsel, app.local, {
     selfId: r.selfId,
     e2ee: r.e2ee,
     crypto: r.crypto,
@@ -369,8 +501,9 @@ async function startMedia(r) {
       onError: (key) => r === room && banner(key),
     },
   });
-  r.media.publish().then(async () => {
-    if (r !== room) return;
+  r.media = media;
+  media.publish().then(async () => {
+    if (r !== room || r.media !== media) return;
     // Own toggles chosen before entering: tell the plugin.
     if (!app.local.audioOn || !app.local.videoTrack) {
       const body = { request: 'configure' };
@@ -409,6 +542,7 @@ function checkPictures(r) {
 function updateParticipants(list) {
   const r = room;
   const before = new Map(r.participants.map((p) => [p.id, p.display]));
+  const wasReconnecting = new Map(r.participants.map((p) => [p.id, !!p.reconnecting]));
   const after = new Map(list.map((p) => [p.id, p.display]));
   r.participants = list;
   if (r.tiles) r.tiles.setParticipants(list);
@@ -416,6 +550,10 @@ function updateParticipants(list) {
   checkPictures(r);
   renderControls();
   for (const [id, name] of after) if (!before.has(id) && id !== r.selfId) announce(t('session.joinedAnnounce', { name }));
+  for (const p of list) {
+    if (p.id === r.selfId || !before.has(p.id) || !!p.reconnecting === !!wasReconnecting.get(p.id)) continue;
+    announce(t(p.reconnecting ? 'session.reconnectingAnnounce' : 'session.backAnnounce', { name: p.display }));
+  }
   for (const [id, name] of before) if (!after.has(id) && id !== r.selfId) announce(t('session.leftAnnounce', { name }));
 }
 
