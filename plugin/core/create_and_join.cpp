@@ -142,9 +142,11 @@ std::uint64_t RoomService::new_participant_id(Room& room) {
 }
 
 void RoomService::on_join(const Context& ctx, JoinRequest& req) {
-    // A seated handle may only take its own seat back (resume after a reconnect).
+    // A seated handle may only take its own seat back (resume after a reconnect);
+    // a receiving handle never joins.
     const Seat seated = handles_[ctx.handle];
-    if (seated.room && !req.resume) return fail(ctx, error(ErrorCode::NotAllowed, "this handle is already in a room"));
+    if ((seated.room && !req.resume) || receivers_.count(ctx.handle))
+        return fail(ctx, error(ErrorCode::NotAllowed, "this handle is already in a room"));
     const std::int64_t now_ms = clock_.monotonic_ms();
     const Digest digest = room_digest(req.room);
     const std::string room_key = hex(digest);

@@ -13,7 +13,8 @@ std::shared_ptr<const MediaRoom> RoomService::media_room(const Room& room) const
     for (const Participant& p : room.people())
         if (p.presence == Presence::Admitted && p.handle != kNoHandle)  // away: nothing to forward to or from
             out->members.push_back(MediaMember{p.handle, p.id, p.muted_audio || p.self_muted_audio,
-                                               p.muted_video || p.self_muted_video, p.phone, p.receive_video});
+                                               p.muted_video || p.self_muted_video, p.phone, p.receive_video,
+                                               p.receives_apart});
     return out;
 }
 
@@ -30,7 +31,11 @@ void RoomService::publish_media_if_changed() {
 }
 
 void RoomService::on_negotiate(const Context& ctx, const NegotiateRequest& req, const Json& body, const Json& jsep) {
-    Participant* self = seated_participant(ctx.handle);
+    // A receiving handle answers the plugin's offers and sends nothing of its own.
+    const Seat bound = receiver_seat(ctx.handle);
+    if (bound.room && req.wants_offer)
+        return fail(ctx, error(ErrorCode::NotAllowed, "a receiving handle only answers the plugin's offers"));
+    Participant* self = bound.room ? bound.room->find(bound.participant) : seated_participant(ctx.handle);
     // People in the lobby send nothing that is forwarded: no PeerConnection at all.
     if (!self || self->presence != Presence::Admitted)
         return fail(ctx, error(ErrorCode::NotAllowed, "media is only for people admitted to the room"));
@@ -42,7 +47,7 @@ void RoomService::on_negotiate(const Context& ctx, const NegotiateRequest& req, 
     if (*type != (req.wants_offer ? "offer" : "answer"))
         return fail(ctx, error(ErrorCode::Malformed, req.wants_offer ? "publish needs a JSEP offer"
                                                                      : "answer needs a JSEP answer"));
-    Room& room = *handles_[ctx.handle].room;
+    Room& room = bound.room ? *bound.room : *handles_[ctx.handle].room;
     // An e2ee room only carries PeerConnections negotiated as end-to-end encrypted.
     if (room.settings().e2ee && !json_is_true(jsep.field("e2ee")))
         return fail(ctx, error(ErrorCode::Conflict, "this room is end-to-end encrypted: negotiate with e2ee"));

@@ -47,6 +47,12 @@ struct Participant {
     bool quiet = false;         // the media layer heard nothing from them for a while
     // What the others see: this person's connection is being restored.
     bool reconnecting() const { return away_since_ms.has_value() || media_down || quiet; }
+    // Their receiving handle (docs/api.md "Receiving handle"), bound with the
+    // resume secret: the handle bound now (0: none), and whether this seat's
+    // handle ever had one -- from then on the others' streams never go to the
+    // publishing handle again (until a resume on a new handle starts afresh).
+    HandleId receiver = 0;
+    bool receives_apart = false;
 };
 
 }  // namespace counsel

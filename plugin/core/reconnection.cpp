@@ -33,6 +33,7 @@ bool RoomService::keep_seat(Room& room, Participant& person) {
     // that is its leave); a call cannot come back with a resume secret.
     if (config_.reconnect_grace_s <= 0 || person.presence != Presence::Admitted || person.phone) return false;
     const bool was = person.reconnecting();
+    forget_receiver(person);  // bound to the handle that went; the page binds again after `resumed`
     media_.release(person.handle);
     person.handle = kNoHandle;
     person.away_since_ms = clock_.monotonic_ms();
@@ -53,6 +54,7 @@ void RoomService::resume_seat(const Context& ctx, Room& room, Participant& perso
             // Their page gave up on the old connection (it cannot reach it any
             // more): it no longer holds the seat, and its media ends.
             handles_[old] = Seat{};
+            forget_receiver(person);
             media_.release(old);
             gateway_.close_pc(old);
         }
@@ -92,7 +94,11 @@ void RoomService::resume_seat(const Context& ctx, Room& room, Participant& perso
         .set("same_connection", old == ctx.handle);
     reply(ctx, std::move(answer));
     // Back on the same handle after a WebSocket outage: an offer sent meanwhile is lost.
-    if (old == ctx.handle) media_.resync(ctx.handle);
+    // Its receiving handle (the same Janus session) stays bound; the same holds there.
+    if (old == ctx.handle) {
+        media_.resync(ctx.handle);
+        if (person.receiver) media_.resync(person.receiver);
+    }
     // Everyone (the person too) learns the current room; the forwarding table follows.
     broadcast_participants(room);
     gateway_.log(Gateway::Level::Info, "[counsel] handle " + std::to_string(ctx.handle) + ": back in room " +

@@ -304,6 +304,20 @@ std::variant<Request, Error> parse_phone_media(const Json& body) {
     return Request{PhoneMediaRequest{static_cast<int>(value)}};
 }
 
+std::variant<Request, Error> parse_receive(const Json& body) {
+    if (auto e = only_fields(body, {"room", "id", "secret"})) return *e;
+    std::optional<Error> failure;
+    json_t* room = required(body, "room", is_string, "a string", failure);
+    if (failure) return *failure;
+    auto id = participant_id(body, failure);
+    if (failure) return *failure;
+    json_t* secret = required(body, "secret", is_string, "a string", failure);
+    if (failure) return *failure;
+    if (!looks_like_token(text_of(room))) return invalid("room must be a room id from an invitation link");
+    if (!looks_like_token(text_of(secret))) return invalid("secret must be the resume secret the plugin gave");
+    return Request{ReceiveRequest{std::string(text_of(room)), *id, SecretString(text_of(secret))}};
+}
+
 template <typename T>
 std::variant<Request, Error> parse_bare(const Json& body, T request) {
     if (auto e = only_fields(body, {})) return *e;
@@ -339,6 +353,7 @@ std::variant<Request, Error> parse_request(const Json& body, const Config& confi
     if (name == "phone_join") return parse_phone_join(body);
     if (name == "prompt") return parse_prompt(body);
     if (name == "rtp") return parse_phone_media(body);
+    if (name == "receive") return parse_receive(body);
     return malformed("unknown request");
 }
 

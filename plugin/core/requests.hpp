@@ -82,6 +82,14 @@ struct NegotiateRequest {
     bool wants_offer;  // publish: the JSEP must be an offer; answer: an answer
 };
 
+// A second handle of an admitted person becomes their receiving handle:
+// everybody else's streams are offered there (docs/api.md "Media").
+struct ReceiveRequest {
+    std::string room;
+    std::uint64_t id;
+    SecretString secret;  // the seat's resume secret (from `waiting`/`joined`/`resumed`)
+};
+
 // A person mutes or unmutes themselves (a moderator's mute stays in force),
 // or switches what they receive to audio only and back.
 struct ConfigureRequest {
@@ -128,7 +136,7 @@ struct PhoneMediaRequest {
 using Request = std::variant<CreateRequest, JoinRequest, TargetRequest, DenyPasswordRequest, MuteRequest, LockRequest,
                              EndRequest, LeaveRequest, IncidentRequest, NegotiateRequest, ConfigureRequest,
                              MessageRequest, RecordRequest, ConsentRequest, PhoneJoinRequest, PromptRequest,
-                             PhoneMediaRequest>;
+                             PhoneMediaRequest, ReceiveRequest>;
 
 // Parses a request body. `now_unix` bounds starts_at; `config` bounds the rest.
 std::variant<Request, Error> parse_request(const Json& body, const Config& config, std::int64_t now_unix);

@@ -72,6 +72,7 @@ public:
     Participant* find_resumable(const Digest& resume, const CredentialRef& credential);
     Participant* moderator();
     const std::vector<Participant>& people() const { return people_; }
+    std::vector<Participant>& people_mut() { return people_; }
     std::size_t count(Presence presence) const;
     // Lobby members who came with the room password (their share of the lobby).
     std::size_t count_password_knockers() const;

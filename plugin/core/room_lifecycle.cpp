@@ -48,6 +48,7 @@ void RoomService::unseat(Room& room, std::uint64_t id, bool tell_moderator) {
     if (auto it = handles_.find(person->handle); it != handles_.end() && it->second.participant == id)
         it->second = Seat{};
     const HandleId handle = person->handle;
+    unbind_receiver(*person, true);  // whatever ends a person ends what they receive
     room.remove(id);  // wipes the display name
     if (was_admitted) media_.release(handle);
     if (was_moderator) room.set_moderator_left_ms(clock_.monotonic_ms());
@@ -97,6 +98,11 @@ void RoomService::end_room(Room& room, EndReason reason, const Context* by_moder
 
     // Who to tell, kept apart from the room: the purge comes before any answer.
     std::vector<HandleId> present;
+    std::vector<HandleId> receivers;
+    for (Participant& p : room.people_mut()) {
+        if (p.receiver) receivers.push_back(p.receiver);
+        unbind_receiver(p, false);  // closed with the others below
+    }
     for (const Participant& p : room.people()) {
         if (p.handle != kNoHandle) handles_[p.handle] = Seat{};
         if (p.presence == Presence::Admitted) media_.release(p.handle);
@@ -115,6 +121,7 @@ void RoomService::end_room(Room& room, EndReason reason, const Context* by_moder
         send(handle, ended);
         gateway_.close_pc(handle);
     }
+    for (HandleId receiver : receivers) gateway_.close_pc(receiver);
     if (by_moderator) {
         reply(*by_moderator, ended);
         gateway_.close_pc(by_moderator->handle);

@@ -38,6 +38,10 @@ void RoomService::detach(HandleId handle) {
         Participant* person = room->find(it->second.participant);
         if (!person || !keep_seat(*room, *person)) unseat(*room, it->second.participant);
     }
+    // Only the receiving handle goes: the person stays and receives nothing
+    // until they bind another one.
+    if (const Seat bound = receiver_seat(handle); bound.room)
+        if (Participant* person = bound.room->find(bound.participant)) unbind_receiver(*person, false);
     handles_.erase(handle);
     admission_.forget_handle(handle);
     publish_media_if_changed();
@@ -73,6 +77,7 @@ void RoomService::handle(HandleId handle, const std::string& transaction, const 
             else if constexpr (std::is_same_v<T, PhoneJoinRequest>) on_phone_join(ctx, req);
             else if constexpr (std::is_same_v<T, PromptRequest>) on_prompt(ctx, req);
             else if constexpr (std::is_same_v<T, PhoneMediaRequest>) on_phone_media(ctx, req);
+            else if constexpr (std::is_same_v<T, ReceiveRequest>) on_receive(ctx, req);
         },
         std::get<Request>(parsed));
     publish_media_if_changed();
@@ -132,6 +137,8 @@ ServiceStats RoomService::stats() const {
 
 Json RoomService::describe_handle(HandleId handle) const {
     Json out = Json::object();
+    if (const Seat bound = receiver_seat(handle); bound.room)
+        return out.set("state", "receiving").set("room", bound.room->ref());
     auto it = handles_.find(handle);
     if (it == handles_.end() || !it->second.room) return out.set("state", "idle");
     for (const Participant& p : it->second.room->people()) {

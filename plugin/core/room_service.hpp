@@ -107,6 +107,16 @@ private:
     void on_phone_join(const Context& ctx, PhoneJoinRequest& req);
     void on_prompt(const Context& ctx, const PromptRequest& req);
     void on_phone_media(const Context& ctx, const PhoneMediaRequest& req);
+    // Receiving handles (receiving_handle.cpp).
+    void on_receive(const Context& ctx, ReceiveRequest& req);
+    // Their seat moved to another handle (or none): the receiving handle is
+    // unbound and its PeerConnection closed, and the others' streams go to the
+    // publishing handle again until the page binds a new one.
+    void forget_receiver(Participant& person);
+    // Ends the forwarding to a person's receiving handle (and with `close`, its PeerConnection).
+    void unbind_receiver(Participant& person, bool close);
+    // Whose receiving handle `handle` is; an empty seat if none.
+    Seat receiver_seat(HandleId handle) const;
     // A fresh room number and one PIN per invite (their digests go into
     // `invites`); the PINs in clear are for the create answer only.
     struct PhoneGrant {
@@ -179,6 +189,8 @@ private:
     std::map<Digest, std::unique_ptr<Room>> rooms_;
     std::map<std::string, Digest> phone_rooms_;  // dial-in room number -> room, live rooms only
     std::unordered_map<HandleId, Seat> handles_;
+    // Receiving handles bound to a person (never in handles_ as a seat).
+    std::unordered_map<HandleId, Seat> receivers_;
     // Tombstones whose durable write failed: refused in memory, retried on tick.
     std::set<Digest> pending_tombstones_;
 

@@ -87,6 +87,8 @@ std::optional<Error> MediaLayer::negotiate(HandleId handle, const std::string& t
         return on_answer(it->second, transaction, jsep);
     }
     if (request != "publish") return error(ErrorCode::Malformed, "unknown media request");
+    if (it != sessions_.end() && it->second.person)
+        return error(ErrorCode::NotAllowed, "a receiving handle only answers the plugin's offers");
     if (it == sessions_.end()) {
         const MediaMember* me = member_of(room, handle);
         janus_plugin_session* janus_handle = me ? janus_handles().acquire(handle) : nullptr;
@@ -131,6 +133,7 @@ std::optional<Error> MediaLayer::on_publish(Session& s, const std::string& trans
     if (!update) s.nego = Negotiation{};  // a new PeerConnection: up once Janus says so
     s.codecs = std::move(answer.codecs);
     s.extmaps = std::move(answer.extmaps);
+    s.codecs_known = true;
     s.has_data = answer.has_data;
     s.nego.published(answer.slots);
 
@@ -165,6 +168,7 @@ std::optional<Error> MediaLayer::on_answer(Session& s, const std::string& transa
     if (!accepted) return error(ErrorCode::Malformed, "the JSEP answer is not a valid SDP");
     const std::size_t offered = s.nego.pending()->size();
     s.nego.answered(*accepted);
+    s.answered = true;
     if (accepted->size() != offered)
         log(Gateway::Level::Warn, "handle " + std::to_string(s.handle) + ": answer with " +
                                       std::to_string(accepted->size()) + " m-lines to an offer of " +
@@ -229,9 +233,47 @@ void MediaLayer::release(HandleId handle) {
     rebuild_snapshot();
 }
 
+void MediaLayer::receive(HandleId receiver, HandleId person) {
+    if (stopped_) return;
+    auto it = sessions_.find(receiver);
+    if (it == sessions_.end()) {
+        const MediaRoom* room = room_of(person);
+        const MediaMember* me = room ? member_of(*room, person) : nullptr;
+        janus_plugin_session* janus_handle = me ? janus_handles().acquire(receiver) : nullptr;
+        if (!janus_handle) return;  // detached meanwhile
+        Session s;
+        s.handle = receiver;
+        s.person = person;
+        s.participant = me->id;
+        s.e2ee = room->e2ee;
+        s.endpoint = std::make_shared<Endpoint>(receiver, janus_handle);
+        s.sdp_session_id = static_cast<std::uint64_t>(
+            std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+                .count());
+        it = sessions_.emplace(receiver, std::move(s)).first;
+    }
+    if (it->second.person != person) return;  // the core binds a handle to one person only
+    it->second.asked = true;
+    refresh();
+}
+
+void MediaLayer::start_receiving(Session& s) {
+    if (!s.asked || s.nego.is_published()) return;
+    auto p = sessions_.find(s.person);
+    if (p == sessions_.end() || !p->second.codecs_known) return;  // offered once the person published
+    // The same browser: what it can decode, under the payload types and
+    // extension ids it chose itself.
+    s.codecs = p->second.codecs;
+    s.extmaps = p->second.extmaps;
+    s.codecs_known = true;
+    s.nego.published({});
+    s.nego.set_connected(true);  // no PeerConnection yet: the first offer makes it
+}
+
 void MediaLayer::media_up(HandleId handle) {
     auto it = sessions_.find(handle);
     if (it == sessions_.end() || stopped_) return;
+    it->second.pc_up = true;
     it->second.nego.set_connected(true);
     it->second.liveness.reset(heard_from(*it->second.endpoint), janus_get_monotonic_time() / 1000);
     refresh();
@@ -241,6 +283,15 @@ void MediaLayer::media_down(HandleId handle) {
     auto it = sessions_.find(handle);
     if (it == sessions_.end() || stopped_) return;
     Session& s = it->second;
+    if (s.person) {
+        // A receiving handle's PeerConnection is gone: nothing is forwarded
+        // there and nothing offered until the page asks again (`receive`).
+        s.nego = Negotiation{};
+        ++s.epoch;
+        s.asked = s.answered = s.pc_up = false;
+        refresh();
+        return;
+    }
     s.nego.set_connected(false);
     ++s.epoch;
     s.streams.clear();
@@ -251,7 +302,7 @@ void MediaLayer::media_down(HandleId handle) {
 std::map<HandleId, Published> MediaLayer::published_now() const {
     std::map<HandleId, Published> out;
     for (const auto& [handle, s] : sessions_) {
-        if (!s.nego.is_published() || !s.nego.connected()) continue;
+        if (s.person || !s.nego.is_published() || !s.nego.connected()) continue;
         Published p;
         p.epoch = s.epoch;
         for (const Stream& st : s.streams) p.streams.push_back(Published::Stream{st.info.mindex, st.info.kind, st.info.codec});
@@ -265,10 +316,13 @@ void MediaLayer::refresh() {
     const std::map<HandleId, Published> published = published_now();
     for (auto& [handle, s] : sessions_) {
         if (s.phone) continue;  // no negotiation: everyone else's audio reaches it without an offer
-        const MediaRoom* room = room_of(handle);
+        if (s.person) start_receiving(s);
+        const MediaRoom* room = room_of(person_of(s));
         // A stream this person's browser cannot decode is not offered to them.
         auto decodable = [&s](Kind kind, const SlotCodec& codec) { return s.codecs.for_receiving(kind, codec).has_value(); };
-        s.nego.want(room ? wanted_streams(*room, handle, published, decodable) : std::vector<Wanted>{});
+        s.nego.want(room ? wanted_streams(*room, person_of(s), published, decodable, s.person != 0)
+                         : std::vector<Wanted>{});
+        if (s.person && s.answered && !s.pc_up) continue;  // its PeerConnection is still being set up
         if (s.nego.next_offer()) send_offer(s);
     }
     rebuild_snapshot();
@@ -364,16 +418,19 @@ void MediaLayer::rebuild_snapshot() {
     snapshot->version = ++snapshot_version_;
     // Receivers who switched video back on: their senders are asked for keyframes once the snapshot is in.
     std::vector<HandleId> video_back;
+    // Each person's receiving handle, by their publishing handle.
+    std::map<HandleId, Session*> receiving;
     for (auto& [handle, s] : sessions_) {
-        const MediaRoom* room = room_of(handle);
-        const MediaMember* me = room ? member_of(*room, handle) : nullptr;
+        if (s.person && s.nego.is_published()) receiving[s.person] = &s;
+        const MediaRoom* room = room_of(person_of(s));
+        const MediaMember* me = room ? member_of(*room, person_of(s)) : nullptr;
         if (!me) continue;
         if (me->receive_video && !s.receive_video) video_back.push_back(handle);
         s.receive_video = me->receive_video;
     }
     for (auto& [handle, s] : sessions_) {
-        const MediaRoom* room = room_of(handle);
-        const MediaMember* me = room ? member_of(*room, handle) : nullptr;
+        const MediaRoom* room = room_of(person_of(s));
+        const MediaMember* me = room ? member_of(*room, person_of(s)) : nullptr;
         if (!me || !s.nego.is_published()) continue;
         HandleView view;
         view.self = s.endpoint;
@@ -383,12 +440,13 @@ void MediaLayer::rebuild_snapshot() {
         view.receive_video = me->receive_video;
         view.has_data = s.has_data;
 
-        // The others in the room with a PeerConnection.
+        // The others in the room with a PeerConnection (both of a person who has two).
         std::vector<Session*> others;
         for (const MediaMember& m : room->members) {
-            if (m.handle == handle) continue;
+            if (m.handle == person_of(s)) continue;
             auto it = sessions_.find(m.handle);
             if (it != sessions_.end() && it->second.nego.is_published()) others.push_back(&it->second);
+            if (auto r = receiving.find(m.handle); r != receiving.end()) others.push_back(r->second);
         }
 
         // Own streams: one leg per receiver that agreed on a slot for it.

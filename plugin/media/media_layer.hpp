@@ -62,6 +62,7 @@ public:
     std::optional<Error> connect_phone(HandleId handle, const std::string& transaction, int port,
                                        const MediaRoom& room) override;
     void release(HandleId handle) override;
+    void receive(HandleId receiver, HandleId person) override;
 
     // Offers not answered within `timeout_ms` are dropped, the person is told
     // ({counsel:"offer_timeout"}) and offered again (offer_timeout_s, default 15 s).
@@ -95,6 +96,17 @@ private:
         std::uint64_t sdp_session_id = 0;
         std::uint64_t sdp_version = 1;
         bool receive_video = true;  // as the last snapshot had it (a switch back asks for keyframes)
+        bool codecs_known = false;  // a publish was answered: `codecs` is this browser's
+        // A receiving handle (docs/api.md "Media"): `person` is the publishing
+        // handle it receives for (0: this is a publishing handle). Its codec
+        // table is the person's; the plugin makes every offer. `asked`: a
+        // `receive` came since its last PeerConnection went; `pc_up`: Janus
+        // reported that PeerConnection up (after the first answer, later
+        // offers wait for it, as a publishing handle's wait for its own).
+        HandleId person = 0;
+        bool asked = false;
+        bool answered = false;
+        bool pc_up = false;
         Liveness liveness;          // while the PeerConnection is up
         // A phone caller (plain RTP, no negotiation): its receiver thread, last
         // so that it stops before anything else of the session goes.
@@ -106,6 +118,11 @@ private:
     std::optional<Error> on_answer(Session& s, const std::string& transaction, const Json& jsep);
     // Wishes, due offers, snapshot: after anything changed.
     void refresh();
+    // A receiving handle that was asked for and whose person's codecs are
+    // known starts its negotiation (an empty plan: every m-line is the plugin's).
+    void start_receiving(Session& s);
+    // The publishing handle of the person a session belongs to.
+    static HandleId person_of(const Session& s) { return s.person ? s.person : s.handle; }
     // What everyone with a PeerConnection up sends right now.
     std::map<HandleId, Published> published_now() const;
     void send_offer(Session& s);

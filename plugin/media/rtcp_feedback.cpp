@@ -7,6 +7,9 @@
 // slow_link with uplink=TRUE (Janus 1.x: losses on the way Janus -> peer) on
 // video is the person's downlink struggling: one layer down.
 // NACKs are Janus's own business (its retransmission buffers).
+// A receiving handle (docs/api.md "Receiving handle") has a view of its own in
+// the snapshot, with receive slots and no streams: its feedback is judged by
+// the same code, its policy is its own, and the senders' legs to it read it.
 #include <algorithm>
 #include <cinttypes>
 

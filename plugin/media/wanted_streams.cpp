@@ -4,11 +4,13 @@ namespace counsel::media {
 
 std::vector<Wanted> wanted_streams(const MediaRoom& room, HandleId receiver,
                                    const std::map<HandleId, Published>& published,
-                                   const std::function<bool(Kind, const SlotCodec&)>& decodable) {
+                                   const std::function<bool(Kind, const SlotCodec&)>& decodable,
+                                   bool receiving_handle) {
     std::vector<Wanted> out;
-    bool admitted = false;
-    for (const MediaMember& m : room.members) admitted = admitted || m.handle == receiver;
-    if (!admitted) return out;
+    bool here = false;
+    for (const MediaMember& m : room.members)
+        here = here || (m.handle == receiver && m.receives_apart == receiving_handle);
+    if (!here) return out;
     for (const MediaMember& m : room.members) {
         if (m.handle == receiver) continue;
         auto it = published.find(m.handle);

@@ -25,10 +25,15 @@ struct Published {
     std::vector<Stream> streams;
 };
 
-// The streams `receiver` should get in `room`; `decodable(kind, codec)` says
-// whether the receiver's browser can take a stream (others are left out).
+// The streams the person on publishing handle `receiver` should get in
+// `room`; `decodable(kind, codec)` says whether their browser can take a
+// stream (others are left out). `receiving_handle`: asked for their receiving
+// handle. The others' streams go to the publishing handle until the person
+// bound a receiving handle (MediaMember::receives_apart), then to that one
+// alone: the other handle gets nothing.
 std::vector<Wanted> wanted_streams(const MediaRoom& room, HandleId receiver,
                                    const std::map<HandleId, Published>& published,
-                                   const std::function<bool(Kind, const SlotCodec&)>& decodable);
+                                   const std::function<bool(Kind, const SlotCodec&)>& decodable,
+                                   bool receiving_handle = false);
 
 }  // namespace counsel::media

@@ -31,13 +31,15 @@ from loadgen import GeneratorPool, window_packets  # noqa: E402
 STOCK = "/usr/lib/x86_64-linux-gnu/janus/plugins"
 TARGETS = {
     "counsel": "janus.plugin.counsel",
+    # counsel with a receiving handle per person (two PeerConnections each, as VideoRoom)
+    "counsel-recv": "janus.plugin.counsel",
     "videoroom": "janus.plugin.videoroom",
     "echotest": "janus.plugin.echotest",
 }
 
 
 def plugin_so(target, args):
-    return os.path.abspath(args.plugin) if target == "counsel" else f"{STOCK}/libjanus_{target}.so"
+    return os.path.abspath(args.plugin) if TARGETS[target] == "janus.plugin.counsel" else f"{STOCK}/libjanus_{target}.so"
 
 
 def log(msg):
@@ -52,7 +54,7 @@ def parse_target(spec):
     """"counsel" or "counsel@loops2" (the same target with 2 static event loops)."""
     base, _, variant = spec.partition("@")
     if base not in TARGETS or (variant and not re.fullmatch(r"loops[1-9][0-9]*", variant)):
-        raise SystemExit(f"bench: unknown target {spec!r} (counsel, videoroom, echotest, optionally @loopsN)")
+        raise SystemExit(f"bench: unknown target {spec!r} (counsel, counsel-recv, videoroom, echotest, optionally @loopsN)")
     return base, int(variant[5:]) if variant else 0
 
 
@@ -357,7 +359,8 @@ async def main():
     ap.add_argument("--window", type=int, default=None)
     ap.add_argument("--rounds", type=int, default=None, help="rounds; the targets run interleaved in each (3; quick 2)")
     ap.add_argument("--targets", default=None,
-                    help="comma-separated: counsel, videoroom, echotest, each optionally @loopsN (N static event loops)")
+                    help="comma-separated: counsel, counsel-recv (a receiving handle per person), videoroom, echotest, "
+                         "each optionally @loopsN (N static event loops)")
     ap.add_argument("--sizes", default=None)
     ap.add_argument("--gen-procs", type=int, default=None, help="generator processes (default: 2, capacity: nproc + 1)")
     ap.add_argument("--capacity", action="store_true", help="find the largest room count under the loss limit")
@@ -373,7 +376,7 @@ async def main():
     args.gen_procs = args.gen_procs or ((os.cpu_count() or 1) + 1 if args.capacity else 2)
     args.ladder = args.ladder or ("1,2" if args.quick else "1,2,4,6,8,12,16,24,32")
     sizes = [int(s) for s in (args.sizes or ("2" if args.quick else "2,4")).split(",")]
-    targets = (args.targets or ("counsel,videoroom" if args.capacity else "counsel,videoroom,echotest")).split(",")
+    targets = (args.targets or ("counsel,videoroom" if args.capacity else "counsel,counsel-recv,videoroom,echotest")).split(",")
     for t in targets:
         parse_target(t)
     meta = machine()

@@ -198,6 +198,11 @@ class Peer:
 
 
 class CounselRoom:
+    # True (CounselRecvRoom): every person also binds a receiving handle and
+    # gets the others' streams on a second, receive-only PeerConnection
+    # (docs/api.md "Receiving handle"); False: one PeerConnection each.
+    receive_handle = False
+
     def __init__(self, gen, size, index):
         self.gen, self.size, self.index = gen, size, index
         self.peers = []
@@ -212,13 +217,22 @@ class CounselRoom:
                 peer.answer_sent_ms = now_ms()
             await peer.session.message(handle, {"request": "answer"}, answer)
 
-    async def _publish(self, peer, handle):
+    async def _publish(self, peer, handle, seated):
+        """`seated`: the person's id and resume secret (from `joined`, or `admitted` and `waiting`)."""
         pc = peer.new_pc()
         data, jsep = await peer.session.message(handle, {"request": "publish"}, await peer.offer(pc))
         if data.get("counsel") != "published":
             raise RuntimeError(f"publish: {data}")
         await pc.setRemoteDescription(RTCSessionDescription(sdp=jsep["sdp"], type=jsep["type"]))
         self.tasks.append(asyncio.create_task(self._media_loop(peer, handle, pc)))
+        if self.receive_handle:
+            receiver = await peer.session.attach("janus.plugin.counsel", self.gen.loop_for(self.index))
+            recv_pc = peer.new_pc(send=False)
+            self.tasks.append(asyncio.create_task(self._media_loop(peer, receiver, recv_pc)))
+            data, _ = await peer.session.message(receiver, {"request": "receive", "room": self.room, "id": seated["id"],
+                                                            "secret": seated["resume"]})
+            if data.get("counsel") != "receiving":
+                raise RuntimeError(f"receive: {data}")
 
     async def setup(self):
         gen = self.gen
@@ -230,18 +244,18 @@ class CounselRoom:
              "invitees": [{"label": f"P{i}"} for i in range(1, self.size)], "e2ee": False},
         )
         self.room = created["room"]
-        await mod.session.message(self.mod_handle, {"request": "join", "room": self.room, "token": created["moderator_token"], "display": "M"})
+        joined, _ = await mod.session.message(self.mod_handle, {"request": "join", "room": self.room, "token": created["moderator_token"], "display": "M"})
         self.mod = mod
         self.peers.append(mod)
-        await self._publish(mod, self.mod_handle)
+        await self._publish(mod, self.mod_handle, joined)
         for i, invite in enumerate(created["invites"]):
             peer = await Peer(gen, f"r{self.index}p{i}").open()
             handle = await peer.session.attach("janus.plugin.counsel", gen.loop_for(self.index))
             waiting, _ = await peer.session.message(handle, {"request": "join", "room": self.room, "token": invite["token"], "display": f"P{i}"})
             peer.admit_ms = now_ms()
             await mod.session.message(self.mod_handle, {"request": "admit", "id": waiting["id"]})
-            await peer.session.next_event(handle, lambda d, j: d.get("counsel") == "admitted")
-            await self._publish(peer, handle)
+            admitted, _ = await peer.session.next_event(handle, lambda d, j: d.get("counsel") == "admitted")
+            await self._publish(peer, handle, {"id": admitted["id"], "resume": waiting["resume"]})
             self.peers.append(peer)
         for peer in self.peers:
             peer.expect_ssrcs = 2 * (self.size - 1)
@@ -255,6 +269,10 @@ class CounselRoom:
         if data.get("counsel") != "ended":
             raise RuntimeError(f"end: {data}")
         return now_ms() - t0
+
+
+class CounselRecvRoom(CounselRoom):
+    receive_handle = True
 
 
 class VideoRoomRoom:
@@ -319,7 +337,7 @@ class EchoRoom:
         return None
 
 
-SCENARIOS = {"counsel": CounselRoom, "videoroom": VideoRoomRoom, "echotest": EchoRoom}
+SCENARIOS = {"counsel": CounselRoom, "counsel-recv": CounselRecvRoom, "videoroom": VideoRoomRoom, "echotest": EchoRoom}
 
 
 class Generator:

@@ -322,7 +322,8 @@ test('browsers: e2ee room with a Safari-like host (script transforms only), a Fi
     // itself marked its JSEPs e2ee (janus.js does so only where
     // createEncodedStreams exists).
     const senders = await host.evaluate(() => {
-      const pc = window.__e2e.pcs[window.__e2e.pcs.length - 1];
+      // The publishing PeerConnection (the receiving one sends nothing).
+      const pc = window.__e2e.pcs.filter((p) => p.connectionState !== 'closed' && p.getSenders().some((x) => x.track)).pop();
       return pc.getSenders().filter((x) => x.track).map((x) => ({ kind: x.track.kind, transform: !!x.transform && x.transform.constructor.name }));
     });
     t.diagnostic(`Safari-like host's senders: ${JSON.stringify(senders)}`);

@@ -31,6 +31,17 @@ const built = fs.existsSync(COUNSEL_PLUGIN) && fs.existsSync(COUNSEL_KEYGEN);
 const skip = !built && `not built: ${COUNSEL_PLUGIN}`;
 
 const WINDOW_MS = Number(process.env.COUNSEL_E2E_FREEZE_MS || 15000);
+// COUNSEL_E2E_RECEIVE=one: the counsel pages keep everything on one
+// PeerConnection (?receive=one), for a before/after comparison of issue 17.
+const ONE_PC = process.env.COUNSEL_E2E_RECEIVE === 'one';
+const withQuery = (url) => {
+  if (!ONE_PC) return url;
+  const u = new URL(url);
+  u.searchParams.set('receive', 'one');
+  return u.toString();
+};
+// How many open PeerConnections a page has (2 with a receiving handle).
+const openPcs = (tp) => tp.evaluate(() => ((window.__e2e && window.__e2e.pcs) || []).filter((pc) => pc.connectionState !== 'closed').length);
 const CONDITIONS = [
   { name: '3 % loss', shape: { lossPercent: 3 } },
   { name: '300 kbit/s', shape: { kbit: 300 } },
@@ -64,15 +75,16 @@ test('poor link, counsel: freezes under 3 % loss and 300 kbit/s, audio keeps flo
     const link = await ClientLink.create(3);
     try {
       const clientBrowser = await env.launchOn(link, 'chromium');
-      const host = await env.open('', { name: 'host' });
+      const host = await env.open(ONE_PC ? '?receive=one' : '', { name: 'host' });
       const { links } = await createSession(host, { key: env.practitionerKey, labels: ['Klient'], e2ee: false });
       await enterAsModerator(host, 'Dr. Weber');
-      const client = await openLinkAndJoin(env, links.Klient, 'Kim', { browser: clientBrowser, pageName: 'client' });
+      const client = await openLinkAndJoin(env, withQuery(links.Klient), 'Kim', { browser: clientBrowser, pageName: 'client' });
       await admit(host, 'Kim');
       await waitScreen(client, 'screen-session');
       await waitTiles(host, 2);
       await waitSeesAndHears(client, ['Dr. Weber']);
       await waitSeesAndHears(host, ['Kim']);
+      t.diagnostic(`counsel: PeerConnections open on the client's page: ${await openPcs(client)}, the host's: ${await openPcs(host)}`);
 
       const measured = await underEach(t, 'counsel', link, host, client);
       const minAudio = (20 * WINDOW_MS) / 1000; // 20 packets/s of Opus's 50

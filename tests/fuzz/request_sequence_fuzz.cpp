@@ -8,7 +8,9 @@
 // invite tokens and the room password, and $1 ... $6 for the participant id
 // handle 1 ... 6 was last given (so admit, deny with ban, kick and mute reach
 // real people); $N, $K and $S for the room's phone number, A's PIN and
-// counsel-phone's service key (the room has phone dial-in). "!<n>" advances
+// counsel-phone's service key (the room has phone dial-in); $r1 ... $r6 for
+// the resume secret handle 1 ... 6 was last given (`waiting`/`joined`/`resumed`), so
+// `receive` from another handle binds real receiving handles. "!<n>" advances
 // the clock n seconds and ticks; "~<h>" detaches handle h. A first line "K"
 // runs the service under profile = "kbv": the room is then end-to-end
 // encrypted without recording or phone dial-in, and every create the input
@@ -51,6 +53,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     Harness h(std::move(config));
     std::array<std::string, kHandles + 1> ids;  // the participant id each handle was given, as text
     ids.fill("0");
+    std::array<std::string, kHandles + 1> secrets;  // the resume secret each handle was given
+    secrets.fill("AAAAAAAAAAAAAAAAAAAAAA");
     Json created = h.create(9, {"A", "B"},
                             kbv ? ",\"password\":true" : ",\"password\":true,\"recording\":\"with_consent\",\"phone\":true");
     if (!created.field("room")) std::abort();  // the room every line can name must exist
@@ -86,6 +90,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         replace_all(text, "$A", a);
         replace_all(text, "$B", b);
         replace_all(text, "$P", password);
+        for (int k = 1; k <= kHandles; ++k) replace_all(text, "$r" + std::to_string(k), secrets[k]);
         for (int k = 1; k <= kHandles; ++k) replace_all(text, "$" + std::to_string(k), ids[k]);
         replace_all(text, "$N", number);
         replace_all(text, "$K", pin);
@@ -106,6 +111,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 if (p.event.string_at("counsel") == std::string("waiting") ||
                     p.event.string_at("counsel") == std::string("joined"))
                     ids[op - '0'] = std::to_string(*id);
+        }
+        for (std::size_t i = before; i < h.gateway.pushed.size(); ++i) {
+            const Pushed& p = h.gateway.pushed[i];
+            if (auto secret = p.event.string_at("resume"); secret && p.handle >= 1 && p.handle <= kHandles)
+                secrets[p.handle] = *secret;
         }
         const bool media_answers = body.string_at("request") == std::string("rtp") && answers == 0;
         if (answers != 1 && !media_answers) std::abort();

@@ -12,11 +12,11 @@
 
 const assert = require('node:assert/strict');
 const { execFileSync } = require('node:child_process');
-const dgram = require('node:dgram');
 const { test } = require('node:test');
 
 const { useWorld, World, assertError } = require('./harness/counsel');
 const { Flood, describeFlood, timed } = require('./harness/flood');
+const { udp, opusPacket } = require('./harness/rtp');
 const { COUNSEL_KEYGEN: KEYGEN } = require('../support/janus');
 const { sleep } = require('../support/util');
 
@@ -31,23 +31,6 @@ const phoneJoin = (handle, room_number, pin, key = service.key) =>
 async function phoneRoom(invitees = ['Anrufer', 'Gast']) {
   const ctx = await world.openRoom({ invitees: invitees.map((label) => ({ label })), phone: true });
   return { ...ctx, number: ctx.created.phone.room_number, pins: ctx.created.invites.map((i) => i.pin) };
-}
-
-// A datagram socket on 127.0.0.1 standing in for counsel-phone's RTP socket.
-async function udp() {
-  const socket = dgram.createSocket('udp4');
-  await new Promise((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  return socket;
-}
-
-function opusPacket(seq) {
-  const packet = Buffer.alloc(12 + 20, 0xf8);
-  packet[0] = 0x80;
-  packet[1] = 111;
-  packet.writeUInt16BE(seq, 2);
-  packet.writeUInt32BE(seq * 960, 4);
-  packet.writeUInt32BE(0x12345678, 8);
-  return packet;
 }
 
 async function phoneInPackets(admin, handle) {

@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
 #include <stdexcept>
 
@@ -35,7 +36,9 @@ public:
         return std::nullopt;
     }
     void release(HandleId handle) override { released.push_back(handle); }
+    void receive(HandleId receiver, HandleId person) override { receiving.push_back({receiver, person}); }
     std::vector<std::shared_ptr<const ForwardingTable>> tables;
+    std::vector<std::pair<HandleId, HandleId>> receiving;
     std::vector<std::pair<HandleId, int>> phones;
     std::vector<std::pair<HandleId, std::string>> negotiated;
     std::vector<HandleId> released;
@@ -75,8 +78,17 @@ struct World {
         }
         auto it = table().rooms_by_handle.find(handle);
         if (it == table().rooms_by_handle.end()) return {};
-        return wanted_streams(*it->second, handle, published, [](Kind, const SlotCodec&) { return true; });
+        return wanted_streams(*it->second, handle, published, [](Kind, const SlotCodec&) { return true; },
+                              receiving_handle);
     }
+    // The same for the receiving handle of the person on publishing handle `handle`.
+    std::vector<Wanted> receiving_wish(HandleId handle, const std::vector<HandleId>& sending) {
+        receiving_handle = true;
+        std::vector<Wanted> out = wish(handle, sending);
+        receiving_handle = false;
+        return out;
+    }
+    bool receiving_handle = false;
 };
 
 Json offer_jsep() { return Json::object().set("type", "offer").set("sdp", "v=0\r\n"); }
@@ -207,14 +219,14 @@ void an_admitted_phone_caller_is_a_phone_member_and_gets_its_rtp(void**) {
 struct TwoAdmitted {
     World w;
     std::string room;
-    std::string b_token;
+    std::string a_token, b_token;
     TwoAdmitted(bool e2ee = false) {
         const Json created = w.request(kPractitioner, "{\"request\":\"create\",\"practitioner_key\":\"" +
                                                           std::string(kPractitionerKey) +
                                                           "\",\"invitees\":[{\"label\":\"A\"},{\"label\":\"B\"}],\"e2ee\":" +
                                                           (e2ee ? "true" : "false") + "}");
         room = created.string_at("room").value_or("");
-        const std::string a_token = json_string_value(json_object_get(json_array_get(created.field("invites"), 0), "token"));
+        a_token = json_string_value(json_object_get(json_array_get(created.field("invites"), 0), "token"));
         b_token = json_string_value(json_object_get(json_array_get(created.field("invites"), 1), "token"));
         join(kModerator, created.string_at("moderator_token").value_or(""));
         const Json a = join(kGuestA, a_token);
@@ -324,6 +336,207 @@ void audio_only_is_a_flag_in_the_table_and_tells_nobody(void**) {
     assert_int_equal(error_code(w.request(kGuestB, "{\"request\":\"configure\",\"receive_video\":false}")), 487);
 }
 
+// Receiving handles (docs/api.md "Media"): A's second handle kReceiverA binds
+// with the resume secret (from `waiting`); the others' streams then go there alone.
+constexpr HandleId kReceiverA = 40, kReceiverB = 41, kReceiverM = 42;
+
+std::string receive_body(const std::string& room, std::uint64_t id, const std::string& secret) {
+    return "{\"request\":\"receive\",\"room\":\"" + room + "\",\"id\":" + std::to_string(id) +
+           ",\"secret\":\"" + secret + "\"}";
+}
+
+void a_receiving_handle_takes_over_what_a_person_receives(void**) {
+    TwoAdmitted t;
+    World& w = t.w;
+    const std::vector<HandleId> both = {kModerator, kGuestA};
+    const Json admitted = w.gateway.last(kGuestA, "admitted");
+    const std::uint64_t a_id = static_cast<std::uint64_t>(*admitted.integer_at("id"));
+    const std::string secret = w.gateway.last(kGuestA, "waiting").string_at("resume").value_or("");
+    assert_int_equal(secret.size(), 22);
+    // The moderator gets one in `joined`, a different one.
+    const Json joined = w.gateway.last(kModerator, "joined");
+    assert_true(joined.string_at("resume").value_or("").size() == 22);
+    assert_true(*joined.string_at("resume") != secret);
+    // The secret is for the person alone: in no notification and no log line.
+    for (const Json& n : w.gateway.notified) assert_null(strstr(n.dump().c_str(), secret.c_str()));
+    for (const std::string& line : w.gateway.logs) assert_null(strstr(line.c_str(), secret.c_str()));
+
+    assert_int_equal(w.wish(kGuestA, both).size(), 2);  // before: on the publishing handle
+    const std::size_t tables = w.port.tables.size();
+    const Json ok = w.request(kReceiverA, receive_body(t.room, a_id, secret));
+    assert_string_equal(ok.string_at("counsel")->c_str(), "receiving");
+    assert_int_equal(*ok.integer_at("id"), static_cast<json_int_t>(a_id));
+    assert_true(w.port.receiving.back() == (std::pair<HandleId, HandleId>{kReceiverA, kGuestA}));
+    assert_int_equal(w.port.tables.size(), tables + 1);
+    assert_true(member(w.table(), kGuestA)->receives_apart);
+    assert_false(member(w.table(), kModerator)->receives_apart);
+    // The receiving handle is no member of its own: nothing it sends is forwarded.
+    assert_null(member(w.table(), kReceiverA));
+    // A's publishing handle now receives nothing; their receiving handle what it had.
+    assert_int_equal(w.wish(kGuestA, both).size(), 0);
+    assert_true(sources(w.receiving_wish(kGuestA, both)) == std::vector<HandleId>{kModerator});
+    // Everybody else keeps receiving A's streams and receives on their own handle.
+    assert_true(sources(w.wish(kModerator, both)) == std::vector<HandleId>{kGuestA});
+    assert_int_equal(w.receiving_wish(kModerator, both).size(), 0);
+    // The admin API sees a receiving handle (no names).
+    assert_string_equal(w.service.describe_handle(kReceiverA).string_at("state")->c_str(), "receiving");
+
+    // It answers the plugin's offers, and publishes nothing.
+    const Json answer = Json::object().set("type", "answer").set("sdp", "v=0\r\n");
+    assert_null(w.request(kReceiverA, "{\"request\":\"answer\"}", answer).get());
+    assert_true(w.port.negotiated.back() == (std::pair<HandleId, std::string>{kReceiverA, "answer"}));
+    const std::size_t negotiated = w.port.negotiated.size();
+    assert_int_equal(error_code(w.request(kReceiverA, "{\"request\":\"publish\"}", offer_jsep())), 487);
+    assert_int_equal(w.port.negotiated.size(), negotiated);
+    // It cannot join a room as a person, nor leave one.
+    assert_int_equal(error_code(t.join(kReceiverA, t.b_token)), 487);
+    assert_int_equal(error_code(w.request(kReceiverA, "{\"request\":\"leave\"}")), 487);
+    // The same bind again on the same handle: answered again (a page asking after its PeerConnection went).
+    assert_string_equal(w.request(kReceiverA, receive_body(t.room, a_id, secret)).string_at("counsel")->c_str(), "receiving");
+    // A second receiving handle for A replaces nothing: 487.
+    assert_int_equal(error_code(w.request(kReceiverB, receive_body(t.room, a_id, secret))), 487);
+    // The publishing handle cannot bind itself.
+    assert_int_equal(error_code(w.request(kGuestA, receive_body(t.room, a_id, secret))), 487);
+
+    // Detaching only the receiving handle: released; A stays and receives nothing
+    // (the publishing handle does not take the streams back).
+    w.service.detach(kReceiverA);
+    assert_true(std::count(w.port.released.begin(), w.port.released.end(), kReceiverA) == 1);
+    assert_int_equal(w.service.stats().admitted, 2);
+    assert_true(member(w.table(), kGuestA)->receives_apart);
+    assert_int_equal(w.wish(kGuestA, both).size(), 0);
+    // Another handle may bind now.
+    assert_string_equal(w.request(kReceiverB, receive_body(t.room, a_id, secret)).string_at("counsel")->c_str(), "receiving");
+    // A leaves: their receiving handle is released and its PeerConnection closed.
+    w.request(kGuestA, "{\"request\":\"leave\"}");
+    assert_true(std::count(w.port.released.begin(), w.port.released.end(), kReceiverB) == 1);
+    assert_int_equal(t.closed(kReceiverB), 1);
+    assert_string_equal(w.service.describe_handle(kReceiverB).string_at("state")->c_str(), "idle");
+    assert_int_equal(error_code(w.request(kReceiverB, "{\"request\":\"answer\"}", answer)), 487);
+    // Their secret died with their seat.
+    assert_int_equal(error_code(w.request(kReceiverB, receive_body(t.room, a_id, secret))), 482);
+}
+
+void wrong_secrets_are_482_and_limited_and_the_lobby_is_487(void**) {
+    TwoAdmitted t;
+    World& w = t.w;
+    const Json admitted = w.gateway.last(kGuestA, "admitted");
+    const std::uint64_t a_id = static_cast<std::uint64_t>(*admitted.integer_at("id"));
+    const std::string secret = w.gateway.last(kGuestA, "waiting").string_at("resume").value_or("");
+    const std::string moderator_secret = w.gateway.last(kModerator, "joined").string_at("resume").value_or("");
+    const std::string wrong = "AAAAAAAAAAAAAAAAAAAAAA";
+    // Malformed and out of range.
+    assert_int_equal(error_code(w.request(kReceiverA, "{\"request\":\"receive\",\"room\":\"" + t.room + "\"}")), 480);
+    assert_int_equal(error_code(w.request(kReceiverA, receive_body(t.room, a_id, "short"))), 481);
+    std::string extra = receive_body(t.room, a_id, secret);
+    extra.insert(extra.size() - 1, ",\"x\":1");
+    assert_int_equal(error_code(w.request(kReceiverA, extra)), 480);
+    // A wrong secret, someone else's secret, an unknown id, an unknown room: all 482.
+    assert_int_equal(error_code(w.request(kReceiverA, receive_body(t.room, a_id, wrong))), 482);
+    assert_int_equal(error_code(w.request(kReceiverA, receive_body(t.room, a_id, moderator_secret))), 482);
+    assert_int_equal(error_code(w.request(kReceiverA, receive_body(t.room, a_id + 1, secret))), 482);
+    assert_int_equal(error_code(w.request(kReceiverA, receive_body(wrong, a_id, secret))), 482);
+    assert_int_equal(w.port.receiving.size(), 0);
+    // The lobby member B cannot bind (and has no secret).
+    const std::uint64_t b_id = static_cast<std::uint64_t>(*w.gateway.last(kGuestB, "waiting").integer_at("id"));
+    assert_int_equal(error_code(w.request(kReceiverB, receive_body(t.room, b_id, secret))), 487);
+    assert_null(member(w.table(), kGuestB));
+    // Guessing is limited per handle like tokens: 486 after a few, even with the right secret.
+    int code = 0;
+    for (int i = 0; i < 50 && code != 486; ++i) code = error_code(w.request(kReceiverA, receive_body(t.room, a_id, wrong)));
+    assert_int_equal(code, 486);
+    assert_int_equal(error_code(w.request(kReceiverA, receive_body(t.room, a_id, secret))), 486);
+    // Another handle with the right secret still gets in.
+    assert_string_equal(w.request(kReceiverM, receive_body(t.room, a_id, secret)).string_at("counsel")->c_str(), "receiving");
+    // Log lines name handles only.
+    for (const std::string& line : w.gateway.logs) assert_null(strstr(line.c_str(), secret.c_str()));
+}
+
+void kick_and_end_release_and_close_receiving_handles(void**) {
+    TwoAdmitted t;
+    World& w = t.w;
+    const Json admitted = w.gateway.last(kGuestA, "admitted");
+    const std::uint64_t a_id = static_cast<std::uint64_t>(*admitted.integer_at("id"));
+    const std::uint64_t m_id = static_cast<std::uint64_t>(*w.gateway.last(kModerator, "joined").integer_at("id"));
+    w.request(kReceiverA, receive_body(t.room, a_id, w.gateway.last(kGuestA, "waiting").string_at("resume").value_or("")));
+    w.request(kReceiverM, receive_body(t.room, m_id,
+                                       w.gateway.last(kModerator, "joined").string_at("resume").value_or("")));
+    assert_int_equal(w.port.receiving.size(), 2);
+    // Kick A: their receiving handle goes with them.
+    w.request(kModerator, "{\"request\":\"kick\",\"id\":" + std::to_string(a_id) + "}");
+    assert_true(std::count(w.port.released.begin(), w.port.released.end(), kReceiverA) == 1);
+    assert_int_equal(t.closed(kReceiverA), 1);
+    assert_string_equal(w.service.describe_handle(kReceiverA).string_at("state")->c_str(), "idle");
+    // The end: the moderator's receiving handle too, before the room is gone.
+    w.request(kModerator, "{\"request\":\"end\"}");
+    assert_true(std::count(w.port.released.begin(), w.port.released.end(), kReceiverM) == 1);
+    assert_int_equal(t.closed(kReceiverM), 1);
+    assert_int_equal(w.table().rooms_by_handle.size(), 0);
+    // A detach afterwards finds nothing to do.
+    w.service.detach(kReceiverM);
+    w.service.detach(kReceiverA);
+    assert_true(std::count(w.port.released.begin(), w.port.released.end(), kReceiverM) == 1);
+}
+
+void detaching_the_publishing_handle_ends_the_receiving_one(void**) {
+    TwoAdmitted t;
+    World& w = t.w;
+    const Json admitted = w.gateway.last(kGuestA, "admitted");
+    const std::uint64_t a_id = static_cast<std::uint64_t>(*admitted.integer_at("id"));
+    w.request(kReceiverA, receive_body(t.room, a_id, w.gateway.last(kGuestA, "waiting").string_at("resume").value_or("")));
+    w.service.detach(kGuestA);
+    assert_true(std::count(w.port.released.begin(), w.port.released.end(), kReceiverA) == 1);
+    assert_int_equal(t.closed(kReceiverA), 1);
+    assert_null(member(w.table(), kGuestA));
+    assert_int_equal(w.service.stats().admitted, 2);  // the seat waits (reconnect_grace_s)
+    // While it waits nobody receives for it, not even with the right secret.
+    const std::string secret = w.gateway.last(kGuestA, "waiting").string_at("resume").value_or("");
+    assert_int_equal(error_code(w.request(kReceiverB, receive_body(t.room, a_id, secret))), 487);
+}
+
+// A person who comes back (resume) binds again; a binding made before the drop
+// goes with the old handle, or stays when the seat stays on the same handle.
+constexpr HandleId kGuestAAgain = 43;
+
+std::string resume_body(const std::string& room, const std::string& token, const std::string& resume) {
+    return "{\"request\":\"join\",\"room\":\"" + room + "\",\"token\":\"" + token +
+           "\",\"display\":\"X\",\"resume\":\"" + resume + "\"}";
+}
+
+void a_resume_keeps_or_ends_the_binding_and_binds_again(void**) {
+    TwoAdmitted t;
+    World& w = t.w;
+    const std::uint64_t a_id = static_cast<std::uint64_t>(*w.gateway.last(kGuestA, "admitted").integer_at("id"));
+    const std::string first = w.gateway.last(kGuestA, "waiting").string_at("resume").value_or("");
+    assert_string_equal(w.request(kReceiverA, receive_body(t.room, a_id, first)).string_at("counsel")->c_str(),
+                        "receiving");
+    // The same handle comes back (a claimed Janus session): the binding stays.
+    const Json same = w.request(kGuestA, resume_body(t.room, t.a_token, first));
+    assert_string_equal(same.string_at("counsel")->c_str(), "resumed");
+    assert_string_equal(w.service.describe_handle(kReceiverA).string_at("state")->c_str(), "receiving");
+    assert_int_equal(t.closed(kReceiverA), 0);
+    const std::string second = same.string_at("resume").value_or("");
+    assert_true(second != first);
+    // Asking again on the bound handle, with the renewed secret, is fine; the old one is dead.
+    assert_int_equal(error_code(w.request(kReceiverB, receive_body(t.room, a_id, first))), 482);
+    assert_string_equal(w.request(kReceiverA, receive_body(t.room, a_id, second)).string_at("counsel")->c_str(),
+                        "receiving");
+    // A new handle takes the seat (a new Janus session): the old binding ends,
+    // the others' streams go to the new publishing handle until it binds again.
+    const Json moved = w.request(kGuestAAgain, resume_body(t.room, t.a_token, second));
+    assert_string_equal(moved.string_at("counsel")->c_str(), "resumed");
+    assert_true(std::count(w.port.released.begin(), w.port.released.end(), kReceiverA) == 1);
+    assert_int_equal(t.closed(kReceiverA), 1);
+    assert_string_equal(w.service.describe_handle(kReceiverA).string_at("state")->c_str(), "idle");
+    assert_false(member(w.table(), kGuestAAgain)->receives_apart);
+    const std::string third = moved.string_at("resume").value_or("");
+    assert_string_equal(w.request(kReceiverB, receive_body(t.room, a_id, third)).string_at("counsel")->c_str(),
+                        "receiving");
+    assert_true(member(w.table(), kGuestAAgain)->receives_apart);
+    assert_int_equal(w.port.receiving.back().first, kReceiverB);
+    assert_int_equal(w.port.receiving.back().second, kGuestAAgain);
+}
+
 }  // namespace
 
 int main() {
@@ -334,6 +547,11 @@ int main() {
         cmocka_unit_test(refused_first_offers_close_their_peerconnection_and_refused_updates_do_not),
         cmocka_unit_test(an_e2ee_rooms_plain_first_offer_is_488_and_closed),
         cmocka_unit_test(audio_only_is_a_flag_in_the_table_and_tells_nobody),
+        cmocka_unit_test(a_receiving_handle_takes_over_what_a_person_receives),
+        cmocka_unit_test(wrong_secrets_are_482_and_limited_and_the_lobby_is_487),
+        cmocka_unit_test(kick_and_end_release_and_close_receiving_handles),
+        cmocka_unit_test(detaching_the_publishing_handle_ends_the_receiving_one),
+        cmocka_unit_test(a_resume_keeps_or_ends_the_binding_and_binds_again),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -49,6 +49,9 @@ const state = {
   // The camera goes out in three layers (simulcast) so each receiver gets what
   // its downlink carries; ?simulcast=0 sends one layer (diagnosis, weak senders).
   simulcast: params.get('simulcast') !== '0',
+  // The others' streams on a receive-only PeerConnection of their own (docs/api.md
+  // "Receiving handle"); ?receive=one keeps them on the publishing one (diagnosis, comparison).
+  receiveApart: params.get('receive') !== 'one',
 };
 
 let current = 'start';

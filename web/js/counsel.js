@@ -7,6 +7,8 @@
 //   c.on('lost', ({ gone }) => ...)             // WebSocket to Janus gone (gone: the session too)
 //   await c.reclaim()                           // a new WebSocket claims the same session
 //   await c.probe(3000)                         // whether the WebSocket still answers
+//   const rx = await c.attachSecond()           // another handle on the same session
+//                                               // (the receiving handle, docs/api.md)
 //
 // Answers are matched to their request by Janus transaction: the plugin
 // answers a request with the request's transaction and sends events without
@@ -123,6 +125,8 @@ export class Counsel {
     this.down = false; // the WebSocket is gone (see reclaim())
     this.socket = null; // the TappedWebSocket janus.js uses now
     this.nextTag = 1;
+    this.parent = null; // the Counsel whose Janus session this handle shares
+    this.children = new Set(); // handles of attachSecond() on this session
   }
 
   // iceServers: none by default (janus.js would otherwise ask a public STUN server).
@@ -172,29 +176,11 @@ export class Counsel {
         // The page says goodbye itself (leaveNow on pagehide): a destroyed
         // session would look like a dropped connection, whose seat waits.
         destroyOnUnload: false,
-        success: () => {
-          this.janus.attach({
-            plugin: 'janus.plugin.counsel',
-            opaqueId: `counsel-${window.Janus.randomString(12)}`,
-            success: (handle) => {
-              this.handle = handle;
-              settled = true;
-              resolve();
-            },
-            error: (err) => fail(err),
-            onmessage: (msg, jsep) => this._onMessage(msg, jsep),
-            onlocaltrack: (track, on) => this.emit('localtrack', { track, on }),
-            onremotetrack: (track, mid, on) => this.emit('remotetrack', { track, mid, on }),
-            ondataopen: (label) => this.emit('dataopen', { label }),
-            ondata: (data, label) => this.emit('data', { data, label }),
-            webrtcState: (up, reason) => this.emit('webrtc', { up, reason }),
-            iceState: (state) => this.emit('ice', { state }),
-            mediaState: (type, receiving, mid) => this.emit('mediastate', { type, receiving, mid }),
-            slowLink: (uplink, lost, mid) => this.emit('slowlink', { uplink, lost, mid }),
-            oncleanup: () => this.emit('cleanup', {}),
-            ondetached: () => fail('detached', true),
-          });
-        },
+        success: () =>
+          this._attach(() => {
+            settled = true;
+            resolve();
+          }, fail),
         error: (err) => fail(err),
         destroyed: () => {
           if (!this.closed) fail('destroyed', true);
@@ -204,12 +190,69 @@ export class Counsel {
     });
   }
 
+  // A handle on janus.plugin.counsel in this.janus's session; its events go to this Counsel.
+  _attach(done, fail) {
+    this.janus.attach({
+      plugin: 'janus.plugin.counsel',
+      opaqueId: `counsel-${window.Janus.randomString(12)}`,
+      success: (handle) => {
+        this.handle = handle;
+        done();
+      },
+      error: (err) => fail(err),
+      onmessage: (msg, jsep) => this._onMessage(msg, jsep),
+      onlocaltrack: (track, on) => this.emit('localtrack', { track, on }),
+      onremotetrack: (track, mid, on) => this.emit('remotetrack', { track, mid, on }),
+      ondataopen: (label) => this.emit('dataopen', { label }),
+      ondata: (data, label) => this.emit('data', { data, label }),
+      webrtcState: (up, reason) => this.emit('webrtc', { up, reason }),
+      iceState: (state) => this.emit('ice', { state }),
+      mediaState: (type, receiving, mid) => this.emit('mediastate', { type, receiving, mid }),
+      slowLink: (uplink, lost, mid) => this.emit('slowlink', { uplink, lost, mid }),
+      oncleanup: () => this.emit('cleanup', {}),
+      ondetached: () => fail('detached', true),
+    });
+  }
+
+  // Another handle on the same Janus session (and WebSocket): its own
+  // requests, events and PeerConnection; it goes down and comes back with
+  // this one, and close() detaches only it.
+  attachSecond() {
+    return new Promise((resolve, reject) => {
+      if (this.closed || this.down || !this.janus) {
+        reject(new CounselError('connection', 'not connected'));
+        return;
+      }
+      const c = new Counsel();
+      c.debug = this.debug;
+      c.parent = this;
+      c.janus = this.janus;
+      let settled = false;
+      c._attach(
+        () => {
+          settled = true;
+          this.children.add(c);
+          resolve(c);
+        },
+        (why, gone = false) => {
+          if (!settled) {
+            settled = true;
+            reject(new CounselError('connection', String(why)));
+          } else {
+            c._down(String(why), gone);
+          }
+        },
+      );
+    });
+  }
+
   // The WebSocket (or with `gone` the whole Janus session) is lost: every
   // request waiting fails, and listeners hear it once until reclaim() succeeds.
   _down(why, gone = false) {
     if (this.closed || this.down) return;
     this.down = true;
     this._failAll(new CounselError('connection', why));
+    for (const c of this.children) c._down(why, gone);
     this.emit('lost', { why, gone });
   }
 
@@ -236,6 +279,10 @@ export class Counsel {
         this.janus.reconnect({
           success: () => {
             this.down = false;
+            for (const c of this.children) {
+              c.down = false;
+              c._pump();
+            }
             resolve();
             this._pump();
           },
@@ -401,6 +448,17 @@ export class Counsel {
     if (this.closed) return;
     this.closed = true;
     this._failAll(new CounselError('connection', 'closed'));
+    for (const c of [...this.children]) c.close();
+    if (this.parent) {
+      // A second handle: only it goes (its PeerConnection with it); the session stays.
+      this.parent.children.delete(this);
+      try {
+        if (this.handle) this.handle.detach({ noRequest: this.parent.down || this.parent.closed });
+      } catch {
+        // already gone
+      }
+      return;
+    }
     try {
       if (keepTracks && this.handle && this.handle.webrtcStuff) this.handle.webrtcStuff.streamExternal = true;
       if (this.handle) this.handle.hangup();

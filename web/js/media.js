@@ -1,5 +1,6 @@
 // Local devices (camera preview, microphone level, device choice) and the
-// media side of a session: one PeerConnection per person through janus.js.
+// media side of a session through janus.js: a publishing PeerConnection (own
+// tracks, chat) and, where it can be had, a receive-only one for the others.
 //
 // Protocol (docs/api.md, "Media"): after `admitted` (or the moderator's `joined`)
 // the page offers its own tracks (audio, simulcast video, a data channel) with
@@ -8,6 +9,13 @@
 // kind}]} with a JSEP offer; the page answers it keeping its own tracks and
 // sends {request:"answer"}. Remote tracks are placed by mid -> participant id.
 // Chat rides the data channel: plain text out, {"from":id,"text":...} in.
+// After the publish the page binds a second handle on the same Janus session
+// with {request:"receive", room, id, secret: the seat's resume secret}; from
+// then on the plugin's `media` offers come on that handle and are answered
+// there, so everybody else's streams arrive on a PeerConnection that sends
+// nothing, whose NACKs Janus answers (docs/api.md "Receiving handle"). If the
+// second handle cannot be had (or is refused) the publishing one keeps
+// receiving, as before.
 // In e2ee rooms every frame and chat line goes through the room's E2EE
 // session (web/e2ee): transforms prepared before each createOffer/createAnswer,
 // the JSEP sealed (never marked e2ee while a sender would send in clear).
@@ -302,7 +310,8 @@ export class MediaSession {
   // ui: { onTracks(pid, { audio, video }), onStreams() (the streams list changed),
   //       onChat(from, text), onChatUnreadable(from),
   //       onChatState(state), onError(key) }
-  constructor(counsel, local, { selfId, e2ee, crypto = null, ui, simulcast = true }) {
+  // receive: { room, secret() } to receive on a handle of its own (see above)
+  constructor(counsel, local, { selfId, e2ee, crypto = null, ui, simulcast = true, receive = null }) {
     this.counsel = counsel;
     this.crypto = e2ee ? crypto : null;
     this.simulcast = simulcast;
@@ -310,16 +319,17 @@ export class MediaSession {
     this.selfId = selfId;
     this.e2ee = e2ee;
     this.ui = ui;
-    this.midOwner = new Map(); // mid -> { id, kind }
-    this.live = new Map(); // mid -> MediaStreamTrack (reported on)
+    this.receive = receive; // { room, secret() } to bind a receiving handle; null: never
+    this.main = this._leg(counsel); // the publishing handle's negotiation
+    this.rx = null; // the receiving handle's, once attached
     this.placed = new Map(); // pid -> { audio, video }
     this.videoSender = null;
     this.audioSender = null;
     this.published = false;
     this.chatOpen = false;
-    this.offers = Promise.resolve();
+    this.closed = false;
     this.off = [
-      counsel.on('remotetrack', ({ track, mid, on }) => this._remoteTrack(track, mid, on)),
+      counsel.on('remotetrack', ({ track, mid, on }) => this._remoteTrack(track, mid, on, this.main)),
       counsel.on('dataopen', () => {
         this.chatOpen = true;
         this.ui.onChatState('open');
@@ -379,6 +389,7 @@ export class MediaSession {
       this._streams(msg.streams);
       if (jsep) await this.counsel.handleRemoteJsep(jsep);
       this.published = true;
+      this.startReceiving().catch((err) => console.warn('receiving handle', err));
     } catch (err) {
       console.error('publish failed', err);
       this.ui.onChatState('unavailable');
@@ -409,9 +420,104 @@ export class MediaSession {
         return false;
       }
     };
-    const result = this.offers.then(run);
-    this.offers = result.catch(() => {});
+    const result = this.main.offers.then(run);
+    this.main.offers = result.catch(() => {});
     return result;
+  }
+
+  // --- the receiving handle ------------------------------------------------
+
+  // One negotiation with the plugin: its handle, whose stream arrives on which
+  // mid of its PeerConnection, the tracks there, its queue of offers.
+  _leg(counsel) {
+    return { counsel, midOwner: new Map(), live: new Map(), streams: [], offers: Promise.resolve(), off: [] };
+  }
+
+  // The PeerConnection the others' streams arrive on.
+  receivingPc() {
+    const leg = this.rx || this.main;
+    return leg.counsel.peerConnection();
+  }
+
+  // Binds a receiving handle (after publish, and again after it was lost);
+  // resolves true when the plugin sends the others' streams there.
+  async startReceiving() {
+    if (!this.receive || this.rx || this.closed || !this.published) return false;
+    let counsel;
+    try {
+      counsel = await this.main.counsel.attachSecond();
+    } catch (err) {
+      console.warn('receiving handle: no handle', err && err.message);
+      return false;
+    }
+    if (this.closed || this.rx) {
+      counsel.close();
+      return false;
+    }
+    const leg = this._leg(counsel);
+    leg.off = [
+      counsel.on('remotetrack', ({ track, mid, on }) => this._remoteTrack(track, mid, on, leg)),
+      counsel.on('event', ({ msg, jsep }) => this.handleEvent(msg, jsep, leg)),
+      // Its PeerConnection failed or Janus closed it: a fresh handle takes over.
+      counsel.on('ice', ({ state }) => state === 'failed' && this._receivingLost(leg, `ice ${state}`)),
+      counsel.on('cleanup', () => this._receivingLost(leg, 'hung up')),
+    ];
+    this.rx = leg; // before the answer: the first offer follows it at once
+    const body = { request: 'receive', room: this.receive.room, id: this.selfId, secret: this.receive.secret() };
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await counsel.request(body);
+        console.info('[media] receiving on a PeerConnection of its own');
+        return true;
+      } catch (err) {
+        // 487: the plugin has not yet heard that the previous receiving handle went.
+        if (err && err.code === 487 && attempt < 20 && !this.closed) {
+          await new Promise((r) => setTimeout(r, 150));
+          continue;
+        }
+        console.warn('receiving handle refused', err && (err.code || err.message));
+        this._dropReceiving(leg);
+        return false;
+      }
+    }
+  }
+
+  // Ends the receiving handle (its PeerConnection goes with it).
+  _dropReceiving(leg) {
+    if (this.rx !== leg) return;
+    this.rx = null;
+    for (const off of leg.off) off();
+    leg.counsel.close();
+    leg.live.clear();
+    // Until a new one is bound, whose frames come on which mid is the publishing handle's to say.
+    if (this.crypto) this.crypto.setStreams(this.main.streams);
+    this._place();
+  }
+
+  _receivingLost(leg, why) {
+    if (this.rx !== leg || this.closed || leg.restarting) return;
+    leg.restarting = true;
+    console.info(`[media] receiving handle lost (${why})`);
+    setTimeout(() => this.restartReceiving(), 500);
+  }
+
+  // A new receiving handle in place of the current one (after a network change
+  // or when its PeerConnection failed). Nothing happens while the WebSocket is down.
+  async restartReceiving() {
+    if (this.closed || !this.rx || this.main.counsel.down) {
+      if (this.rx) this.rx.restarting = false;
+      return false;
+    }
+    this._dropReceiving(this.rx);
+    return this.startReceiving();
+  }
+
+  // After the network changed: a receiving PeerConnection that is not connected
+  // (or, with `force`, any) is replaced.
+  recoverReceiving(force = false) {
+    const pc = this.rx ? this.rx.counsel.peerConnection() : null;
+    if (!this.rx || (!force && pc && ['connected', 'completed'].includes(pc.iceConnectionState))) return Promise.resolve(false);
+    return this.restartReceiving();
   }
 
   // Own receiving: video of the others (true) or their sound only (false, for a poor link).
@@ -419,45 +525,54 @@ export class MediaSession {
     await this.counsel.request({ request: 'configure', receive_video: !!on });
   }
 
-  // A plugin message for the media side; returns true if it was one.
-  handleEvent(msg, jsep) {
+  // A plugin message for the media side (on `leg`: the publishing handle
+  // unless said otherwise); returns true if it was one.
+  handleEvent(msg, jsep, leg = this.main) {
     if (msg.counsel !== EVENT.MEDIA) return false;
-    this._streams(msg.streams);
+    this._streams(msg.streams, leg);
     if (jsep && jsep.type === 'offer') {
-      // One answer at a time, in the order the offers came.
-      this.offers = this.offers.then(() => this._answer(jsep, msg.streams)).catch(() => {});
+      // One answer at a time per PeerConnection, in the order the offers came.
+      leg.offers = leg.offers.then(() => this._answer(jsep, msg.streams, leg)).catch(() => {});
     }
     return true;
   }
 
-  async _answer(jsep, streams) {
+  // The E2EE slots (mid -> sender) follow the PeerConnection the others' streams arrive on.
+  _ownsSlots(leg) {
+    return leg === (this.rx || this.main);
+  }
+
+  async _answer(jsep, streams, leg) {
+    const counsel = leg.counsel;
     try {
       // No tracks: the existing senders stay as they are (tests/e2e/README.md,
       // "janus.js renegotiation notes"); new m-lines are answered recvonly.
-      const pc = this.counsel.peerConnection();
+      const pc = counsel.peerConnection();
       const local = pc && pc.localDescription ? pc.localDescription.sdp : '';
       let options = { jsep: { ...jsep, sdp: restoreRidExtensions(jsep.sdp, local) } };
       if (this.crypto) {
-        this.crypto.setStreams(streams); // whose key opens which mid, before the offer applies
-        options = this.crypto.prepare(options, this.counsel.handle);
+        // whose key opens which mid, before the offer applies
+        if (this._ownsSlots(leg)) this.crypto.setStreams(streams);
+        options = this.crypto.prepare(options, counsel.handle);
       }
-      const answer = await this.counsel.createAnswer(options);
-      if (this.crypto) this.crypto.seal(answer, this.counsel.peerConnection());
-      await this.counsel.request({ request: 'answer' }, answer);
+      const answer = await counsel.createAnswer(options);
+      if (this.crypto) this.crypto.seal(answer, counsel.peerConnection());
+      await counsel.request({ request: 'answer' }, answer);
     } catch (err) {
       console.error('answer failed', err);
       this.ui.onError('session.mediaFailed');
     }
   }
 
-  _streams(streams) {
+  _streams(streams, leg = this.main) {
     if (!Array.isArray(streams)) return;
-    if (this.crypto) this.crypto.setStreams(streams);
-    this.midOwner = new Map();
+    leg.streams = streams;
+    if (this.crypto && this._ownsSlots(leg)) this.crypto.setStreams(streams);
+    leg.midOwner = new Map();
     for (const s of streams) {
       if (!s || s.mid === undefined || s.mid === null) continue;
       if (s.id === this.selfId) continue;
-      this.midOwner.set(String(s.mid), { id: s.id, kind: s.kind });
+      leg.midOwner.set(String(s.mid), { id: s.id, kind: s.kind });
     }
     this._place();
     if (this.ui.onStreams) this.ui.onStreams();
@@ -466,16 +581,21 @@ export class MediaSession {
   // Which kinds of `pid`'s media the plugin forwards to this page.
   kindsOf(pid) {
     const out = { audio: false, video: false };
-    for (const o of this.midOwner.values()) if (o.id === pid) out[o.kind] = true;
+    for (const leg of this._legs()) for (const o of leg.midOwner.values()) if (o.id === pid) out[o.kind] = true;
     return out;
   }
 
-  _remoteTrack(track, mid, on) {
+  // The receiving handle last: its tracks win while both have one of a person.
+  _legs() {
+    return this.rx ? [this.main, this.rx] : [this.main];
+  }
+
+  _remoteTrack(track, mid, on, leg) {
     mid = String(mid);
     if (on) {
-      this.live.set(mid, track);
-    } else if (this.live.get(mid) === track) {
-      this.live.delete(mid);
+      leg.live.set(mid, track);
+    } else if (leg.live.get(mid) === track) {
+      leg.live.delete(mid);
     }
     this._place();
   }
@@ -483,12 +603,14 @@ export class MediaSession {
   // Puts every live remote track into its owner's tile (idempotent).
   _place() {
     const next = new Map();
-    for (const [mid, track] of this.live) {
-      const owner = this.midOwner.get(mid);
-      if (!owner || track.readyState === 'ended') continue;
-      const kind = track.kind;
-      if (!next.has(owner.id)) next.set(owner.id, { audio: null, video: null });
-      next.get(owner.id)[kind] = track;
+    for (const leg of this._legs()) {
+      for (const [mid, track] of leg.live) {
+        const owner = leg.midOwner.get(mid);
+        if (!owner || track.readyState === 'ended') continue;
+        const kind = track.kind;
+        if (!next.has(owner.id)) next.set(owner.id, { audio: null, video: null });
+        next.get(owner.id)[kind] = track;
+      }
     }
     for (const [pid, prev] of this.placed) {
       if (!next.has(pid) && (prev.audio || prev.video)) this.ui.onTracks(pid, { audio: null, video: null });
@@ -553,7 +675,13 @@ export class MediaSession {
   }
 
   close() {
+    this.closed = true;
     for (const off of this.off) off();
     this.off = [];
+    if (this.rx) {
+      for (const off of this.rx.off) off();
+      this.rx.counsel.close();
+      this.rx = null;
+    }
   }
 }

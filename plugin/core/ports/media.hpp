@@ -25,6 +25,9 @@ struct MediaMember {
     bool muted_video;
     bool phone = false;      // a phone caller: one audio stream over plain RTP (connect_phone)
     bool receive_video = true;  // false: audio only for them (their own choice); no video is forwarded to them
+    // They bound a receiving handle (at some point): the others' streams go
+    // to that handle alone, never to `handle` (which carries their own streams).
+    bool receives_apart = false;
 };
 
 // One room as the media path needs to know it: who is admitted, nothing personal.
@@ -62,7 +65,14 @@ public:
     // a refusal it returns for the core to answer.
     virtual std::optional<Error> connect_phone(HandleId handle, const std::string& transaction, int port,
                                                const MediaRoom& room) = 0;
-    // The person left their room: forget their negotiation state (and close a phone caller's socket).
+    // An admitted person (`person`: their publishing handle) bound `receiver`
+    // as their receiving handle, or asked again on it after its PeerConnection
+    // went down: the media layer offers everybody else's streams there (once
+    // the table says receives_apart and the person's codecs are known).
+    // Called on the room thread after the core answered the request.
+    virtual void receive(HandleId receiver, HandleId person) { (void)receiver, (void)person; }
+    // The person left their room, or a receiving handle was unbound: forget
+    // its negotiation state (and close a phone caller's socket).
     virtual void release(HandleId handle) = 0;
     // The room thread's timer (every 250 ms): offers nobody answered expire here.
     virtual void tick() {}

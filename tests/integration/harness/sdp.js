@@ -6,6 +6,8 @@
 //     offers — Opus audio, VP8 video (both sendonly) and a data channel (`data`)
 //     under one BUNDLE; `noCodec` renames Opus and VP8 and leaves the data
 //     channel out, so nothing usable is left (481).
+//   recvonlyAnswer(offerSdp): a browser's answer to a plugin offer: every
+//     m-line accepted recvonly with the offer's mid and first codec.
 
 const FINGERPRINT = Array(32).fill('AB').join(':');
 const ICE = ['a=ice-ufrag:abcd', 'a=ice-pwd:abcdefghijklmnopqrstuvwx', 'a=ice-options:trickle',
@@ -42,4 +44,22 @@ function mediaOffer({ noCodec = false, data = !noCodec, session = Date.now(), ve
   return { type: 'offer', sdp };
 }
 
-module.exports = { dataChannelOffer, mediaOffer };
+function recvonlyAnswer(offerSdp) {
+  const sections = offerSdp.split(/\r\n(?=m=)/).slice(1);
+  const mids = [];
+  const mlines = sections.map((section) => {
+    const lines = section.split('\r\n');
+    const [kind, , proto, pt] = lines[0].slice(2).split(' ');
+    const mid = lines.find((l) => l.startsWith('a=mid:')).slice(6);
+    mids.push(mid);
+    const rtpmap = lines.find((l) => l.startsWith(`a=rtpmap:${pt} `));
+    const port = lines[0].split(' ')[1] === '0' ? 0 : 9;
+    return [`m=${kind} ${port} ${proto} ${pt}`, 'c=IN IP4 0.0.0.0', ...ICE.slice(0, 4), 'a=setup:active',
+      `a=mid:${mid}`, port ? 'a=recvonly' : 'a=inactive', 'a=rtcp-mux', ...(rtpmap ? [rtpmap] : [])];
+  });
+  const sdp = ['v=0', `o=- ${Date.now()} 2 IN IP4 127.0.0.1`, 's=-', 't=0 0', `a=group:BUNDLE ${mids.join(' ')}`,
+    'a=msid-semantic: WMS', ...mlines.flat(), ''].join('\r\n');
+  return { type: 'answer', sdp };
+}
+
+module.exports = { dataChannelOffer, mediaOffer, recvonlyAnswer };

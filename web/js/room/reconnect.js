@@ -3,7 +3,9 @@
 // reconnect_grace_s; this module gets them back into it without knocking:
 //
 //   ICE disconnected (a while) or failed, WebSocket answering
-//        -> ICE restart on the same PeerConnection (MediaSession.restartIce)
+//        -> ICE restart on the same PeerConnection (MediaSession.restartIce);
+//           the receive-only PeerConnection (if any) gets a new receiving
+//           handle instead when it is not connected (recoverReceiving)
 //   the browser says the network came back or changed (`online`,
 //   navigator.connection `change`) -> the same check and restart, whatever
 //        ICE says: after an address change Chromium may keep calling a pair
@@ -145,6 +147,9 @@ export class Reconnector {
         note(`ice restart (${why})`);
         const answered = this.r.media ? await this.r.media.restartIce() : false;
         note(`ice restart ${answered ? 'answered' : 'not answered'}`);
+        // The receive-only PeerConnection takes no offer from the page: a new
+        // receiving handle replaces it when it is not connected (or the network changed).
+        if (this.r.media && (await this.r.media.recoverReceiving(why === 'network change' || why === 'after reclaim'))) note('receiving handle bound again');
         // Connected already (ICE need not change state on a restart): back.
         if (answered && ['connected', 'completed'].includes(this.iceState)) this._back();
       } finally {

@@ -428,7 +428,7 @@ function startSession(participants) {
   showScreen('screen-session');
   if (!r.link) {
     r.link = new LinkQuality(
-      () => (r.media ? r.counsel.peerConnection() : null),
+      () => (r.media ? r.media.receivingPc() : null),
       (poor) => {
         if (r !== room) return;
         r.linkPoor = poor;
@@ -488,6 +488,7 @@ async function startMedia(r) {
     e2ee: r.e2ee,
     crypto: r.crypto,
     simulcast: app.simulcast,
+    receive: app.receiveApart ? { room: r.joinBody.room, secret: () => r.resume } : null,
     ui: {
       onTracks: (pid, tracks) => r === room && r.tiles.setTracks(pid, tracks),
       onStreams: () => r === room && checkPictures(r),
