@@ -30,7 +30,7 @@ function decode(file) {
   return { pictures, errors, status: r.status };
 }
 
-// Moderator + admitted client; Janus captures the moderator's handle from
+// Moderator + admitted client; Janus captures the moderator's handles from
 // before the client is admitted (so the keyframes that start each stream are
 // in it) until 6 s of media. Per VP8 stream: frames and FFmpeg's verdict.
 async function captureRoom(env, t, { e2ee }) {
@@ -38,12 +38,21 @@ async function captureRoom(env, t, { e2ee }) {
   const mod = await env.open('?simulcast=0', { name: 'moderator' });
   const { links } = await createSession(mod, { key: env.practitionerKey, labels: ['Klient'], e2ee });
   await enterAsModerator(mod, 'Dr. Berger');
-  const handles = await env.janus.allHandleInfo();
-  const moderator = handles.find((h) => h.info && h.info.plugin_specific && h.info.plugin_specific.role === 'moderator');
-  assert.ok(moderator, `the moderator's handle: ${JSON.stringify(handles.map((h) => h.info && h.info.plugin_specific))}`);
+  // The moderator's two handles: the publishing one (their own streams come in
+  // there) and the receiving one (the page binds it after publishing; the
+  // client's streams go out there).
+  let moderator;
+  let receiving;
+  for (const until = Date.now() + 20000; Date.now() < until && !(moderator && receiving); await sleep(250)) {
+    const handles = await env.janus.allHandleInfo();
+    const state = (h) => h.info && h.info.plugin_specific;
+    moderator = handles.find((h) => state(h) && state(h).role === 'moderator');
+    receiving = handles.find((h) => state(h) && state(h).state === 'receiving');
+  }
+  assert.ok(moderator && receiving, "the moderator's publishing and receiving handles");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'counsel-proof-'));
   try {
-    const cap = await startCapture(env.janus, moderator, dir);
+    const caps = [await startCapture(env.janus, moderator, dir), await startCapture(env.janus, receiving, dir)];
     const kim = await openLinkAndJoin(env, links.Klient.replace('/#', '/?simulcast=0#'), 'Kim', { pageName: 'client' });
     await waitLobby(mod, ['Kim']);
     await mod.page.getByRole('button', { name: 'Einlassen: Kim' }).click();
@@ -52,11 +61,16 @@ async function captureRoom(env, t, { e2ee }) {
     await mod.waitForMedia({ kinds: ['video'], timeoutMs: 20000 });
     await kim.waitForMedia({ kinds: ['video'], timeoutMs: 20000 });
     await sleep(6000);
-    await cap.stop();
-    const info = await env.janus.admin({ janus: 'handle_info', session_id: moderator.session_id, handle_id: moderator.handle_id });
-    const packets = readPcap(cap.file);
-    const sdps = info.info.sdps || {};
-    const streams = vp8Streams(packets, vp8PayloadTypes(sdps.local, sdps.remote)).filter((s) => s.frames.length >= 10);
+    const streams = [];
+    let packets = [];
+    for (const [i, handle] of [moderator, receiving].entries()) {
+      await caps[i].stop();
+      const info = await env.janus.admin({ janus: 'handle_info', session_id: handle.session_id, handle_id: handle.handle_id });
+      const captured = readPcap(caps[i].file);
+      const sdps = info.info.sdps || {};
+      packets = packets.concat(captured);
+      streams.push(...vp8Streams(captured, vp8PayloadTypes(sdps.local, sdps.remote)).filter((s) => s.frames.length >= 10));
+    }
     const out = streams.map((s, i) => {
       const file = path.join(dir, `stream-${i}.ivf`);
       const size = writeIvf(file, s.frames);
