@@ -120,6 +120,18 @@ describe('phone dial-in', { skip }, () => {
     }, { timeoutMs: 20000, intervalMs: 500, message });
   }
 
+  // In room `r`: the moderator publishes, a caller knocks, is admitted and
+  // plays its tone until the moderator hears it.
+  async function callerHeardByModerator(r) {
+    await r.mod.publish(MODERATOR_HZ);
+    const caller = await call();
+    const entry = await knock(caller, r);
+    await r.mod.request({ request: 'admit', id: entry.id });
+    caller.playTone(CALLER_HZ);
+    await untilHeard(r.mod, CALLER_HZ, 'the moderator hears the caller');
+    return { caller, entry };
+  }
+
   test('call -> keys -> lobby -> admitted -> audio both ways, measured; the moderator ends: a prompt, then BYE', async () => {
     const r = await room();
     assert.match(r.number, /^\d{6}$/);
@@ -206,12 +218,7 @@ describe('phone dial-in', { skip }, () => {
 
   test('mute silences the caller for the room at once; remove: a prompt, BYE, and the PIN is burned', async () => {
     const r = await room(['Anrufer']);
-    await r.mod.publish(MODERATOR_HZ);
-    const caller = await call();
-    const entry = await knock(caller, r);
-    await r.mod.request({ request: 'admit', id: entry.id });
-    caller.playTone(CALLER_HZ);
-    await untilHeard(r.mod, CALLER_HZ, 'the moderator hears the caller');
+    const { caller, entry } = await callerHeardByModerator(r);
     assert.equal((await r.mod.request({ request: 'mute', id: entry.id, audio: true })).counsel, 'ok');
     await sleep(2000);
     const muted = await heardBy(r.mod, CALLER_HZ);
@@ -279,12 +286,7 @@ describe('phone dial-in', { skip }, () => {
 
   test('a recording room asks the caller by keypad: 1 agrees, 2 withdraws (and stops the recording)', async () => {
     const r = await room(['Anrufer'], { recording: 'with_consent' });
-    await r.mod.publish(MODERATOR_HZ);
-    const caller = await call();
-    const entry = await knock(caller, r);
-    await r.mod.request({ request: 'admit', id: entry.id });
-    caller.playTone(CALLER_HZ);
-    await untilHeard(r.mod, CALLER_HZ, 'the moderator hears the caller');
+    const { caller, entry } = await callerHeardByModerator(r);
     const asked = await r.mod.request({ request: 'record', action: 'request' });
     assert.equal(asked.counsel, 'ok', JSON.stringify(asked));
     assert.equal((await r.mod.request({ request: 'consent', recording: true })).counsel, 'ok');
