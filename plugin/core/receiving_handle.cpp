@@ -13,7 +13,9 @@
 // includes what it receives; a wrong one costs the handle an attempt
 // (Admission) and answers 482. A binding lasts while the seat's handle does:
 // a drop that moves the seat to another handle ends it, and the page binds
-// again after `resumed`.
+// again after `resumed`. When the receiving handle itself goes (the page gave
+// up on a PeerConnection that would not connect), the others' streams go back
+// to the publishing handle, so that nobody is left with black tiles.
 #include "core/room_service.hpp"
 
 namespace counsel {
@@ -58,8 +60,8 @@ void RoomService::on_receive(const Context& ctx, ReceiveRequest& req) {
     media_.receive(ctx.handle, person->handle);
 }
 
-void RoomService::forget_receiver(Participant& person) {
-    unbind_receiver(person, true);
+void RoomService::forget_receiver(Participant& person, bool close) {
+    unbind_receiver(person, close);
     if (person.receives_apart) media_changed();
     person.receives_apart = false;
 }

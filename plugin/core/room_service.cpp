@@ -38,10 +38,11 @@ void RoomService::detach(HandleId handle) {
         Participant* person = room->find(it->second.participant);
         if (!person || !keep_seat(*room, *person)) unseat(*room, it->second.participant);
     }
-    // Only the receiving handle goes: the person stays and receives nothing
-    // until they bind another one.
+    // Only the receiving handle goes: the person stays, and the others'
+    // streams go back to their publishing handle (its PeerConnection is gone
+    // with the handle: nothing to close).
     if (const Seat bound = receiver_seat(handle); bound.room)
-        if (Participant* person = bound.room->find(bound.participant)) unbind_receiver(*person, false);
+        if (Participant* person = bound.room->find(bound.participant)) forget_receiver(*person, false);
     handles_.erase(handle);
     admission_.forget_handle(handle);
     publish_media_if_changed();
@@ -146,6 +147,7 @@ Json RoomService::describe_handle(HandleId handle) const {
         out.set("role", p.role == Role::Moderator ? "moderator" : "participant");
         out.set("state", p.presence == Presence::Lobby ? "lobby" : "admitted");
         if (p.phone) out.set("phone", true);
+        if (p.presence == Presence::Admitted && !p.phone) out.set("receiving_handle", p.receives_apart);
         out.set("room", it->second.room->ref());
     }
     return out;

@@ -109,10 +109,11 @@ private:
     void on_phone_media(const Context& ctx, const PhoneMediaRequest& req);
     // Receiving handles (receiving_handle.cpp).
     void on_receive(const Context& ctx, ReceiveRequest& req);
-    // Their seat moved to another handle (or none): the receiving handle is
-    // unbound and its PeerConnection closed, and the others' streams go to the
-    // publishing handle again until the page binds a new one.
-    void forget_receiver(Participant& person);
+    // Their seat moved to another handle (or none), or the receiving handle
+    // went: it is unbound (with `close`, its PeerConnection closed), and the
+    // others' streams go to the publishing handle again until the page binds a
+    // new one.
+    void forget_receiver(Participant& person, bool close = true);
     // Ends the forwarding to a person's receiving handle (and with `close`, its PeerConnection).
     void unbind_receiver(Participant& person, bool close);
     // Whose receiving handle `handle` is; an empty seat if none.

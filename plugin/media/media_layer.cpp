@@ -2,12 +2,19 @@
 
 #include <algorithm>
 #include <chrono>
+#include <set>
 #include <utility>
 
 #include "media/rtp_snapshot.hpp"
 
 namespace counsel::media {
 namespace {
+
+// How long a person receives on both handles after their receiving handle's
+// PeerConnection came up (a keyframe round trip and a decode, with margin):
+// the page swaps each tile to the receiving handle's track once something
+// arrives there, so nobody sees a black tile in between.
+constexpr std::int64_t kTakeoverMs = 1000;
 
 bool same_streams(const std::vector<OwnStream>& a, const std::vector<OwnStream>& b) {
     if (a.size() != b.size()) return false;
@@ -273,10 +280,15 @@ void MediaLayer::start_receiving(Session& s) {
 void MediaLayer::media_up(HandleId handle) {
     auto it = sessions_.find(handle);
     if (it == sessions_.end() || stopped_) return;
+    const std::int64_t now_us = janus_get_monotonic_time();
     it->second.pc_up = true;
+    it->second.pc_up_ms = now_us / 1000;
     it->second.nego.set_connected(true);
-    it->second.liveness.reset(heard_from(*it->second.endpoint), janus_get_monotonic_time() / 1000);
+    it->second.liveness.reset(heard_from(*it->second.endpoint), now_us / 1000);
     refresh();
+    // The keyframe asked for when forwarding began may have come before the
+    // PeerConnection could carry it: its decoders start on a fresh one.
+    keyframes_for(handle, now_us);
 }
 
 void MediaLayer::media_down(HandleId handle) {
@@ -288,7 +300,7 @@ void MediaLayer::media_down(HandleId handle) {
         // there and nothing offered until the page asks again (`receive`).
         s.nego = Negotiation{};
         ++s.epoch;
-        s.asked = s.answered = s.pc_up = false;
+        s.asked = s.answered = s.pc_up = s.took_over = false;
         refresh();
         return;
     }
@@ -314,14 +326,21 @@ std::map<HandleId, Published> MediaLayer::published_now() const {
 void MediaLayer::refresh() {
     if (stopped_) return;
     const std::map<HandleId, Published> published = published_now();
+    // People whose receiving handle took over (its PeerConnection up for
+    // kTakeoverMs): only then does their publishing handle give up what it receives.
+    std::set<HandleId> receiver_up;
+    for (const auto& [handle, s] : sessions_)
+        if (s.person && s.took_over) receiver_up.insert(s.person);
     for (auto& [handle, s] : sessions_) {
         if (s.phone) continue;  // no negotiation: everyone else's audio reaches it without an offer
         if (s.person) start_receiving(s);
         const MediaRoom* room = room_of(person_of(s));
         // A stream this person's browser cannot decode is not offered to them.
         auto decodable = [&s](Kind kind, const SlotCodec& codec) { return s.codecs.for_receiving(kind, codec).has_value(); };
-        s.nego.want(room ? wanted_streams(*room, person_of(s), published, decodable, s.person != 0)
-                         : std::vector<Wanted>{});
+        const Asking asking = s.person                     ? Asking::ReceivingHandle
+                              : receiver_up.count(handle) ? Asking::PublishingHandleWithReceiverUp
+                                                          : Asking::PublishingHandle;
+        s.nego.want(room ? wanted_streams(*room, person_of(s), published, decodable, asking) : std::vector<Wanted>{});
         if (s.person && s.answered && !s.pc_up) continue;  // its PeerConnection is still being set up
         if (s.nego.next_offer()) send_offer(s);
     }
@@ -394,7 +413,12 @@ void MediaLayer::tick() {
                                       std::to_string(s.nego.offers_made()) + " not answered in " +
                                       std::to_string(offer_timeout_ms_ / 1000) + " s; dropped");
     }
-    if (expired) refresh();  // the same wish goes out again as a fresh offer
+    bool took_over = false;
+    for (auto& [handle, s] : sessions_) {
+        if (!s.person || !s.pc_up || s.took_over || now_ms - s.pc_up_ms < kTakeoverMs) continue;
+        s.took_over = took_over = true;
+    }
+    if (expired || took_over) refresh();  // the same wish goes out again as a fresh offer
     for (auto& [handle, s] : sessions_) {
         // A phone caller's line is counsel-phone's loopback socket: there is no
         // network of theirs to lose, and a quiet line is no dropped connection.
@@ -522,10 +546,13 @@ void MediaLayer::rebuild_snapshot() {
     store_snapshot(std::move(snapshot));
     // Their decoders start again only on a keyframe.
     const std::int64_t now_us = janus_get_monotonic_time();
-    for (HandleId receiver : video_back)
-        for (auto& [handle, s] : sessions_)
-            for (Stream& stream : s.streams)
-                if (stream.state->video && stream.legs.count(receiver)) request_keyframe(*s.endpoint, *stream.state, now_us);
+    for (HandleId receiver : video_back) keyframes_for(receiver, now_us);
+}
+
+void MediaLayer::keyframes_for(HandleId receiver, std::int64_t now_us) {
+    for (auto& [handle, s] : sessions_)
+        for (Stream& stream : s.streams)
+            if (stream.state->video && stream.legs.count(receiver)) request_keyframe(*s.endpoint, *stream.state, now_us);
 }
 
 }  // namespace counsel::media

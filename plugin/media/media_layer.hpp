@@ -107,6 +107,11 @@ private:
         bool asked = false;
         bool answered = false;
         bool pc_up = false;
+        // A receiving handle's PeerConnection has been up for kTakeoverMs:
+        // only then does the person's publishing handle stop receiving, so
+        // that what arrives here is decoded before the other goes.
+        std::int64_t pc_up_ms = 0;
+        bool took_over = false;
         Liveness liveness;          // while the PeerConnection is up
         // A phone caller (plain RTP, no negotiation): its receiver thread, last
         // so that it stops before anything else of the session goes.
@@ -127,6 +132,8 @@ private:
     std::map<HandleId, Published> published_now() const;
     void send_offer(Session& s);
     void rebuild_snapshot();
+    // Asks every sender of video that is forwarded to `receiver` for a keyframe.
+    void keyframes_for(HandleId receiver, std::int64_t now_us);
     const MediaRoom* room_of(HandleId handle) const;
     const Stream* stream_of(const SourceKey& key) const;
     void log(Gateway::Level level, const std::string& line) { gateway_.log(level, "[counsel] " + line); }

@@ -5,11 +5,17 @@ namespace counsel::media {
 std::vector<Wanted> wanted_streams(const MediaRoom& room, HandleId receiver,
                                    const std::map<HandleId, Published>& published,
                                    const std::function<bool(Kind, const SlotCodec&)>& decodable,
-                                   bool receiving_handle) {
+                                   Asking asking) {
     std::vector<Wanted> out;
     bool here = false;
-    for (const MediaMember& m : room.members)
-        here = here || (m.handle == receiver && m.receives_apart == receiving_handle);
+    for (const MediaMember& m : room.members) {
+        if (m.handle != receiver) continue;
+        switch (asking) {
+            case Asking::ReceivingHandle: here = m.receives_apart; break;
+            case Asking::PublishingHandleWithReceiverUp: here = !m.receives_apart; break;
+            case Asking::PublishingHandle: here = true; break;
+        }
+    }
     if (!here) return out;
     for (const MediaMember& m : room.members) {
         if (m.handle == receiver) continue;

@@ -25,15 +25,24 @@ struct Published {
     std::vector<Stream> streams;
 };
 
+// Which of a person's handles asks, and for the publishing one whether the
+// receiving handle's PeerConnection is up.
+enum class Asking {
+    PublishingHandle,                // no receiving handle up: it gets the others' streams
+    PublishingHandleWithReceiverUp,  // gets them only if the person never bound a receiving handle
+    ReceivingHandle,
+};
+
 // The streams the person on publishing handle `receiver` should get in
 // `room`; `decodable(kind, codec)` says whether their browser can take a
-// stream (others are left out). `receiving_handle`: asked for their receiving
-// handle. The others' streams go to the publishing handle until the person
-// bound a receiving handle (MediaMember::receives_apart), then to that one
-// alone: the other handle gets nothing.
+// stream (others are left out). The others' streams go to the publishing
+// handle until the person bound a receiving handle
+// (MediaMember::receives_apart), from then on to that one; the publishing
+// handle keeps them until the receiving handle's PeerConnection is up, so
+// that the person sees the others while it connects (and if it never does).
 std::vector<Wanted> wanted_streams(const MediaRoom& room, HandleId receiver,
                                    const std::map<HandleId, Published>& published,
                                    const std::function<bool(Kind, const SlotCodec&)>& decodable,
-                                   bool receiving_handle = false);
+                                   Asking asking);
 
 }  // namespace counsel::media

@@ -51,11 +51,15 @@ def median(values):
 
 
 def parse_target(spec):
-    """"counsel" or "counsel@loops2" (the same target with 2 static event loops)."""
+    """"counsel", "counsel@loops2" (the same target with 2 static event loops,
+    each room's handles on one of them) or "counsel@rr2" (2 static event loops,
+    Janus placing handles in turn, as it does for clients that name no loop).
+    Returns (base, loops, placed)."""
     base, _, variant = spec.partition("@")
-    if base not in TARGETS or (variant and not re.fullmatch(r"loops[1-9][0-9]*", variant)):
-        raise SystemExit(f"bench: unknown target {spec!r} (counsel, counsel-recv, videoroom, echotest, optionally @loopsN)")
-    return base, int(variant[5:]) if variant else 0
+    m = re.fullmatch(r"(loops|rr)([1-9][0-9]*)", variant) if variant else None
+    if base not in TARGETS or (variant and not m):
+        raise SystemExit(f"bench: unknown target {spec!r} (counsel, counsel-recv, videoroom, echotest, optionally @loopsN or @rrN)")
+    return (base, int(m.group(2)), m.group(1) == "loops") if m else (base, 0, False)
 
 
 def box_cpu():
@@ -66,10 +70,10 @@ def box_cpu():
 
 
 async def run_target(args, target, rooms, size, window_s, callgrind=False):
-    base, loops = parse_target(target)
+    base, loops, placed = parse_target(target)
     janus = Janus(TARGETS[base], plugin_so(base, args), args.keygen, callgrind, event_loops=loops)
     await janus.start()
-    gen = GeneratorPool(janus.ws_url, args.media, janus.practitioner_key, loops=loops, procs=args.gen_procs)
+    gen = GeneratorPool(janus.ws_url, args.media, janus.practitioner_key, loops=loops if placed else 0, procs=args.gen_procs)
     try:
         await asyncio.sleep(1)
         rss0 = proc_rss_kib(janus.pid)
@@ -360,7 +364,7 @@ async def main():
     ap.add_argument("--rounds", type=int, default=None, help="rounds; the targets run interleaved in each (3; quick 2)")
     ap.add_argument("--targets", default=None,
                     help="comma-separated: counsel, counsel-recv (a receiving handle per person), videoroom, echotest, "
-                         "each optionally @loopsN (N static event loops)")
+                         "each optionally @loopsN (N static event loops, a room's handles on one) or @rrN (N, handles placed in turn)")
     ap.add_argument("--sizes", default=None)
     ap.add_argument("--gen-procs", type=int, default=None, help="generator processes (default: 2, capacity: nproc + 1)")
     ap.add_argument("--capacity", action="store_true", help="find the largest room count under the loss limit")

@@ -16,7 +16,8 @@
 // own banner; the host's mute reaches the client. Run in a plain room with a
 // Chromium client and in an e2ee room with a Firefox client. Recovery times
 // (from the link coming back to video decoded again, each way) are printed,
-// never asserted.
+// never asserted. And a network that lets one PeerConnection through but not
+// the receiving one: the page gives that up and receives on its first.
 //
 //   cd tests/e2e && ./run-in-netns.sh node --test web_networks.test.js
 
@@ -27,7 +28,7 @@ const { test } = require('node:test');
 const { COUNSEL_PLUGIN, COUNSEL_KEYGEN, runWeb, sleep } = require('../support');
 const { ClientLink } = require('./harness/client_link');
 const { admit, createSession, enterAsModerator, openLinkAndJoin, screenOf, waitScreen, waitTiles } = require('./web_support/flow');
-const { waitDecodingAgain, waitSeesAndHears } = require('./web_support/media');
+const { waitDecodingAgain, waitSeesAndHears, waitTileVideo } = require('./web_support/media');
 
 const built = fs.existsSync(COUNSEL_PLUGIN) && fs.existsSync(COUNSEL_KEYGEN);
 const skip = !built && `not built: ${COUNSEL_PLUGIN}`;
@@ -152,6 +153,63 @@ async function scenario(t, { e2ee, engine, n }) {
     }
   });
 }
+
+// A network that lets the page's first PeerConnection through but not a
+// second. Stood in for in the browser: every PeerConnection after the first is
+// relay-only with no TURN server, so it has no candidate of its own and never
+// connects; the init script keeps each one's connection states.
+const SECOND_PC_NEVER_CONNECTS = `(() => {
+  const Base = window.RTCPeerConnection;
+  const states = [];
+  Object.defineProperty(window, '__pcStates', { value: states });
+  window.RTCPeerConnection = class extends Base {
+    constructor(config = {}, ...rest) {
+      const i = states.length;
+      super(i > 0 ? { ...config, iceServers: [], iceTransportPolicy: 'relay' } : config, ...rest);
+      states.push([this.connectionState]);
+      this.addEventListener('connectionstatechange', () => states[i].push(this.connectionState));
+    }
+  };
+})();`;
+
+test('a second PeerConnection that never connects: the client sees and hears the host on its first one (e2ee, Chromium)', { skip }, (t) =>
+  runWeb(t, { timeoutMs: 150000 }, async (env) => {
+    const host = await env.open('', { name: 'host' });
+    const { links } = await createSession(host, { key: env.practitionerKey, labels: ['Klient'], e2ee: true });
+    await enterAsModerator(host, HOST);
+    const client = await openLinkAndJoin(env, links.Klient, CLIENT, { pageName: 'client-one-pc', initScripts: [SECOND_PC_NEVER_CONNECTS] });
+    await admit(host, CLIENT);
+    const admittedAt = Date.now();
+    await waitScreen(client, 'screen-session');
+    await waitSeesAndHears(host, [CLIENT]);
+    // The plugin sends the host's streams to the publishing handle too while
+    // the receiving one connects: the picture comes at once.
+    await waitTileVideo(client, HOST, { timeout: 30000 });
+    t.diagnostic(`the client sees the host ${Date.now() - admittedAt} ms after admission, while its receiving PeerConnection still tries`);
+    // (close() fires no state change: read the PeerConnection itself)
+    await client.waitForFunction(() => window.__e2e.pcs.length >= 2 && window.__e2e.pcs[1].signalingState === 'closed', null, { timeout: 30000 });
+    t.diagnostic(`the page gave the receiving PeerConnection up ${Date.now() - admittedAt} ms after admission`);
+    const states = await client.evaluate(() => window.__pcStates);
+    assert.ok(states[0].includes('connected'), `the first connected: ${JSON.stringify(states)}`);
+    for (const later of states.slice(1)) assert.ok(!later.includes('connected'), `no later one connected: ${JSON.stringify(states)}`);
+    // The host's video and sound go on, on the first PeerConnection.
+    await sleep(2000);
+    await waitSeesAndHears(client, [HOST], { timeout: 15000 });
+    const framesOnFirst = () =>
+      client.evaluate(async () => {
+        let frames = 0;
+        (await window.__e2e.pcs[0].getStats()).forEach((r) => {
+          if (r.type === 'inbound-rtp' && r.kind === 'video') frames += r.framesDecoded || 0;
+        });
+        return frames;
+      });
+    const before = await framesOnFirst();
+    await sleep(2000);
+    const after = await framesOnFirst();
+    t.diagnostic(`the host's video on the first PeerConnection: ${after - before} frames decoded in 2 s after the fallback`);
+    assert.ok(after - before > 10, `the host's video keeps coming on the first PeerConnection (${before} -> ${after} frames)`);
+    assert.equal(await screenOf(client), 'screen-session');
+  }));
 
 test('networks, plain room, Chromium client: blink, 20 s drop, address change — back without knocking', { skip }, (t) =>
   scenario(t, { e2ee: false, engine: 'chromium', n: 1 }));

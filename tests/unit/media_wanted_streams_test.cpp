@@ -67,8 +67,10 @@ struct World {
         return Json();
     }
     const ForwardingTable& table() const { return *port.tables.back(); }
-    // The wish of `handle` under the latest table, everyone in `sending` having a PeerConnection up.
-    std::vector<Wanted> wish(HandleId handle, const std::vector<HandleId>& sending) const {
+    // The wish of `handle` under the latest table, everyone in `sending` having
+    // a PeerConnection up (and the person's receiving handle's, if they bound one).
+    std::vector<Wanted> wish(HandleId handle, const std::vector<HandleId>& sending,
+                             Asking asking = Asking::PublishingHandleWithReceiverUp) const {
         std::map<HandleId, Published> published;
         for (HandleId h : sending) {
             Published p;
@@ -78,17 +80,12 @@ struct World {
         }
         auto it = table().rooms_by_handle.find(handle);
         if (it == table().rooms_by_handle.end()) return {};
-        return wanted_streams(*it->second, handle, published, [](Kind, const SlotCodec&) { return true; },
-                              receiving_handle);
+        return wanted_streams(*it->second, handle, published, [](Kind, const SlotCodec&) { return true; }, asking);
     }
     // The same for the receiving handle of the person on publishing handle `handle`.
-    std::vector<Wanted> receiving_wish(HandleId handle, const std::vector<HandleId>& sending) {
-        receiving_handle = true;
-        std::vector<Wanted> out = wish(handle, sending);
-        receiving_handle = false;
-        return out;
+    std::vector<Wanted> receiving_wish(HandleId handle, const std::vector<HandleId>& sending) const {
+        return wish(handle, sending, Asking::ReceivingHandle);
     }
-    bool receiving_handle = false;
 };
 
 Json offer_jsep() { return Json::object().set("type", "offer").set("sdp", "v=0\r\n"); }
@@ -372,9 +369,12 @@ void a_receiving_handle_takes_over_what_a_person_receives(void**) {
     assert_false(member(w.table(), kModerator)->receives_apart);
     // The receiving handle is no member of its own: nothing it sends is forwarded.
     assert_null(member(w.table(), kReceiverA));
-    // A's publishing handle now receives nothing; their receiving handle what it had.
-    assert_int_equal(w.wish(kGuestA, both).size(), 0);
+    // While the receiving handle's PeerConnection connects, both get the
+    // others' streams (nobody black meanwhile, nor if it never connects)...
+    assert_true(sources(w.wish(kGuestA, both, Asking::PublishingHandle)) == std::vector<HandleId>{kModerator});
     assert_true(sources(w.receiving_wish(kGuestA, both)) == std::vector<HandleId>{kModerator});
+    // ... once it is up, A's publishing handle receives nothing; their receiving handle what it had.
+    assert_int_equal(w.wish(kGuestA, both).size(), 0);
     // Everybody else keeps receiving A's streams and receives on their own handle.
     assert_true(sources(w.wish(kModerator, both)) == std::vector<HandleId>{kGuestA});
     assert_int_equal(w.receiving_wish(kModerator, both).size(), 0);
@@ -398,13 +398,16 @@ void a_receiving_handle_takes_over_what_a_person_receives(void**) {
     // The publishing handle cannot bind itself.
     assert_int_equal(error_code(w.request(kGuestA, receive_body(t.room, a_id, secret))), 487);
 
-    // Detaching only the receiving handle: released; A stays and receives nothing
-    // (the publishing handle does not take the streams back).
+    // Detaching only the receiving handle (the page gave up on it): released,
+    // nothing closed (the handle is gone); A stays, and their publishing
+    // handle takes the others' streams back.
+    const std::size_t closed_before = t.closed(kReceiverA);
     w.service.detach(kReceiverA);
     assert_true(std::count(w.port.released.begin(), w.port.released.end(), kReceiverA) == 1);
+    assert_int_equal(t.closed(kReceiverA), closed_before);
     assert_int_equal(w.service.stats().admitted, 2);
-    assert_true(member(w.table(), kGuestA)->receives_apart);
-    assert_int_equal(w.wish(kGuestA, both).size(), 0);
+    assert_false(member(w.table(), kGuestA)->receives_apart);
+    assert_true(sources(w.wish(kGuestA, both)) == std::vector<HandleId>{kModerator});
     // Another handle may bind now.
     assert_string_equal(w.request(kReceiverB, receive_body(t.room, a_id, secret)).string_at("counsel")->c_str(), "receiving");
     // A leaves: their receiving handle is released and its PeerConnection closed.

@@ -226,6 +226,12 @@ function newStats() {
   };
 }
 
+// A slot's PeerConnection prefix ("2/" of "2/3"; '' for a bare mid).
+function slotTag(slot) {
+  const i = slot.indexOf('/');
+  return i < 0 ? '' : slot.slice(0, i + 1);
+}
+
 export class FrameCrypto {
   constructor() {
     this.selfId = null;
@@ -258,9 +264,13 @@ export class FrameCrypto {
       case 'send':
         this.sendKid = msg.kid;
         break;
-      case 'owners':
-        this.owners = new Map(msg.owners.map(([slot, id]) => [String(slot), id]));
+      case 'owners': {
+        // One PeerConnection's slots (those with its prefix) are replaced.
+        const tag = msg.tag || '';
+        for (const slot of [...this.owners.keys()]) if (slotTag(slot) === tag) this.owners.delete(slot);
+        for (const [slot, id] of msg.owners) this.owners.set(String(slot), id);
         break;
+      }
       case 'reset':
         this.stats = newStats();
         break;

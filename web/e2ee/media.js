@@ -17,7 +17,11 @@
 // makes seal() throw. Receivers get a decrypting transform when their track
 // appears (the PeerConnection's `track` event) or at the next seal(); the
 // slot of a receiver is its mid, whose sender the page names with setOwners
-// (from the plugin's `streams` list). README.md, "Transforms and janus.js".
+// (from the plugin's `streams` list). A page with two handles (a publishing
+// and a receiving one, both receiving while the second connects) names them:
+// the first handle's slots are its mids, a later one's "<n>/<mid>", so that
+// the same mid on two PeerConnections opens with each one's sender.
+// README.md, "Transforms and janus.js".
 
 import { FrameCrypto } from './frame.js';
 
@@ -173,7 +177,22 @@ export class MediaE2EE {
     this.problems = []; // what attach() could not do (for seal() and post-mortems)
     this.keyFrameRequests = 0;
     this.watchers = new Set();
+    this.tags = new WeakMap(); // janus.js handle -> slot prefix ('' for the first)
+    this.pcTags = new WeakMap(); // PeerConnection -> its handle's prefix
+    this.tagCount = 0;
     this.closed = false;
+  }
+
+  // The slot prefix of a janus.js handle (none given: the first handle's).
+  _tag(handle) {
+    if (!handle) return '';
+    let tag = this.tags.get(handle);
+    if (tag === undefined) {
+      this.tagCount += 1;
+      tag = this.tagCount === 1 ? '' : `${this.tagCount}/`;
+      this.tags.set(handle, tag);
+    }
+    return tag;
   }
 
   setSelf(id) {
@@ -192,9 +211,11 @@ export class MediaE2EE {
     this.engine.post({ t: 'send', kid });
   }
 
-  // [[mid, participant id], ...]: who sends on which receiver slot.
-  setOwners(entries) {
-    this.engine.post({ t: 'owners', owners: entries.map(([mid, id]) => [String(mid), id]) });
+  // [[mid, participant id], ...]: who sends on which receiver slot of the
+  // PeerConnection of janus.js handle `handle` (replacing what it had).
+  setOwners(entries, handle) {
+    const tag = this._tag(handle);
+    this.engine.post({ t: 'owners', tag, owners: entries.map(([mid, id]) => [tag + String(mid), id]) });
   }
 
   resetStats() {
@@ -236,19 +257,21 @@ export class MediaE2EE {
     const prev = options.customizeSdp;
     options.customizeSdp = (jsep) => {
       const pc = handle && handle.webrtcStuff ? handle.webrtcStuff.pc : null;
-      if (pc) this.attach(pc);
+      if (pc) this.attach(pc, handle);
       if (typeof prev === 'function') prev(jsep);
     };
     return options;
   }
 
   // Puts transforms on every sender and on every receiver that has a mid;
-  // listens for new receivers. Idempotent.
-  attach(pc) {
+  // listens for new receivers. Idempotent. `handle`: the janus.js handle
+  // whose PeerConnection it is (names its slots; see above).
+  attach(pc, handle) {
     if (!pc || this.closed) return;
     if (!this.pcs.has(pc)) {
       this.pcs.add(pc);
-      pc.addEventListener('track', (e) => this._receiver(e.receiver, e.transceiver ? e.transceiver.mid : null, e.track.kind));
+      this.pcTags.set(pc, this._tag(handle));
+      pc.addEventListener('track', (e) => this._receiver(e.receiver, this._slot(pc, e.transceiver ? e.transceiver.mid : null), e.track.kind));
       this._watch(pc);
     }
     for (const t of pc.getTransceivers()) {
@@ -256,8 +279,13 @@ export class MediaE2EE {
       const kind = kindOf(t);
       if (kind !== 'audio' && kind !== 'video') continue;
       this._sender(t.sender, kind);
-      if (t.mid !== null) this._receiver(t.receiver, t.mid, kind);
+      if (t.mid !== null) this._receiver(t.receiver, this._slot(pc, t.mid), kind);
     }
+  }
+
+  // A receiver's slot: its PeerConnection's prefix and its mid (null: no mid yet).
+  _slot(pc, mid) {
+    return mid === null || mid === undefined ? null : (this.pcTags.get(pc) || '') + String(mid);
   }
 
   _sender(sender, kind) {
@@ -291,10 +319,10 @@ export class MediaE2EE {
     }
   }
 
-  _receiver(receiver, mid, kind) {
-    if (!receiver || this.receivers.has(receiver) || mid === null || mid === undefined) return;
+  _receiver(receiver, slot, kind) {
+    if (!receiver || this.receivers.has(receiver) || slot === null) return;
     if (this.mode === 'script') {
-      const tf = this.engine.transform('decrypt', kind, mid);
+      const tf = this.engine.transform('decrypt', kind, slot);
       this.transforms.add(tf);
       receiver.transform = tf;
       this.receivers.add(receiver);
@@ -302,10 +330,10 @@ export class MediaE2EE {
     }
     try {
       const { readable, writable } = receiver.createEncodedStreams();
-      readable.pipeThrough(this.engine.stream('decrypt', kind, mid)).pipeTo(writable).catch(() => {});
+      readable.pipeThrough(this.engine.stream('decrypt', kind, slot)).pipeTo(writable).catch(() => {});
       this.receivers.add(receiver);
     } catch (err) {
-      this.problems.push(`receiver ${mid}: ${err && err.message}`);
+      this.problems.push(`receiver ${slot}: ${err && err.message}`);
     }
   }
 
@@ -338,13 +366,14 @@ export class MediaE2EE {
       const now = Date.now();
       report.forEach((r) => {
         if (r.type !== 'inbound-rtp' || r.kind !== 'video' || r.mid === undefined) return;
-        const slot = ours.slots[String(r.mid)];
+        const name = this._slot(pc, r.mid);
+        const slot = ours.slots[name];
         if (!slot) return;
         const prev = last.get(r.mid) || { dec: slot.decrypted, fd: r.framesDecoded || 0, at: 0 };
         const stalled = slot.decrypted - prev.dec >= 5 && (r.framesDecoded || 0) === prev.fd;
         let at = prev.at;
         if (stalled && now - at >= 2000) {
-          this.engine.post({ t: 'kick', slot: String(r.mid) });
+          this.engine.post({ t: 'kick', slot: name });
           this.keyFrameRequests += 1;
           at = now;
         }

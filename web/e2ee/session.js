@@ -3,7 +3,7 @@
 // the short authentication code. See README.md for the page's side.
 //
 //   const s = await E2EESession.start({ key, selfId, role, send, onChange });
-//   s.setParticipants(list); s.setStreams(streams);
+//   s.setParticipants(list); s.setStreams(streams, handle);
 //   s.prepare(options, handle); jsep = await createOffer/createAnswer(options); s.seal(jsep, pc);
 //   s.channelOpen();  const r = await s.handleData(from, text);  const t = await s.encryptChat(text);
 //   moderator: await s.rotate({ exclude: [removedId] });
@@ -189,14 +189,16 @@ export class E2EESession {
   }
 
   // The plugin's streams list ([{ mid, id, kind }]): whose frames arrive on which mid.
-  setStreams(streams) {
+  // streams: the plugin's list for the janus.js handle `handle` (whose
+  // PeerConnection's receivers they name; none: the page's first handle).
+  setStreams(streams, handle) {
     if (!Array.isArray(streams) || !this.media) return;
     const owners = [];
     for (const s of streams) {
       if (!s || s.mid === undefined || s.mid === null || !isParticipantId(s.id)) continue;
       owners.push([String(s.mid), s.id]);
     }
-    this.media.setOwners(owners);
+    this.media.setOwners(owners, handle);
   }
 
   // --- media ---------------------------------------------------------------

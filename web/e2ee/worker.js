@@ -4,16 +4,17 @@
 // non-extractable CryptoKeys.
 //
 //   main -> worker  { t: 'self', id } | { t: 'key', kid, base } | { t: 'drop', kid }
-//                   { t: 'send', kid } | { t: 'owners', owners: [[mid, id], ...] }
+//                   { t: 'send', kid } | { t: 'owners', tag, owners: [[slot, id], ...] }
 //                   { t: 'stats', n } | { t: 'ping', n } | { t: 'reset' }
 //                   { t: 'kick', slot }   (ask the sender of that receiver for a key frame)
 //   worker -> main  { t: 'stats', n, stats } | { t: 'pong', n }
-//   transform options: { op: 'encrypt' | 'decrypt', kind: 'audio' | 'video', slot: mid }
+//   transform options: { op: 'encrypt' | 'decrypt', kind: 'audio' | 'video', slot }
+//   (a slot: a receiver's mid, after its PeerConnection's prefix; web/e2ee/media.js)
 
 import { FrameCrypto } from './frame.js';
 
 const fc = new FrameCrypto();
-const receivers = new Map(); // slot (mid) -> the receiver's transformer (for key frame requests)
+const receivers = new Map(); // slot -> the receiver's transformer (for key frame requests)
 
 self.addEventListener('message', (event) => {
   const msg = event.data || {};

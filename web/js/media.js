@@ -15,7 +15,11 @@
 // there, so everybody else's streams arrive on a PeerConnection that sends
 // nothing, whose NACKs Janus answers (docs/api.md "Receiving handle"). If the
 // second handle cannot be had (or is refused) the publishing one keeps
-// receiving, as before.
+// receiving, as before. Until the receiving PeerConnection is up the plugin
+// sends the others' streams to both handles, and the page shows the
+// publishing one's until something arrives on the other; if it does not
+// connect (a network that lets one through but not a second), the page gives
+// it up after RECEIVE_CONNECT_MS and stays on the publishing one.
 // In e2ee rooms every frame and chat line goes through the room's E2EE
 // session (web/e2ee): transforms prepared before each createOffer/createAnswer,
 // the JSEP sealed (never marked e2ee while a sender would send in clear).
@@ -23,6 +27,14 @@
 import { audioContext } from './ui.js';
 import { EVENT } from './protocol.js';
 import { restoreRidExtensions } from './sdp_rid.js';
+
+// A receiving PeerConnection not connected this long after its first answer
+// is given up (ICE alone takes ~30 s to call a pair that never answers failed).
+const RECEIVE_CONNECT_MS = 10000;
+// Receiving PeerConnections in a row that never connected, after which the
+// page stays on its publishing one (until the network changes): one, since
+// while it tries the plugin sends everything twice (to both handles).
+const RECEIVE_TRIES = 1;
 
 // ---------------------------------------------------------------------------
 // Local devices
@@ -322,7 +334,9 @@ export class MediaSession {
     this.receive = receive; // { room, secret() } to bind a receiving handle; null: never
     this.main = this._leg(counsel); // the publishing handle's negotiation
     this.rx = null; // the receiving handle's, once attached
+    this.rxFailed = 0; // receiving PeerConnections in a row that never connected
     this.placed = new Map(); // pid -> { audio, video }
+    this.watched = new WeakSet(); // remote tracks whose unmute places them
     this.videoSender = null;
     this.audioSender = null;
     this.published = false;
@@ -442,7 +456,7 @@ export class MediaSession {
   // Binds a receiving handle (after publish, and again after it was lost);
   // resolves true when the plugin sends the others' streams there.
   async startReceiving() {
-    if (!this.receive || this.rx || this.closed || !this.published) return false;
+    if (!this.receive || this.rx || this.closed || !this.published || this.rxFailed >= RECEIVE_TRIES) return false;
     let counsel;
     try {
       counsel = await this.main.counsel.attachSecond();
@@ -459,7 +473,14 @@ export class MediaSession {
       counsel.on('remotetrack', ({ track, mid, on }) => this._remoteTrack(track, mid, on, leg)),
       counsel.on('event', ({ msg, jsep }) => this.handleEvent(msg, jsep, leg)),
       // Its PeerConnection failed or Janus closed it: a fresh handle takes over.
-      counsel.on('ice', ({ state }) => state === 'failed' && this._receivingLost(leg, `ice ${state}`)),
+      counsel.on('ice', ({ state }) => {
+        if ((state === 'connected' || state === 'completed') && !leg.connected) {
+          leg.connected = true;
+          this.rxFailed = 0;
+          this._place(); // its tracks take over from the publishing handle's
+        }
+        if (state === 'failed') this._receivingLost(leg, `ice ${state}`);
+      }),
       counsel.on('cleanup', () => this._receivingLost(leg, 'hung up')),
     ];
     this.rx = leg; // before the answer: the first offer follows it at once
@@ -486,11 +507,11 @@ export class MediaSession {
   _dropReceiving(leg) {
     if (this.rx !== leg) return;
     this.rx = null;
+    clearTimeout(leg.timer);
     for (const off of leg.off) off();
+    if (this.crypto && leg.counsel.handle) this.crypto.setStreams([], leg.counsel.handle);
     leg.counsel.close();
     leg.live.clear();
-    // Until a new one is bound, whose frames come on which mid is the publishing handle's to say.
-    if (this.crypto) this.crypto.setStreams(this.main.streams);
     this._place();
   }
 
@@ -498,6 +519,13 @@ export class MediaSession {
     if (this.rx !== leg || this.closed || leg.restarting) return;
     leg.restarting = true;
     console.info(`[media] receiving handle lost (${why})`);
+    if (!leg.connected) this.rxFailed += 1;
+    if (this.rxFailed >= RECEIVE_TRIES) {
+      // The detach tells the plugin to send the others' streams here again.
+      console.info(`[media] receiving on the publishing PeerConnection: the receiving one did not connect (${why})`);
+      this._dropReceiving(leg);
+      return;
+    }
     setTimeout(() => this.restartReceiving(), 500);
   }
 
@@ -515,6 +543,11 @@ export class MediaSession {
   // After the network changed: a receiving PeerConnection that is not connected
   // (or, with `force`, any) is replaced.
   recoverReceiving(force = false) {
+    // Another network may let a second PeerConnection through.
+    if (force && !this.rx && this.rxFailed >= RECEIVE_TRIES) {
+      this.rxFailed = 0;
+      return this.startReceiving();
+    }
     const pc = this.rx ? this.rx.counsel.peerConnection() : null;
     if (!this.rx || (!force && pc && ['connected', 'completed'].includes(pc.iceConnectionState))) return Promise.resolve(false);
     return this.restartReceiving();
@@ -537,11 +570,6 @@ export class MediaSession {
     return true;
   }
 
-  // The E2EE slots (mid -> sender) follow the PeerConnection the others' streams arrive on.
-  _ownsSlots(leg) {
-    return leg === (this.rx || this.main);
-  }
-
   async _answer(jsep, streams, leg) {
     const counsel = leg.counsel;
     try {
@@ -552,12 +580,17 @@ export class MediaSession {
       let options = { jsep: { ...jsep, sdp: restoreRidExtensions(jsep.sdp, local) } };
       if (this.crypto) {
         // whose key opens which mid, before the offer applies
-        if (this._ownsSlots(leg)) this.crypto.setStreams(streams);
+        this.crypto.setStreams(streams, counsel.handle);
         options = this.crypto.prepare(options, counsel.handle);
       }
       const answer = await counsel.createAnswer(options);
       if (this.crypto) this.crypto.seal(answer, counsel.peerConnection());
       await counsel.request({ request: 'answer' }, answer);
+      // The receiving PeerConnection exists from its first answer on (none
+      // while the person is alone): from then on it has RECEIVE_CONNECT_MS.
+      if (leg !== this.main && !leg.timer) {
+        leg.timer = setTimeout(() => leg.connected || this._receivingLost(leg, `not connected in ${RECEIVE_CONNECT_MS / 1000} s`), RECEIVE_CONNECT_MS);
+      }
     } catch (err) {
       console.error('answer failed', err);
       this.ui.onError('session.mediaFailed');
@@ -567,7 +600,7 @@ export class MediaSession {
   _streams(streams, leg = this.main) {
     if (!Array.isArray(streams)) return;
     leg.streams = streams;
-    if (this.crypto && this._ownsSlots(leg)) this.crypto.setStreams(streams);
+    if (this.crypto) this.crypto.setStreams(streams, leg.counsel.handle);
     leg.midOwner = new Map();
     for (const s of streams) {
       if (!s || s.mid === undefined || s.mid === null) continue;
@@ -585,15 +618,21 @@ export class MediaSession {
     return out;
   }
 
-  // The receiving handle last: its tracks win while both have one of a person.
+  // The receiving handle last, once its PeerConnection is connected: until
+  // then (and if it never connects) the plugin sends the others' streams to
+  // the publishing handle as well; then its tracks win.
   _legs() {
-    return this.rx ? [this.main, this.rx] : [this.main];
+    return this.rx && this.rx.connected ? [this.main, this.rx] : [this.main];
   }
 
   _remoteTrack(track, mid, on, leg) {
     mid = String(mid);
     if (on) {
       leg.live.set(mid, track);
+      if (!this.watched.has(track)) {
+        this.watched.add(track);
+        track.addEventListener('unmute', () => this._place());
+      }
     } else if (leg.live.get(mid) === track) {
       leg.live.delete(mid);
     }
@@ -609,7 +648,10 @@ export class MediaSession {
         if (!owner || track.readyState === 'ended') continue;
         const kind = track.kind;
         if (!next.has(owner.id)) next.set(owner.id, { audio: null, video: null });
-        next.get(owner.id)[kind] = track;
+        const tracks = next.get(owner.id);
+        // A later leg's track takes over once something arrives on it (no black tile in between).
+        if (tracks[kind] && track.muted) continue;
+        tracks[kind] = track;
       }
     }
     for (const [pid, prev] of this.placed) {

@@ -87,7 +87,14 @@ async function perPerson(tp, ms = 3000) {
 // receives audio).
 async function waitSeesAndHears(tp, names, { timeout = 45000 } = {}) {
   for (const name of names) await waitTileVideo(tp, name, { timeout });
-  await tp.waitForMedia({ kinds: names.length ? ['video', 'audio'] : ['audio'], timeoutMs: timeout });
+  // The others' streams arrive on the last PeerConnection that is open: the
+  // receiving one, or the publishing one where that was given up.
+  const index = await tp.evaluate(() => {
+    const pcs = (window.__e2e && window.__e2e.pcs) || [];
+    for (let i = pcs.length - 1; i >= 0; i -= 1) if (pcs[i].connectionState !== 'closed') return i;
+    return -1;
+  });
+  await tp.waitForMedia({ kinds: names.length ? ['video', 'audio'] : ['audio'], timeoutMs: timeout, index });
 }
 
 // Measures `tp` in windows of `ms` (at most `windows`: a starved machine

@@ -123,6 +123,7 @@ export async function show({ display, password }) {
     recordingMode: false, // created with recording "with_consent"
     recording: null, // RecordingControls while in the session
     crypto: null, // the E2EE session in e2ee rooms
+    cryptoStart: null, // its start (startCrypto), from the waiting room on
     e2eeCode: null, // the short code everyone compares aloud
     expiresAt: null,
     locked: false,
@@ -185,6 +186,7 @@ export async function show({ display, password }) {
       return;
     }
     showWaiting(app.local, app.notice);
+    if (answer.e2ee) startCrypto(room).catch((err) => console.error('e2ee', err));
   } else {
     finish();
     ctx.go('end', { kind: 'error', textKey: 'error.unknown' });
@@ -268,6 +270,7 @@ function waitingAgain(r, answer, counsel) {
   r.link = null;
   if (r.crypto) r.crypto.close();
   r.crypto = null;
+  r.cryptoStart = null;
   if (r.recording) r.recording.close();
   r.recording = null;
   r.tiles = null;
@@ -451,6 +454,39 @@ function endWithoutKey() {
 }
 
 // The session's media (and, in e2ee rooms, its encryption first).
+// The room's E2EE session, started once per seat: in the waiting room
+// already (its worker and key schedule take a while; nothing of it leaves the
+// browser), else when the session starts. Kept across a new connection (its
+// keys, rotations and code stay): it always sends through the room's current
+// one. Resolves when r.crypto is set (null: this browser cannot encrypt).
+function startCrypto(r) {
+  if (!r.cryptoStart) {
+    const selfId = r.selfId;
+    r.cryptoStart = startRoomE2ee({
+      counsel: { sendData: (text) => r.counsel.sendData(text) },
+      key: app.entry.e2eeKey,
+      selfId,
+      moderator: r.moderator,
+      onChange: (s) => {
+        if (r !== room || r.e2eeCode === s.code) return;
+        r.e2eeCode = s.code;
+        renderSessionBar();
+      },
+    }).then((crypto) => {
+      if (r === room && !r.ended && r.selfId === selfId) {
+        r.crypto = crypto;
+        return crypto;
+      }
+      if (crypto) crypto.close();
+      if (r !== room || r.ended) return null;
+      // Admitted under another id than it waited with: again, for that one.
+      r.cryptoStart = null;
+      return startCrypto(r);
+    });
+  }
+  return r.cryptoStart;
+}
+
 async function startMedia(r) {
   if (r.e2ee && !keyUsable(app.entry && app.entry.e2eeKey)) {
     // An e2ee room entered without its key: nothing could be read or sent.
@@ -460,23 +496,8 @@ async function startMedia(r) {
     return;
   }
   if (r.e2ee && !r.crypto) {
-    // Kept across a new connection (its keys, rotations and code stay): it
-    // always sends through the room's current one.
-    r.crypto = await startRoomE2ee({
-      counsel: { sendData: (text) => r.counsel.sendData(text) },
-      key: app.entry.e2eeKey,
-      selfId: r.selfId,
-      moderator: r.moderator,
-      onChange: (s) => {
-        if (r !== room || r.e2eeCode === s.code) return;
-        r.e2eeCode = s.code;
-        renderSessionBar();
-      },
-    });
-    if (r !== room) {
-      if (r.crypto) r.crypto.close();
-      return;
-    }
+    await startCrypto(r);
+    if (r !== room) return;
     if (r.crypto) {
       r.e2eeCode = r.crypto.state().code;
       r.crypto.setParticipants(r.participants);
