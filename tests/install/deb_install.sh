@@ -110,7 +110,8 @@ SECRET="$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
 printf '%s\n' "$SECRET" >"$TMP/hard/token.secret"
 MULTIARCH_LIB=/usr/lib/x86_64-linux-gnu/janus
 sed -e "s|@COUNSEL_CONFIGS_DIR@|$TMP/hard|g" -e "s|@COUNSEL_PLUGINS_DIR@|$MULTIARCH_LIB/plugins|g" \
-	-e "s|@JANUS_LIB_DIR@|$MULTIARCH_LIB|g" -e "s|@COUNSEL_TOKEN_SECRET@|$SECRET|g" "$EX/janus.jcfg.in" >"$TMP/hard/janus.jcfg"
+	-e "s|@JANUS_LIB_DIR@|$MULTIARCH_LIB|g" -e "s|@COUNSEL_TOKEN_SECRET@|$SECRET|g" \
+	-e "s|@COUNSEL_EVENT_LOOPS@|$(nproc)|g" "$EX/janus.jcfg.in" >"$TMP/hard/janus.jcfg"
 umask 022
 grep -v '^\s*#' "$TMP/hard/janus.jcfg" | grep -q '@[A-Z_]*@' && die "a placeholder is left in the rendered janus.jcfg.in"
 cp "$EX/janus.transport.http.jcfg" "$EX/janus.transport.websockets.jcfg" "$TMP/etc/janus.plugin.counsel.jcfg" "$TMP/hard/"
