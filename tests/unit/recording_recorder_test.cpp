@@ -183,6 +183,7 @@ void logs_carry_room_refs_and_counts_only(void**) {
     const std::string link2 = r.recorder->grant_download(kRoom);
     r.recorder->end_span(kRoom);
     r.recorder->discard(kRoom);
+    assert_true(r.recorder->wait_idle(10000));  // its jobs log too (the start-up sweep)
     assert_false(r.gateway.logs.empty());
     for (const std::string& line : r.gateway.logs) {
         assert_true(line.find(link1.substr(5)) == std::string::npos);
@@ -417,6 +418,7 @@ void a_write_failure_stops_the_whole_span_at_once_and_is_told_once(void**) {
     auto a2 = r.recorder->track(kRoom, kAnna, 0, audio());
     assert_true(a2->write(g_packet, sizeof g_packet));
     assert_true(r.state()->spans[1].failure.empty());
+    assert_true(r.recorder->wait_idle(10000));  // its jobs log too
     for (const std::string& line : r.gateway.logs) assert_true(line.find(std::to_string(kAnna)) == std::string::npos);
 }
 

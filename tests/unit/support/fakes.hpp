@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <set>
 #include <string>
 #include <utility>
@@ -29,7 +30,12 @@ public:
     void push_event(HandleId handle, const std::string& transaction, const Json& event) override;
     void close_pc(HandleId handle) override { closed.push_back(handle); }
     void notify_event(const Json& event) override { notified.push_back(event); }
-    void log(Level, const std::string& line) override { logs.push_back(line); }
+    // Workers (the recorder's jobs) log from their own thread: read `logs`
+    // once they are idle.
+    void log(Level, const std::string& line) override {
+        const std::lock_guard<std::mutex> lock(log_mutex);
+        logs.push_back(line);
+    }
 
     // Events (answers and unsolicited) pushed to one handle, in order.
     std::vector<Json> to(HandleId handle) const;
@@ -44,6 +50,7 @@ public:
     std::vector<HandleId> closed;
     std::vector<Json> notified;
     std::vector<std::string> logs;
+    std::mutex log_mutex;
 };
 
 class ManualClock final : public Clock {
