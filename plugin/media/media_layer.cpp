@@ -328,9 +328,9 @@ void MediaLayer::refresh() {
     const std::map<HandleId, Published> published = published_now();
     // People whose receiving handle took over (its PeerConnection up for
     // kTakeoverMs): only then does their publishing handle give up what it receives.
-    std::set<HandleId> receiver_up;
+    std::set<HandleId> taken_over;
     for (const auto& [handle, s] : sessions_)
-        if (s.person && s.took_over) receiver_up.insert(s.person);
+        if (s.person && s.took_over) taken_over.insert(s.person);
     for (auto& [handle, s] : sessions_) {
         if (s.phone) continue;  // no negotiation: everyone else's audio reaches it without an offer
         if (s.person) start_receiving(s);
@@ -338,7 +338,7 @@ void MediaLayer::refresh() {
         // A stream this person's browser cannot decode is not offered to them.
         auto decodable = [&s](Kind kind, const SlotCodec& codec) { return s.codecs.for_receiving(kind, codec).has_value(); };
         const Asking asking = s.person                     ? Asking::ReceivingHandle
-                              : receiver_up.count(handle) ? Asking::PublishingHandleWithReceiverUp
+                              : taken_over.count(handle)  ? Asking::PublishingHandleWithReceiverUp
                                                           : Asking::PublishingHandle;
         s.nego.want(room ? wanted_streams(*room, person_of(s), published, decodable, asking) : std::vector<Wanted>{});
         if (s.person && s.answered && !s.pc_up) continue;  // its PeerConnection is still being set up
@@ -413,12 +413,14 @@ void MediaLayer::tick() {
                                       std::to_string(s.nego.offers_made()) + " not answered in " +
                                       std::to_string(offer_timeout_ms_ / 1000) + " s; dropped");
     }
+    // A receiving handle up for kTakeoverMs takes over from the publishing one.
     bool took_over = false;
     for (auto& [handle, s] : sessions_) {
         if (!s.person || !s.pc_up || s.took_over || now_ms - s.pc_up_ms < kTakeoverMs) continue;
         s.took_over = took_over = true;
     }
-    if (expired || took_over) refresh();  // the same wish goes out again as a fresh offer
+    // An expired wish goes out again as a fresh offer; a takeover retires the publishing handle's.
+    if (expired || took_over) refresh();
     for (auto& [handle, s] : sessions_) {
         // A phone caller's line is counsel-phone's loopback socket: there is no
         // network of theirs to lose, and a quiet line is no dropped connection.

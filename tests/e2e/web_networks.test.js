@@ -186,6 +186,8 @@ test('a second PeerConnection that never connects: the client sees and hears the
     // the receiving one connects: the picture comes at once.
     await waitTileVideo(client, HOST, { timeout: 30000 });
     t.diagnostic(`the client sees the host ${Date.now() - admittedAt} ms after admission, while its receiving PeerConnection still tries`);
+    const givenUp = await client.evaluate(() => window.__e2e.pcs.length >= 2 && window.__e2e.pcs[1].signalingState === 'closed');
+    assert.equal(givenUp, false, 'the picture came before the page gave the receiving PeerConnection up');
     // (close() fires no state change: read the PeerConnection itself)
     await client.waitForFunction(() => window.__e2e.pcs.length >= 2 && window.__e2e.pcs[1].signalingState === 'closed', null, { timeout: 30000 });
     t.diagnostic(`the page gave the receiving PeerConnection up ${Date.now() - admittedAt} ms after admission`);

@@ -11,7 +11,7 @@ import { $, fillIcons } from './ui.js';
 import { Counsel, janusAvailable } from './counsel.js';
 import { parseFragment } from './links.js';
 import { checkLink } from './link_check.js';
-import { LocalMedia } from './media.js';
+import { LocalMedia } from './local_media.js';
 import * as practitioner from './screens/practitioner.js';
 import * as prejoin from './screens/prejoin.js';
 import * as room from './screens/room.js';

@@ -1,6 +1,6 @@
 // A room's end-to-end encryption as the page runs it: web/e2ee's session,
-// started when an e2ee room's session begins (the own participant id is
-// known then), fed the plugin's participant lists, and asked for a new key
+// started once the own participant id is known (in the waiting room, or when
+// the session begins), fed the plugin's participant lists, and asked for a new key
 // after the moderator removes someone. The key comes from the creating tab
 // (moderator) or the link's #fragment (everyone else); the server never sees it.
 
@@ -25,6 +25,37 @@ export async function startRoomE2ee({ counsel, key, selfId, moderator, onChange 
     // the moderator's tab has no link in its address.
     updateUrl: !moderator,
   });
+}
+
+// The E2EE session of a seat `r` ({ selfId, moderator, counsel, crypto,
+// cryptoStart }), started once per seat: in the waiting room already (its
+// worker and key schedule take a while; nothing of it leaves the browser),
+// else when the session starts. Kept across a new connection (its keys,
+// rotations and code stay): it always sends through the seat's current one.
+// Resolves when r.crypto is set (null: this browser cannot encrypt).
+// isCurrent(): the seat is still the page's; onCode(code): the short code changed.
+export function startSeatE2ee(r, { key, isCurrent, onCode }) {
+  if (!r.cryptoStart) {
+    const selfId = r.selfId;
+    r.cryptoStart = startRoomE2ee({
+      counsel: { sendData: (text) => r.counsel.sendData(text) },
+      key,
+      selfId,
+      moderator: r.moderator,
+      onChange: (s) => isCurrent() && onCode(s.code),
+    }).then((crypto) => {
+      if (isCurrent() && r.selfId === selfId) {
+        r.crypto = crypto;
+        return crypto;
+      }
+      if (crypto) crypto.close();
+      if (!isCurrent()) return null;
+      // Admitted under another id than it waited with: again, for that one.
+      r.cryptoStart = null;
+      return startSeatE2ee(r, { key, isCurrent, onCode });
+    });
+  }
+  return r.cryptoStart;
 }
 
 // After a removal: a new key for everyone else, wrapped for each of them.

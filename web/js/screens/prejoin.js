@@ -7,7 +7,7 @@
 
 import { bind, onLangChange, t } from '../i18n.js';
 import { $, chime, fieldError, formError, h, showScreen, unlockAudio } from '../ui.js';
-import { LevelMeter } from '../media.js';
+import { LevelMeter } from '../local_media.js';
 import { renderPreview } from '../preview.js';
 
 let ctx = null;

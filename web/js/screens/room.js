@@ -11,11 +11,12 @@
 
 import { errorText, onLangChange, t } from '../i18n.js';
 import { $, announce, confirmDialog, showScreen, toast } from '../ui.js';
-import { MediaSession, missingVideoCodecs } from '../media.js';
+import { missingVideoCodecs } from '../local_media.js';
+import { MediaSession } from '../media.js';
 import { ERR, EVENT, deniedFinal, endKindForCode } from '../protocol.js';
 import { banner, renderControls as renderControlsOf, renderSessionBar as renderSessionBarOf, tick as tickOf } from '../room/bar.js';
 import { receiveChat, renderChatState, sendChat } from '../room/chat.js';
-import { keyUsable, startRoomE2ee } from '../room/e2ee.js';
+import { keyUsable, startSeatE2ee } from '../room/e2ee.js';
 import { kickParticipant, muteParticipant, reportIncident, toggleLock } from '../room/host.js';
 import { renderLobby, setupMessageDialog, updateLobby } from '../room/lobby.js';
 import { LinkQuality, renderLinkHint } from '../room/link_quality.js';
@@ -453,40 +454,21 @@ function endWithoutKey() {
   ctx.go('end', { kind: 'incomplete' });
 }
 
-// The session's media (and, in e2ee rooms, its encryption first).
-// The room's E2EE session, started once per seat: in the waiting room
-// already (its worker and key schedule take a while; nothing of it leaves the
-// browser), else when the session starts. Kept across a new connection (its
-// keys, rotations and code stay): it always sends through the room's current
-// one. Resolves when r.crypto is set (null: this browser cannot encrypt).
+// The room's E2EE session for seat `r` (room/e2ee.js): started in the waiting
+// room already, else when the session starts.
 function startCrypto(r) {
-  if (!r.cryptoStart) {
-    const selfId = r.selfId;
-    r.cryptoStart = startRoomE2ee({
-      counsel: { sendData: (text) => r.counsel.sendData(text) },
-      key: app.entry.e2eeKey,
-      selfId,
-      moderator: r.moderator,
-      onChange: (s) => {
-        if (r !== room || r.e2eeCode === s.code) return;
-        r.e2eeCode = s.code;
-        renderSessionBar();
-      },
-    }).then((crypto) => {
-      if (r === room && !r.ended && r.selfId === selfId) {
-        r.crypto = crypto;
-        return crypto;
-      }
-      if (crypto) crypto.close();
-      if (r !== room || r.ended) return null;
-      // Admitted under another id than it waited with: again, for that one.
-      r.cryptoStart = null;
-      return startCrypto(r);
-    });
-  }
-  return r.cryptoStart;
+  return startSeatE2ee(r, {
+    key: app.entry.e2eeKey,
+    isCurrent: () => r === room && !r.ended,
+    onCode: (code) => {
+      if (r.e2eeCode === code) return;
+      r.e2eeCode = code;
+      renderSessionBar();
+    },
+  });
 }
 
+// The session's media (and, in e2ee rooms, its encryption first).
 async function startMedia(r) {
   if (r.e2ee && !keyUsable(app.entry && app.entry.e2eeKey)) {
     // An e2ee room entered without its key: nothing could be read or sent.
