@@ -91,7 +91,11 @@ void RoomService::resume_seat(const Context& ctx, Room& room, Participant& perso
     answer.set("counsel", "resumed")
         .set("resume", issue_resume(person))
         .set("receive_video", person.receive_video)
-        .set("same_connection", old == ctx.handle);
+        .set("same_connection", old == ctx.handle)
+        // Janus closed its PeerConnection while the page was cut off (ICE failed,
+        // DTLS timed out): the page never heard it, and an ICE restart of a
+        // PeerConnection Janus no longer has cannot work. It publishes anew.
+        .set("media_gone", old == ctx.handle && person.media_down);
     reply(ctx, std::move(answer));
     // Back on the same handle after a WebSocket outage: an offer sent meanwhile is lost.
     // Its receiving handle (the same Janus session) stays bound; the same holds there.

@@ -7,6 +7,9 @@
 //   blink           link down 3 s
 //   drop            link down 20 s (ICE fails; the WebSocket may die; the
 //                   host mutes the client meanwhile)
+//   hung up         link down 8 s, and meanwhile Janus closes the client's
+//                   PeerConnection (Admin API hangup_webrtc): the page never
+//                   hears it, and publishes anew when it is back
 //   address change  link down 5 s, the client comes back with another address
 //
 // After each: the client is back in the room without knocking (never the
@@ -88,6 +91,17 @@ async function assertInRoom(host, client, watched, what) {
   await host.waitForFunction((who) => ![...document.querySelectorAll('#tiles .tile.reconnecting')].some((t) => t.textContent.includes(who)), CLIENT, { timeout: 20000 });
 }
 
+// Janus's Admin API closes the client's publishing PeerConnection.
+async function hangUpClientPeerConnection(janus) {
+  const seat = (await janus.allHandleInfo()).find((h) => {
+    const ps = h.info && h.info.plugin_specific;
+    return ps && ps.role === 'participant' && ps.state === 'admitted';
+  });
+  assert.ok(seat, "the client's publishing handle");
+  const reply = await janus.admin({ janus: 'hangup_webrtc', session_id: seat.session_id, handle_id: seat.handle_id });
+  assert.equal(reply.janus, 'success', JSON.stringify(reply));
+}
+
 async function scenario(t, { e2ee, engine, n }) {
   const label = `${e2ee ? 'e2ee' : 'plain'}, ${engine} client`;
   return runWeb(t, { timeoutMs: 300000 }, async (env) => {
@@ -136,6 +150,20 @@ async function scenario(t, { e2ee, engine, n }) {
       // The mute made while the client was away reached it.
       await client.waitForFunction(() => document.getElementById('btn-mic').getAttribute('aria-pressed') === 'false', null, { timeout: 15000 });
       await host.click({ button: `Ton freigeben: ${CLIENT}`, exact: true });
+
+      // Janus closes the client's PeerConnection while it is cut off (as when
+      // its ICE fails in a long drop): the page never hears that hangup, so an
+      // ICE restart of the old PeerConnection cannot work; it publishes anew
+      // (the resume says `media_gone`), with the camera and microphone it has.
+      watched = await watchClient(client, async () => {
+        await link.down();
+        await sleep(6000); // the page has given its WebSocket up (PROBE_MS)
+        await hangUpClientPeerConnection(env.janus);
+        await sleep(2000);
+        await link.up();
+        await recovery(t, `${label}, hung up while away`, host, client);
+      });
+      await assertInRoom(host, client, watched, 'hung up while away');
 
       // Down 5 s, back with another address (Wi-Fi -> mobile data).
       watched = await watchClient(client, async () => {
@@ -213,8 +241,8 @@ test('a second PeerConnection that never connects: the client sees and hears the
     assert.equal(await screenOf(client), 'screen-session');
   }));
 
-test('networks, plain room, Chromium client: blink, 20 s drop, address change — back without knocking', { skip }, (t) =>
+test('networks, plain room, Chromium client: blink, 20 s drop, hung up while away, address change — back without knocking', { skip }, (t) =>
   scenario(t, { e2ee: false, engine: 'chromium', n: 1 }));
 
-test('networks, e2ee room, Firefox client: blink, 20 s drop, address change — back without knocking', { skip }, (t) =>
+test('networks, e2ee room, Firefox client: blink, 20 s drop, hung up while away, address change — back without knocking', { skip }, (t) =>
   scenario(t, { e2ee: true, engine: 'firefox', n: 2 }));

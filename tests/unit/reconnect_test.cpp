@@ -216,10 +216,28 @@ void the_same_connection_takes_its_seat_back_after_a_reclaim(void**) {
     Json back = rejoin(f.h, kGuestA, f.s, f.s.tokens[0], f.anna_resume);
     expect_kind(back, "resumed");
     assert_true(json_is_true(back.field("same_connection")));
+    assert_false(json_is_true(back.field("media_gone")));  // its PeerConnection is still there
     assert_int_equal(f.h.id_of(back), f.anna);
     assert_int_equal(closed_count(f.h.gateway, kGuestA), 0);
     // A seated handle cannot take another seat with a secret.
     expect_error(rejoin(f.h, kGuestA, f.s, f.s.moderator_token, f.moderator_resume, "M"), 487);
+}
+
+void a_peerconnection_janus_closed_meanwhile_is_named_in_the_resume(void**) {
+    Fixture f;
+    // Up, then Janus hung it up while her WebSocket was gone: she never heard
+    // it, so the answer to her resume says so (her page publishes anew).
+    f.h.service.media_up(kGuestA);
+    f.h.service.media_down(kGuestA);
+    Json back = rejoin(f.h, kGuestA, f.s, f.s.tokens[0], f.anna_resume);
+    expect_kind(back, "resumed");
+    assert_true(json_is_true(back.field("same_connection")));
+    assert_true(json_is_true(back.field("media_gone")));
+    // Once it is up again, a later resume finds it there.
+    f.h.service.media_up(kGuestA);
+    Json again = rejoin(f.h, kGuestA, f.s, f.s.tokens[0], str(back, "resume"));
+    expect_kind(again, "resumed");
+    assert_false(json_is_true(again.field("media_gone")));
 }
 
 void a_new_connection_replaces_one_that_still_lingers(void**) {
@@ -379,6 +397,7 @@ int main() {
         cmocka_unit_test(the_same_connection_takes_its_seat_back_after_a_reclaim),
         cmocka_unit_test(a_new_connection_replaces_one_that_still_lingers),
         cmocka_unit_test(a_peerconnection_that_goes_down_shows_reconnecting_until_it_is_up),
+        cmocka_unit_test(a_peerconnection_janus_closed_meanwhile_is_named_in_the_resume),
         cmocka_unit_test(silence_from_the_media_layer_shows_reconnecting),
         cmocka_unit_test(the_moderator_comes_back_with_the_lobby_and_the_idle_time_counts_from_the_drop),
         cmocka_unit_test(a_password_joiner_comes_back_with_the_password_and_the_secret),

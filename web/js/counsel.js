@@ -413,13 +413,22 @@ export class Counsel {
     for (const item of this.queue.splice(0)) item.reject(err);
   }
 
+  // The page's LocalMedia owns the camera and microphone: janus.js must not
+  // stop them when it cleans a PeerConnection up (it does so on Janus's
+  // hangup too, and a new connection sends the same tracks).
+  _keepTracks() {
+    if (this.handle && this.handle.webrtcStuff) this.handle.webrtcStuff.streamExternal = true;
+  }
+
   createOffer(options) {
+    this._keepTracks();
     return new Promise((resolve, reject) => {
       this.handle.createOffer({ ...options, success: resolve, error: (e) => reject(new Error(`createOffer: ${errText(e)}`)) });
     });
   }
 
   createAnswer(options) {
+    this._keepTracks();
     return new Promise((resolve, reject) => {
       this.handle.createAnswer({ ...options, success: resolve, error: (e) => reject(new Error(`createAnswer: ${errText(e)}`)) });
     });
@@ -441,10 +450,9 @@ export class Counsel {
     return this.handle && this.handle.webrtcStuff ? this.handle.webrtcStuff.pc : null;
   }
 
-  // Closes the Janus session (and with it the PeerConnection). janus.js stops
-  // every local track it was given when it cleans a PeerConnection up;
-  // keepTracks: the camera and microphone go on (a new connection sends them).
-  close({ keepTracks = false } = {}) {
+  // Closes the Janus session (and with it the PeerConnection). The camera and
+  // microphone stay on: the page releases them (LocalMedia.stop) when it is done.
+  close() {
     if (this.closed) return;
     this.closed = true;
     this._failAll(new CounselError('connection', 'closed'));
@@ -460,7 +468,7 @@ export class Counsel {
       return;
     }
     try {
-      if (keepTracks && this.handle && this.handle.webrtcStuff) this.handle.webrtcStuff.streamExternal = true;
+      this._keepTracks();
       if (this.handle) this.handle.hangup();
     } catch {
       // already gone

@@ -114,8 +114,8 @@ export class MediaSession {
           if (track === this.local.audioTrack) this.audioSender = tr.sender;
         }
       }
-      if (blank && this.videoSender) {
-        await this.videoSender.replaceTrack(null);
+      if (blank) {
+        if (this.videoSender) await this.videoSender.replaceTrack(null);
         blank.stop();
       }
       const { msg, jsep } = await this.counsel.request({ request: 'publish' }, offer);
@@ -124,6 +124,7 @@ export class MediaSession {
       this.published = true;
       this.startReceiving().catch((err) => console.warn('receiving handle', err));
     } catch (err) {
+      if (blank) blank.stop();
       console.error('publish failed', err);
       this.ui.onChatState('unavailable');
       this.ui.onError('session.mediaFailed');

@@ -14,7 +14,9 @@
 //        -> claim the same Janus session on a new WebSocket (Counsel.reclaim),
 //           then `join` with the seat's resume secret on the same handle: the
 //           plugin says what was missed (participants, mutes) and offers again
-//           what it sent meanwhile; ICE restart if the media is not back
+//           what it sent meanwhile; ICE restart if the media is not back,
+//           a new session (below) if Janus closed the PeerConnection meanwhile
+//           (`media_gone`)
 //   the Janus session is gone
 //        -> a new session and handle, `join` with the link and the resume
 //           secret: the same seat, a new PeerConnection
@@ -260,6 +262,15 @@ export class Reconnector {
       // Still (or again) in the lobby: nothing to wait for.
       this.hooks.onWaiting(answer, counsel);
       this._back();
+      return;
+    }
+    if (!counsel && answer.media_gone) {
+      // Janus closed the PeerConnection while the WebSocket was down (the page
+      // never heard it): an ICE restart cannot bring it back. A new connection
+      // takes the seat over, with the secret this answer carried.
+      note('peerconnection gone meanwhile');
+      this.r.resume = answer.resume || this.r.resume;
+      await this.lost({ gone: true });
       return;
     }
     await this.hooks.onResumed(answer, counsel);

@@ -227,7 +227,7 @@ function adopt(r, counsel) {
   if (r.media) r.media.close();
   r.media = null;
   if (r.crypto) r.crypto.channelClosed();
-  old.close({ keepTracks: true });
+  old.close();
 }
 
 // Back in the seat after a dropped connection: what happened meanwhile
@@ -398,6 +398,7 @@ function terminal(kind) {
 function onLost() {
   const moderator = room && room.moderator;
   finish();
+  releaseDevices(); // "rejoin" opens them again on the pre-join screen
   ctx.go('end', { kind: 'lost', actions: ['rejoin'] });
   if (moderator) ctx.setLeaveGuard(true);
 }
