@@ -35,11 +35,23 @@ async function code(tp) {
   return (await tp.page.locator('#e2ee-code').innerText()).trim();
 }
 
-// Decoded video frames and received video packets over `ms` (>= 10 in 3 s
-// counts as decoding: a loaded 2-core machine drops the fake camera's 30 fps a lot).
+// Decoded video frames and received video packets over `ms`.
 async function video(tp, ms = 3000) {
   const { byKind } = await tp.flowByKind(ms);
   return byKind.video || { framesDecoded: 0, packetsReceived: 0 };
+}
+
+// Whether `tp` decodes video: >= 10 frames in one 3 s window, of at most
+// three (a loaded 2-core machine drops the fake camera's 30 fps a lot, and
+// stalls a page now and then). Returns the best window.
+const DECODING = 10;
+async function decoding(tp) {
+  let best = { framesDecoded: 0, packetsReceived: 0 };
+  for (let w = 0; w < 3 && best.framesDecoded < DECODING; w += 1) {
+    const v = await video(tp);
+    if (v.framesDecoded >= best.framesDecoded) best = v;
+  }
+  return best;
 }
 
 async function admit(mod, tp, name) {
@@ -75,9 +87,9 @@ test('e2ee by default: the right key decodes, a wrong key decodes nothing, remov
     assert.equal(await code(anna), modCode, 'the same code on both pages');
     await anna.waitForMedia({ kinds: ['video', 'audio'], timeoutMs: 20000 });
     await mod.waitForMedia({ kinds: ['video', 'audio'], timeoutMs: 20000 });
-    const [a1, m1] = [await video(anna), await video(mod)];
-    t.diagnostic(`right key, 3 s: client ${a1.framesDecoded} frames, moderator ${m1.framesDecoded} frames`);
-    assert.ok(a1.framesDecoded >= 10 && m1.framesDecoded >= 10, 'both decode each other');
+    const [a1, m1] = [await decoding(anna), await decoding(mod)];
+    t.diagnostic(`right key, best 3 s: client ${a1.framesDecoded} frames, moderator ${m1.framesDecoded} frames`);
+    assert.ok(a1.framesDecoded >= DECODING && m1.framesDecoded >= DECODING, 'both decode each other');
     await chatArrives(anna, mod, 'Verschlüsselt: Guten Tag');
     await chatArrives(mod, anna, 'Verschlüsselt: Willkommen');
 
@@ -89,11 +101,11 @@ test('e2ee by default: the right key decodes, a wrong key decodes nothing, remov
     assert.notEqual(await code(eve), modCode, 'a wrong key shows another code');
     await eve.waitForMedia({ kinds: ['video'], timeoutMs: 20000 }).catch(() => {});
     const e1 = await video(eve);
-    const [a2, m2] = [await video(anna), await video(mod)];
-    t.diagnostic(`wrong key, 3 s: ${JSON.stringify(e1)}; the others: ${a2.framesDecoded}, ${m2.framesDecoded}`);
+    const [a2, m2] = [await decoding(anna), await decoding(mod)];
+    t.diagnostic(`wrong key, 3 s: ${JSON.stringify(e1)}; the others (best 3 s): ${a2.framesDecoded}, ${m2.framesDecoded}`);
     assert.ok(e1.packetsReceived > 50, 'the wrong-key page gets the media');
     assert.equal(e1.framesDecoded, 0, 'and decodes none of it');
-    assert.ok(a2.framesDecoded >= 10 && m2.framesDecoded >= 10, 'the others keep decoding');
+    assert.ok(a2.framesDecoded >= DECODING && m2.framesDecoded >= DECODING, 'the others keep decoding');
 
     // Removal: a new key for those who stay; they keep decoding and chatting under it.
     await mod.page.getByRole('button', { name: 'Entfernen: Eva' }).click();
@@ -103,9 +115,9 @@ test('e2ee by default: the right key decodes, a wrong key decodes nothing, remov
     const rotated = await code(mod);
     await anna.page.waitForFunction((want) => document.getElementById('e2ee-code').textContent.trim() === want, rotated, { timeout: 15000 });
     assert.match(anna.page.url(), /kid=1/, "the client's own address follows the rotation");
-    const [a3, m3] = [await video(anna), await video(mod)];
-    t.diagnostic(`after rotation, 3 s: client ${a3.framesDecoded}, moderator ${m3.framesDecoded}`);
-    assert.ok(a3.framesDecoded >= 10 && m3.framesDecoded >= 10, 'decoding goes on under the new key');
+    const [a3, m3] = [await decoding(anna), await decoding(mod)];
+    t.diagnostic(`after rotation, best 3 s: client ${a3.framesDecoded}, moderator ${m3.framesDecoded}`);
+    assert.ok(a3.framesDecoded >= DECODING && m3.framesDecoded >= DECODING, 'decoding goes on under the new key');
     await chatArrives(anna, mod, 'Nach dem Schlüsselwechsel');
 
     // A link without its key ends before the lobby (the page peeks first): the
