@@ -400,7 +400,10 @@ std::optional<std::string> MediaLayer::room_video_codec(const MediaRoom& room, H
         auto it = sessions_.find(m.handle);
         if (it != sessions_.end() && it->second.codecs_known) receivers.push_back(&it->second.codecs);
     }
-    return common_video_codec(receivers, false);
+    if (receivers.empty()) return std::nullopt;
+    // None common (Debian's Firefox, VP8 alone, and a device with H.264 alone):
+    // VP8, whoever came first, so that who sees whom never depends on the order.
+    return common_video_codec(receivers, false).value_or("vp8");
 }
 
 void MediaLayer::ask_for_room_codec() {
@@ -408,7 +411,6 @@ void MediaLayer::ask_for_room_codec() {
         if (s.person || s.phone || !s.codecs_known || !s.nego.is_published() || !s.nego.connected()) continue;
         const MediaRoom* room = room_of(handle);
         const auto codec = room ? room_video_codec(*room, handle, nullptr) : std::nullopt;
-        if (!codec) s.codec_asked.clear();  // none common now: when one is again, it is asked for
         if (!codec || *codec == s.codec_asked || !s.codecs.has_video(*codec)) continue;
         const bool other = std::any_of(s.streams.begin(), s.streams.end(), [&](const Stream& st) {
             return st.info.kind == Kind::Video && st.info.codec.name != *codec;

@@ -144,9 +144,9 @@ private:
     const MediaRoom* room_of(HandleId handle) const;
     // The clock of m-line `mindex` of the receiver's current PeerConnection.
     static std::shared_ptr<LineClock> line_clock(Session& receiver, int mindex);
-    // The video codec everyone admitted to `room` decodes (common_video_codec);
-    // `mine`: the codecs of `self`'s offer being answered. Recording rooms
-    // have none: they publish H.264 first, whoever is there.
+    // The video codec everyone admitted to `room` decodes (common_video_codec),
+    // VP8 when none is common; `mine`: the codecs of `self`'s offer being
+    // answered. Recording rooms have none: they publish H.264 first, whoever is there.
     std::optional<std::string> room_video_codec(const MediaRoom& room, HandleId self, const CodecTable* mine) const;
     // Publishers whose video is not in their room's common codec are asked
     // to publish again (the page sends a new offer; its answer picks that codec).
