@@ -21,11 +21,13 @@ const SERVE_JS = path.join(REPO, 'web', 'server', 'serve.js');
 class PageServer {
   // recDir: the plugin's rec_dir, for the /rec/<capability> links (optional).
   // tokenSecretFile: Janus's token_auth_secret, for the tokens in /config.json (optional).
-  static async start(janusWs, { recDir, tokenSecretFile } = {}) {
+  // loops: Janus's event_loops, for the page to name its room's loop (optional).
+  static async start(janusWs, { recDir, tokenSecretFile, loops } = {}) {
     const port = await freePort(HOST_IP);
     const args = [SERVE_JS, '--host', HOST_IP, '--port', String(port), '--janus', janusWs];
     if (recDir) args.push('--rec-dir', recDir);
     if (tokenSecretFile) args.push('--janus-token-secret-file', tokenSecretFile);
+    if (loops) args.push('--janus-loops', String(loops));
     const server = new PageServer(spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] }), port);
     const deadline = Date.now() + 10000;
     while (!(await portAnswers(port, HOST_IP))) {

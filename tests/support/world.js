@@ -24,7 +24,8 @@
 // options:
 //   plugins       Janus plugins (see janus.js)
 //   janus         more Janus.start options (debugLevel, counsel, pluginConfigs, nat, media, env, launcher, ...)
-//   web           more StaticServer.start options ('pages': mounts, files)
+//   web           more StaticServer.start options ('pages': mounts, files), or
+//                 PageServer.start options ('page': loops)
 //   browser       more Browser.launch options of Chromium (args, fakeVideo, fakeAudio)
 //   firefox       Browser.launch options of Firefox, launched the first time a page asks for it
 //                 (launchOn(link, engine): a browser on a client link of its own, tests/e2e/harness/client_link.js)
@@ -92,7 +93,7 @@ class World {
       this.janus = await Janus.start({ ...inNamespace, plugins: ['counsel'], tokenSecret: this.tokenSecret, ...(o.janus || {}), general });
       const tokenSecretFile = path.join(this.janus.dir, 'token.secret');
       fs.writeFileSync(tokenSecretFile, `${this.tokenSecret}\n`, { mode: 0o600 });
-      this.web = await PageServer.start(this.janus.wsUrl, { recDir: this.janus.recDir, tokenSecretFile });
+      this.web = await PageServer.start(this.janus.wsUrl, { recDir: this.janus.recDir, tokenSecretFile, ...(o.web || {}) });
     } else {
       throw new Error(`unknown site ${JSON.stringify(this.site)} ('pages' or 'page')`);
     }

@@ -12,6 +12,7 @@ import { Counsel, janusAvailable } from './counsel.js';
 import { parseFragment } from './links.js';
 import { checkLink } from './link_check.js';
 import { LocalMedia } from './local_media.js';
+import { roomLoop } from './loops.js';
 import * as practitioner from './screens/practitioner.js';
 import * as prejoin from './screens/prejoin.js';
 import * as room from './screens/room.js';
@@ -76,9 +77,11 @@ const ctx = {
   // A connection to Janus. When the server has Janus's token auth on,
   // config.json carries a signed token minted for this load; fetch a fresh one
   // for every connection, so a tab left open all day does not hold an expired one.
+  // Its handles go to the loop of the room it is for (loops.js), if there is one.
   async connectJanus() {
     const cfg = state.config.token ? await loadConfig() : state.config;
-    return Counsel.connect(cfg.janus, { debug: state.debug, iceServers: cfg.iceServers, token: cfg.token });
+    const loopIndex = roomLoop(state.entry && state.entry.room, cfg.loops);
+    return Counsel.connect(cfg.janus, { debug: state.debug, iceServers: cfg.iceServers, token: cfg.token, loopIndex });
   },
   setLeaveGuard(on) {
     guardLeave = on;

@@ -116,6 +116,7 @@ export function initJanus({ debug = false } = {}) {
 export class Counsel {
   constructor() {
     this.debug = false;
+    this.loopIndex = undefined; // Janus's event loop for its handles (undefined: Janus places them)
     this.janus = null;
     this.handle = null;
     this.listeners = new Map();
@@ -131,12 +132,14 @@ export class Counsel {
 
   // iceServers: none by default (janus.js would otherwise ask a public STUN server).
   // token: Janus's signed token, when Janus has token auth on.
-  static async connect(server, { debug = false, iceServers = [], token = undefined } = {}) {
+  // loopIndex: the Janus event loop for this handle and its second ones (loops.js).
+  static async connect(server, { debug = false, iceServers = [], token = undefined, loopIndex = undefined } = {}) {
     await initJanus({ debug });
     const c = new Counsel();
     c.debug = debug;
     c.iceServers = iceServers;
     c.token = token;
+    c.loopIndex = loopIndex;
     await c._connect(server);
     return c;
   }
@@ -195,6 +198,7 @@ export class Counsel {
     this.janus.attach({
       plugin: 'janus.plugin.counsel',
       opaqueId: `counsel-${window.Janus.randomString(12)}`,
+      ...(Number.isInteger(this.loopIndex) ? { loopIndex: this.loopIndex } : {}),
       success: (handle) => {
         this.handle = handle;
         done();
@@ -225,6 +229,7 @@ export class Counsel {
       }
       const c = new Counsel();
       c.debug = this.debug;
+      c.loopIndex = this.loopIndex;
       c.parent = this;
       c.janus = this.janus;
       let settled = false;

@@ -6,7 +6,8 @@
 //
 // Serves web/ (index.html, css/, js/), /janus.js and /adapter.js from Debian's
 // libjs-janus-gateway and libjs-webrtc-adapter (never copied into the repo),
-// and /config.json ({"janus": <Janus WebSocket URL>, "iceServers": [...]}) for the page. Every
+// and /config.json ({"janus": <Janus WebSocket URL>, "iceServers": [...], "loops"?: <Janus's
+// event_loops, with --janus-loops>}) for the page. Every
 // answer carries a strict Content-Security-Policy (everything from this origin,
 // the one WebSocket to Janus, nothing else), Referrer-Policy: no-referrer and
 // friends. Personal links keep the room id and token in the URL #fragment,
@@ -20,7 +21,7 @@
 // COUNSEL_JANUS_TOKEN_TTL_S seconds (default 6 h: longer than any session).
 //
 // Environment (overridden by the flags): COUNSEL_WEB_HOST, COUNSEL_WEB_PORT,
-// COUNSEL_JANUS_WS, COUNSEL_REC_DIR, COUNSEL_JANUS_TOKEN_SECRET_FILE, JANUS_JS, ADAPTER_JS; COUNSEL_ICE_SERVERS: a JSON array of
+// COUNSEL_JANUS_WS, COUNSEL_JANUS_LOOPS, COUNSEL_REC_DIR, COUNSEL_JANUS_TOKEN_SECRET_FILE, JANUS_JS, ADAPTER_JS; COUNSEL_ICE_SERVERS: a JSON array of
 // RTCIceServer objects for the browsers (default none: no STUN server of a
 // third party is ever asked; give your own STUN/TURN server when Janus is
 // behind NAT). Port 0 picks a free one. The line
@@ -29,6 +30,7 @@
 
 const fs = require('node:fs');
 const http = require('node:http');
+const os = require('node:os');
 const path = require('node:path');
 
 const janusToken = require('./janus_token.js');
@@ -48,6 +50,18 @@ const TYPES = {
 // Files below web/ that are not part of the page: the server's own folder.
 const PRIVATE_DIR = '/server/';
 
+// Janus's static event loops (janus.jcfg `event_loops`, with
+// `allow_loop_indication`): with their number in config.json the page attaches
+// every handle of a room to that room's loop, so a forwarded packet stays on
+// one thread. "auto": one per core of this machine, as scripts/run and the
+// install set event_loops. Empty: the page names no loop.
+function parseLoops(value) {
+  if (value === '') return 0;
+  const n = value === 'auto' ? os.availableParallelism() : Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1024) throw new Error('--janus-loops must be 1-1024 or auto (janus.jcfg event_loops)');
+  return n;
+}
+
 function parseArgs(argv) {
   const out = {
     host: process.env.COUNSEL_WEB_HOST || '127.0.0.1',
@@ -59,13 +73,14 @@ function parseArgs(argv) {
     recDir: process.env.COUNSEL_REC_DIR || '',
     tokenSecretFile: process.env.COUNSEL_JANUS_TOKEN_SECRET_FILE || '',
     tokenTtl: Number(process.env.COUNSEL_JANUS_TOKEN_TTL_S || janusToken.DEFAULT_TTL_SECONDS),
+    janusLoops: process.env.COUNSEL_JANUS_LOOPS || '',
   };
   for (let i = 2; i < argv.length; i += 1) {
     const flag = argv[i];
     const value = argv[i + 1];
     if (flag === '--help' || flag === '-h') {
       process.stdout.write(
-        'usage: node web/server/serve.js [--host 127.0.0.1] [--port 8080] [--janus ws://127.0.0.1:8188] [--rec-dir DIR] [--janus-token-secret-file FILE]\n',
+        'usage: node web/server/serve.js [--host 127.0.0.1] [--port 8080] [--janus ws://127.0.0.1:8188] [--rec-dir DIR] [--janus-token-secret-file FILE] [--janus-loops N|auto]\n',
       );
       process.exit(0);
     }
@@ -75,6 +90,7 @@ function parseArgs(argv) {
     else if (flag === '--janus') out.janus = value;
     else if (flag === '--rec-dir') out.recDir = value;
     else if (flag === '--janus-token-secret-file') out.tokenSecretFile = value;
+    else if (flag === '--janus-loops') out.janusLoops = value;
     else throw new Error(`unknown option ${flag}`);
     i += 1;
   }
@@ -94,6 +110,7 @@ function parseArgs(argv) {
     throw new Error('COUNSEL_ICE_SERVERS is not JSON');
   }
   if (!Array.isArray(out.iceServers)) throw new Error('COUNSEL_ICE_SERVERS must be a JSON array');
+  out.loops = parseLoops(out.janusLoops);
   if (out.recDir) out.recDir = path.resolve(out.recDir);
   if (!Number.isInteger(out.tokenTtl) || out.tokenTtl < 60 || out.tokenTtl > 7 * 24 * 3600) {
     throw new Error('COUNSEL_JANUS_TOKEN_TTL_S must be 60 .. 604800 seconds');
@@ -135,7 +152,7 @@ function securityHeaders(janusOrigin) {
 
 function createServer(options) {
   const headers = securityHeaders(options.janusOrigin);
-  const fixedConfig = { janus: options.janus, iceServers: options.iceServers || [] };
+  const fixedConfig = { janus: options.janus, iceServers: options.iceServers || [], ...(options.loops ? { loops: options.loops } : {}) };
   // Without token auth the answer never changes; with it, every load gets its own token.
   const staticConfig = Buffer.from(`${JSON.stringify(fixedConfig)}\n`);
   const config = () =>
