@@ -129,9 +129,9 @@ if grep -v "^$" <<<"$out" | grep -qiv "Failed to connect\|not booted\|System has
 	printf '%s\n' "$out"; die "systemd-analyze verify complained about conf/systemd/janus-counsel-web.service"
 fi
 log "systemd-analyze verify: conf/systemd/janus-counsel-web.service ok"
-# Its own user, never root; no capability; the token secret only as a credential;
-# the page names its room's event loop (--janus-loops auto, as janus.jcfg's event_loops)
-# (systemd reads the 0600 root file and hands the service a private copy).
+# Its own user, never root; no capability; the token secret only as a credential
+# (systemd reads the 0600 root file and hands the service a private copy); the
+# page names its room's event loop (--janus-loops auto, as janus.jcfg's event_loops).
 unit="$REPO/conf/systemd/janus-counsel-web.service"
 for want in '^User=janus-counsel-web$' '^Group=janus-counsel-web$' '^CapabilityBoundingSet=$' '^AmbientCapabilities=$' \
 	'^NoNewPrivileges=yes$' '^LoadCredential=janus-token.secret:/etc/janus/counsel-token.secret$' \
