@@ -411,11 +411,17 @@ void MediaLayer::ask_for_room_codec() {
         if (s.person || s.phone || !s.codecs_known || !s.nego.is_published() || !s.nego.connected()) continue;
         const MediaRoom* room = room_of(handle);
         const auto codec = room ? room_video_codec(*room, handle, nullptr) : std::nullopt;
-        if (!codec || *codec == s.codec_asked || !s.codecs.has_video(*codec)) continue;
+        if (!codec) continue;
         const bool other = std::any_of(s.streams.begin(), s.streams.end(), [&](const Stream& st) {
             return st.info.kind == Kind::Video && st.info.codec.name != *codec;
         });
-        if (!other) continue;
+        if (!other) {
+            // Sends it already (asked or not): a later change asks afresh,
+            // even for the codec asked for before.
+            s.codec_asked.clear();
+            continue;
+        }
+        if (*codec == s.codec_asked || !s.codecs.has_video(*codec)) continue;
         s.codec_asked = *codec;
         sender_.send(s.endpoint, std::string(),
                      Json::object().set("counsel", "republish").set("video_codec", *codec), Json(), nullptr);

@@ -116,8 +116,8 @@ private:
         // As a receiver: the clock of each m-line (by PeerConnection
         // generation and index) that has carried someone's stream.
         std::map<std::pair<std::uint32_t, int>, std::shared_ptr<LineClock>> lines;
-        // The room's common video codec this publisher was last asked to
-        // publish with ({counsel:"republish"}); asked once per change.
+        // The room's common video codec this publisher was asked to publish
+        // with ({counsel:"republish"}) and does not send yet; asked once.
         std::string codec_asked;
         Liveness liveness;          // while the PeerConnection is up
         // A phone caller (plain RTP, no negotiation): its receiver thread, last
