@@ -37,6 +37,10 @@ window.testState = { phase: 'loading', error: null };
 function payload(n) {
   const p = rand(n);
   for (let i = 5; i + 4 < n; i += 97) p.set([0, 0, i % 4, 0], i);
+  // An unencrypted frame that ends in the E2EE marker (0xe1, 1 in 256) is read
+  // as an encrypted one and fails as `noKey` or `auth` instead of `unencrypted`:
+  // dropped all the same, but counted elsewhere than the test expects.
+  if (p[n - 1] === 0xe1) p[n - 1] = 0xe0;
   return p;
 }
 
