@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <array>
 
 namespace counsel::media {
 namespace {
@@ -64,23 +63,6 @@ std::optional<CodecEntry> choose_video_codec(const std::vector<CodecEntry>& offe
     }
     if (prefer_h264) return h264 ? h264 : vp8;
     return vp8 ? vp8 : h264;
-}
-
-std::optional<std::string> common_video_codec(const std::vector<const CodecTable*>& receivers, bool h264_first) {
-    if (receivers.empty()) return std::nullopt;
-    const std::array<const char*, 2> order = h264_first ? std::array<const char*, 2>{"h264", "vp8"}
-                                                        : std::array<const char*, 2>{"vp8", "h264"};
-    for (const char* codec : order)
-        if (std::all_of(receivers.begin(), receivers.end(), [codec](const CodecTable* t) { return t->has_video(codec); }))
-            return std::string(codec);
-    return std::nullopt;
-}
-
-bool CodecTable::has_video(std::string_view codec) const {
-    if (!offered_video_) return true;
-    return std::any_of(video_.begin(), video_.end(), [codec](const CodecEntry& e) {
-        return codec == "h264" ? is_h264_mode1(e) : e.name == codec;
-    });
 }
 
 void CodecTable::add(Kind kind, CodecEntry entry) {

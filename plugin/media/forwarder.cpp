@@ -32,10 +32,7 @@ void learn_layer(SourceState& src, char* buf, int len) {
     char rid[16];
     if (janus_rtp_header_extension_parse_rid(buf, len, src.rid_ext_id, rid, sizeof(rid)) != 0) return;
     for (int i = 0; i < 3; ++i)
-        if (src.rids[i] && std::strcmp(src.rids[i], rid) == 0) {
-            src.ssrcs[i] = ssrc;
-            src.learnt[i].store(ssrc, std::memory_order_relaxed);
-        }
+        if (src.rids[i] && std::strcmp(src.rids[i], rid) == 0) src.ssrcs[i] = ssrc;
 }
 
 // A packet of a stream being recorded, to the recorder's sink. Before the
@@ -83,11 +80,6 @@ void record_one(RecordingLeg& rec, SourceState& src, const janus_plugin_rtp* pac
     }
     janus_rtp_header* header = reinterpret_cast<janus_rtp_header*>(buf);
     janus_rtp_header_update(header, &leg.context, video ? TRUE : FALSE, 0);
-    if (leg.line) {
-        leg.line->seq.store(leg.context.last_seq, std::memory_order_relaxed);
-        leg.line->ts.store(leg.context.last_ts, std::memory_order_relaxed);
-        leg.line->time_us.store(leg.context.last_time, std::memory_order_relaxed);
-    }
     char vp8_descriptor[6];
     const bool vp8_rewrite = video && src.simulcast && src.vcodec == JANUS_VIDEOCODEC_VP8 && payload &&
                              plen >= static_cast<int>(sizeof(vp8_descriptor));

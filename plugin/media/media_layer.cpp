@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstring>
 #include <set>
 #include <utility>
 
@@ -27,27 +26,13 @@ bool same_streams(const std::vector<OwnStream>& a, const std::vector<OwnStream>&
     return true;
 }
 
-// `before`: the state of the stream this one replaces on the same
-// PeerConnection (a later publish), if any.
-std::shared_ptr<SourceState> source_state(const OwnStream& stream, const SourceState* before = nullptr) {
+std::shared_ptr<SourceState> source_state(const OwnStream& stream) {
     const bool video = stream.kind == Kind::Video;
     const janus_videocodec vcodec = video ? janus_videocodec_from_name(stream.codec.name.c_str()) : JANUS_VIDEOCODEC_NONE;
     auto state = std::make_shared<SourceState>(stream.mindex, video, vcodec);
     if (video && stream.simulcast && (vcodec == JANUS_VIDEOCODEC_VP8 || vcodec == JANUS_VIDEOCODEC_H264)) {
         janus_rtp_simulcasting_prepare(stream.simulcast.get(), &state->rid_ext_id, state->ssrcs, state->rids);
         state->simulcast = true;
-        // The same layers as before (same m-line, same rids): their SSRCs
-        // stay, and the rid that named them came only on their first packets.
-        const bool same_layers = before && before->simulcast && before->mindex == state->mindex &&
-                                 state->rid_ext_id > 0 && std::equal(state->rids, state->rids + 3, before->rids,
-                                                                     [](const char* a, const char* b) {
-                                                                         return (!a && !b) || (a && b && !std::strcmp(a, b));
-                                                                     });
-        if (same_layers)
-            for (int i = 0; i < 3; ++i) {
-                state->ssrcs[i] = before->learnt[i].load(std::memory_order_relaxed);
-                state->learnt[i].store(state->ssrcs[i], std::memory_order_relaxed);
-            }
     }
     return state;
 }
@@ -137,17 +122,7 @@ std::optional<Error> MediaLayer::on_publish(Session& s, const std::string& trans
     // Janus marks an offer on a PeerConnection that was negotiated before as an update.
     const bool update = json_is_true(jsep.field("update")) && s.nego.is_published();
     const std::vector<Slot> agreed = update ? s.nego.agreed() : std::vector<Slot>{};
-    // H.264 first in recording rooms, and where it is the one codec everyone
-    // decodes: known once this offer is read, so the answer may be made twice.
-    const Json simulcast_jsep = Json::borrow(jsep.field("simulcast"));
-    auto h264 = [&](const CodecTable* mine) {
-        const auto common = room_video_codec(room, s.handle, mine);
-        return room.prefer_h264 || (common && *common == "h264");
-    };
-    const bool prefer_h264 = h264(nullptr);
-    PublishAnswer answer = answer_publish(sdp, agreed, simulcast_jsep, prefer_h264);
-    if (!answer.error_code && h264(&answer.codecs) != prefer_h264)
-        answer = answer_publish(sdp, agreed, simulcast_jsep, !prefer_h264);
+    PublishAnswer answer = answer_publish(sdp, agreed, Json::borrow(jsep.field("simulcast")), room.prefer_h264);
     if (answer.error_code) {
         log(Gateway::Level::Verbose, "handle " + std::to_string(s.handle) + ": publish refused (" +
                                          std::to_string(answer.error_code) + ")");
@@ -159,14 +134,8 @@ std::optional<Error> MediaLayer::on_publish(Session& s, const std::string& trans
     if (!update || !same_streams(before, answer.streams)) {
         // New sources: receivers get new slots (and fresh rewriting contexts).
         ++s.epoch;
-        std::vector<Stream> old = std::exchange(s.streams, {});
-        for (const OwnStream& o : answer.streams) {
-            const SourceState* replaced = nullptr;
-            if (update)
-                for (const Stream& st : old)
-                    if (st.info.mindex == o.mindex) replaced = st.state.get();
-            s.streams.push_back(Stream{o, source_state(o, replaced), {}, nullptr});
-        }
+        s.streams.clear();
+        for (const OwnStream& o : answer.streams) s.streams.push_back(Stream{o, source_state(o), {}, nullptr});
     }
     if (!update) s.nego = Negotiation{};  // a new PeerConnection: up once Janus says so
     s.codecs = std::move(answer.codecs);
@@ -375,59 +344,7 @@ void MediaLayer::refresh() {
         if (s.person && s.answered && !s.pc_up) continue;  // its PeerConnection is still being set up
         if (s.nego.next_offer()) send_offer(s);
     }
-    ask_for_room_codec();
     rebuild_snapshot();
-}
-
-std::shared_ptr<LineClock> MediaLayer::line_clock(Session& receiver, int mindex) {
-    // Clocks of an earlier PeerConnection of theirs are of no use any more.
-    std::erase_if(receiver.lines, [&](const auto& entry) { return entry.first.first != receiver.epoch; });
-    auto& clock = receiver.lines[{receiver.epoch, mindex}];
-    if (!clock) clock = std::make_shared<LineClock>();
-    return clock;
-}
-
-std::optional<std::string> MediaLayer::room_video_codec(const MediaRoom& room, HandleId self,
-                                                        const CodecTable* mine) const {
-    if (room.prefer_h264) return std::nullopt;
-    std::vector<const CodecTable*> receivers;
-    for (const MediaMember& m : room.members) {
-        if (m.phone || !m.receive_video) continue;  // no video reaches them
-        if (m.handle == self && mine) {
-            receivers.push_back(mine);
-            continue;
-        }
-        auto it = sessions_.find(m.handle);
-        if (it != sessions_.end() && it->second.codecs_known) receivers.push_back(&it->second.codecs);
-    }
-    if (receivers.empty()) return std::nullopt;
-    // None common (Debian's Firefox, VP8 alone, and a device with H.264 alone):
-    // VP8, whoever came first, so that who sees whom never depends on the order.
-    return common_video_codec(receivers, false).value_or("vp8");
-}
-
-void MediaLayer::ask_for_room_codec() {
-    for (auto& [handle, s] : sessions_) {
-        if (s.person || s.phone || !s.codecs_known || !s.nego.is_published() || !s.nego.connected()) continue;
-        const MediaRoom* room = room_of(handle);
-        const auto codec = room ? room_video_codec(*room, handle, nullptr) : std::nullopt;
-        if (!codec) continue;
-        const bool other = std::any_of(s.streams.begin(), s.streams.end(), [&](const Stream& st) {
-            return st.info.kind == Kind::Video && st.info.codec.name != *codec;
-        });
-        if (!other) {
-            // Sends it already (asked or not): a later change asks afresh,
-            // even for the codec asked for before.
-            s.codec_asked.clear();
-            continue;
-        }
-        if (*codec == s.codec_asked || !s.codecs.has_video(*codec)) continue;
-        s.codec_asked = *codec;
-        sender_.send(s.endpoint, std::string(),
-                     Json::object().set("counsel", "republish").set("video_codec", *codec), Json(), nullptr);
-        log(Gateway::Level::Verbose,
-            "handle " + std::to_string(handle) + ": asked to publish again with the room's codec " + *codec);
-    }
 }
 
 void MediaLayer::send_offer(Session& s) {
@@ -571,7 +488,7 @@ void MediaLayer::rebuild_snapshot() {
                     std::shared_ptr<Leg> leg;
                     if (auto old = stream.legs.find(r->handle); old != stream.legs.end()) leg = old->second;
                     if (!leg || leg->receiver != r->endpoint)
-                        leg = std::make_shared<Leg>(r->endpoint, r->epoch, 0, kPhoneOpusPt, false, nullptr);
+                        leg = std::make_shared<Leg>(r->endpoint, r->epoch, 0, kPhoneOpusPt, false);
                     kept[r->handle] = leg;
                     sv.legs.push_back(std::move(leg));
                     continue;
@@ -585,7 +502,7 @@ void MediaLayer::rebuild_snapshot() {
                     if (!leg || leg->receiver != r->endpoint || leg->receiver_epoch != r->epoch ||
                         leg->mindex != static_cast<int>(i) || leg->pt != slot.codec.pt) {
                         leg = std::make_shared<Leg>(r->endpoint, r->epoch, static_cast<int>(i), slot.codec.pt,
-                                                    stream.state->video, line_clock(*r, static_cast<int>(i)));
+                                                    stream.state->video);
                         leg->sim.rid_ext_id = stream.state->rid_ext_id;
                         leg->sim.substream_target = r->endpoint->target_layer.load();
                         leg->sim.templayer_target = 2;

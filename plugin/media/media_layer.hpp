@@ -35,7 +35,6 @@ namespace counsel::media {
 class Endpoint;
 struct SourceState;
 struct Leg;
-struct LineClock;
 struct RecordingLeg;
 
 class MediaLayer final : public MediaPort {
@@ -113,12 +112,6 @@ private:
         // that what arrives here is decoded before the other goes.
         std::int64_t pc_up_ms = 0;
         bool took_over = false;
-        // As a receiver: the clock of each m-line (by PeerConnection
-        // generation and index) that has carried someone's stream.
-        std::map<std::pair<std::uint32_t, int>, std::shared_ptr<LineClock>> lines;
-        // The room's common video codec this publisher was asked to publish
-        // with ({counsel:"republish"}) and does not send yet; asked once.
-        std::string codec_asked;
         Liveness liveness;          // while the PeerConnection is up
         // A phone caller (plain RTP, no negotiation): its receiver thread, last
         // so that it stops before anything else of the session goes.
@@ -142,15 +135,6 @@ private:
     // Asks every sender of video that is forwarded to `receiver` for a keyframe.
     void keyframes_for(HandleId receiver, std::int64_t now_us);
     const MediaRoom* room_of(HandleId handle) const;
-    // The clock of m-line `mindex` of the receiver's current PeerConnection.
-    static std::shared_ptr<LineClock> line_clock(Session& receiver, int mindex);
-    // The video codec everyone admitted to `room` decodes (common_video_codec),
-    // VP8 when none is common; `mine`: the codecs of `self`'s offer being
-    // answered. Recording rooms have none: they publish H.264 first, whoever is there.
-    std::optional<std::string> room_video_codec(const MediaRoom& room, HandleId self, const CodecTable* mine) const;
-    // Publishers whose video is not in their room's common codec are asked
-    // to publish again (the page sends a new offer; its answer picks that codec).
-    void ask_for_room_codec();
     const Stream* stream_of(const SourceKey& key) const;
     void log(Gateway::Level level, const std::string& line) { gateway_.log(level, "[counsel] " + line); }
 

@@ -40,25 +40,9 @@ SourceState::~SourceState() {
     janus_rtp_simulcasting_cleanup(nullptr, nullptr, rids, nullptr);
 }
 
-Leg::Leg(std::shared_ptr<Endpoint> receiver, std::uint32_t receiver_epoch, int mindex, int pt, bool video,
-         std::shared_ptr<LineClock> line)
-    : receiver(std::move(receiver)),
-      line(std::move(line)),
-      receiver_epoch(receiver_epoch),
-      mindex(mindex),
-      pt(pt),
-      video(video) {
+Leg::Leg(std::shared_ptr<Endpoint> receiver, std::uint32_t receiver_epoch, int mindex, int pt, bool video)
+    : receiver(std::move(receiver)), receiver_epoch(receiver_epoch), mindex(mindex), pt(pt), video(video) {
     janus_rtp_switching_context_reset(&context);
-    if (this->line && this->line->time_us.load(std::memory_order_relaxed) > 0) {
-        // The m-line carried another stream: go on from where it stopped. Its
-        // first packet is a new SSRC to the context, which then counts from
-        // these (the timestamp moved on by the time since). The gap leaves
-        // room for packets the old leg still sends while the snapshot changes.
-        constexpr std::uint16_t kSeqGap = 64;
-        context.last_seq = static_cast<std::uint16_t>(this->line->seq.load(std::memory_order_relaxed) + kSeqGap);
-        context.last_ts = this->line->ts.load(std::memory_order_relaxed);
-        context.last_time = this->line->time_us.load(std::memory_order_relaxed);
-    }
     janus_rtp_simulcasting_context_reset(&sim);
     janus_vp8_simulcast_context_reset(&vp8);
 }

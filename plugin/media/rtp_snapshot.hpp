@@ -93,10 +93,6 @@ struct SourceState {
     std::uint32_t ssrcs[3] = {0, 0, 0};
     char* rids[3] = {nullptr, nullptr, nullptr};
     int rid_ext_id = -1;  // (only the source's thread reads or learns these: no mutex)
-    // The SSRCs learnt from rids, for the room thread: a later publish on the
-    // same PeerConnection (a new codec) starts from them, since the browser
-    // sends no rid on those SSRCs any more.
-    std::atomic<std::uint32_t> learnt[3] = {0, 0, 0};
     // Keyframe requests to this stream are paced (any thread); one that falls
     // into the pause is kept and sent by the source's thread when it ends.
     std::atomic<std::int64_t> last_pli_us{0};
@@ -105,26 +101,11 @@ struct SourceState {
     bool was_muted = false;
 };
 
-// What went out last on one m-line of a receiver's PeerConnection, whichever
-// stream it carried. Janus sends everything on an m-line under that m-line's
-// one SSRC, and SRTP drops a sequence number it has seen: a stream that takes
-// over the m-line (someone left and someone came, a publisher's new codec)
-// continues this numbering instead of starting at 1. Written by the source
-// threads of the legs on it, read when a leg is made (room thread).
-struct LineClock {
-    std::atomic<std::uint16_t> seq{0};
-    std::atomic<std::uint32_t> ts{0};
-    std::atomic<std::int64_t> time_us{0};  // janus_get_monotonic_time() of the last packet; 0: none yet
-};
-
 // One receiver of one stream: rewriting contexts, the source's thread only.
 struct Leg {
-    // `line`: the clock of the receiver's m-line `mindex` (shared by the legs that use it in turn).
-    Leg(std::shared_ptr<Endpoint> receiver, std::uint32_t receiver_epoch, int mindex, int pt, bool video,
-        std::shared_ptr<LineClock> line);
+    Leg(std::shared_ptr<Endpoint> receiver, std::uint32_t receiver_epoch, int mindex, int pt, bool video);
 
     const std::shared_ptr<Endpoint> receiver;
-    const std::shared_ptr<LineClock> line;
     const std::uint32_t receiver_epoch;  // the receiver's PeerConnection generation
     const int mindex;                    // m-line index in the receiver's PeerConnection
     const int pt;                        // payload type there

@@ -9,20 +9,16 @@
 //      client; a third person denied "not at all" (final sentence, no retry);
 //      all see and hear each other; chat; removal with key rotation; end
 //   2. plain room, Chromium host; a Firefox client and a Chromium client that
-//      offers (and has) only H.264; chat; removal of the Firefox; end
+//      offers (and has) only H.264; chat; removal; end
 //   3. e2ee room, a "Safari" host (Chromium with script transforms only); a
-//      Firefox client and a Chromium client that offers only H.264; chat;
-//      removal of the Firefox with a new key; end
+//      Firefox client and a Chromium client that offers only H.264; chat; end
 //
 // In each room everyone sees and hears everyone (frames decoded, audio
 // energy), except where a browser lacks the codec someone sends (the plugin
-// forwards nobody a stream their browser cannot decode): with Debian's
-// Firefox (no OpenH264 plugin: VP8 alone) and a device with H.264 alone in
-// one room, no codec is common, so the device gets no picture from VP8
-// senders and the Firefox none from the device. Those tiles must say so in a
-// sentence with what to use instead, and the sound must still come. Once the
-// Firefox has gone (2, 3), H.264 is common: the host publishes again with it
-// and the device sees the host.
+// forwards nobody a stream their browser cannot decode): a device with H.264
+// alone gets no picture from VP8 senders, Debian's Firefox (no OpenH264
+// plugin) none from an H.264 sender. Those tiles must say so in a sentence
+// with what to use instead, and the sound must still come.
 //
 // Printed per page and person: video frames decoded and audio packets and
 // energy over 3 s, the video codec that arrived, and how long the steps took.
@@ -137,36 +133,6 @@ async function assertEveryoneSeesAndHears(t, pages, { noPicture = {} } = {}) {
     }
   }
   return results;
-}
-
-// The video codecs `tp` sends now (outbound video of its open PeerConnections).
-function sentVideoCodecs(tp) {
-  return tp.evaluate(async () => {
-    const out = new Set();
-    for (const pc of window.__e2e.pcs) {
-      if (pc.connectionState === 'closed') continue;
-      const report = await pc.getStats();
-      report.forEach((r) => {
-        if (r.type === 'outbound-rtp' && r.kind === 'video' && r.codecId && r.packetsSent > 0) out.add((report.get(r.codecId) || {}).mimeType);
-      });
-    }
-    return [...out];
-  });
-}
-
-// Once the one person without H.264 has gone, H.264 is the codec everyone
-// left decodes: the plugin asks the host to publish again with it
-// (`republish`), and `viewer`, whose device has H.264 alone, sees the host —
-// the sentence on that tile goes.
-async function assertSeesHostOnceH264IsCommon(t, host, hostName, viewer, viewerName) {
-  const since = Date.now();
-  await viewer.waitForFunction((n) => [...document.querySelectorAll('#tiles .tile')].some((el) => el.querySelector('.tile-name').textContent.startsWith(n) && el.querySelector('.tile-note').hidden), hostName, { timeout: 30000 });
-  const best = await untilFlowing(viewer, [hostName], (p) => flows(p), { windows: WINDOWS, log: (x) => t.diagnostic(`${viewerName}: ${x}`) });
-  const sent = await sentVideoCodecs(host);
-  t.diagnostic(`H.264 common: ${viewerName} sees ${hostName} ${JSON.stringify(best[hostName])} (${Date.now() - since} ms after the other left); ${hostName} sends ${sent.join(', ')}`);
-  assert.ok(best[hostName] && best[hostName].frames >= MIN_FRAMES, `${viewerName} decodes ${hostName}'s video: ${JSON.stringify(best)}`);
-  assert.equal(best[hostName].videoCodec, 'video/H264');
-  assert.deepEqual(sent, ['video/H264'], `${hostName} publishes H.264 now`);
 }
 
 // The links screen tells the personal links apart at a glance: the label
@@ -298,7 +264,16 @@ test('browsers: plain room with a Chromium host, a Firefox client and a client t
     const seen = await assertEveryoneSeesAndHears(t, { 'Frau Berg': host, Felix: felix, Hanna: hanna }, {
       noPicture: { Hanna: { 'Frau Berg': 'VP8', Felix: 'VP8' }, ...(ffH264 ? {} : { Felix: { Hanna: 'H.264' } }) },
     });
-    const sent = await sentVideoCodecs(hanna);
+    const sent = await hanna.evaluate(async () => {
+      const out = new Set();
+      for (const pc of window.__e2e.pcs) {
+        const report = await pc.getStats();
+        report.forEach((r) => {
+          if (r.type === 'outbound-rtp' && r.kind === 'video' && r.codecId && r.packetsSent > 0) out.add((report.get(r.codecId) || {}).mimeType);
+        });
+      }
+      return [...out];
+    });
     t.diagnostic(`Hanna sends ${sent.join(', ')}; the host decodes ${seen['Frau Berg'].people.Hanna.videoCodec}, Felix ${seen.Felix.people.Hanna.videoCodec}`);
     assert.deepEqual(sent, ['video/H264']);
     assert.equal(seen['Frau Berg'].people.Hanna.videoCodec, 'video/H264');
@@ -315,8 +290,6 @@ test('browsers: plain room with a Chromium host, a Firefox client and a client t
     await removePerson(host, 'Felix');
     assert.equal(await endKind(felix), 'removed');
     await waitTiles(host, 2);
-    await assertSeesHostOnceH264IsCommon(t, host, 'Frau Berg', hanna, 'Hanna');
-    clock.mark('H.264 for the room');
     await endSession(host);
     assert.equal(await endKind(host), 'endedModerator');
     assert.equal(await endKind(hanna), 'ended');
@@ -379,15 +352,9 @@ test('browsers: e2ee room with a Safari-like host (script transforms only), a Fi
     await waitChat(hugo, 'Finn', 'Hallo von Finn');
     clock.mark('chat');
 
-    await removePerson(host, 'Finn');
-    assert.equal(await endKind(finn), 'removed');
-    await waitTiles(host, 2);
-    await assertSeesHostOnceH264IsCommon(t, host, 'Herr Roth', hugo, 'Hugo');
-    clock.mark('H.264 for the room');
-
     await endSession(host);
     assert.equal(await endKind(host), 'endedModerator');
-    assert.equal(await endKind(hugo), 'ended');
+    for (const tp of [hugo, finn]) assert.equal(await endKind(tp), 'ended');
     clock.mark('ended');
     t.diagnostic(`times: ${clock}`);
   }));

@@ -74,32 +74,6 @@ void a_browser_that_offered_no_video_gets_free_payload_types(void**) {
     assert_false(h264_only.for_receiving(Kind::Video, {"vp8", 96, ""}).has_value());
 }
 
-CodecTable table_of(const std::vector<CodecEntry>& video) {
-    CodecTable t;
-    t.add(Kind::Audio, {"opus", 111, "minptime=10;useinbandfec=1"});
-    for (const CodecEntry& e : video) t.add(Kind::Video, e);
-    return t;
-}
-
-void a_room_publishes_the_one_codec_everyone_decodes(void**) {
-    const CodecTable chromium = table_of(chromium_video());
-    const CodecTable h264_only = table_of({{"h264", 108, "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f"}});
-    const CodecTable vp8_only = table_of({{"vp8", 120, ""}, {"rtx", 124, "apt=120"}});  // Firefox without OpenH264
-    const CodecTable mode0_only = table_of({{"h264", 104, "packetization-mode=0;profile-level-id=42001f"}});
-    CodecTable no_video;
-    no_video.add(Kind::Audio, {"opus", 111, ""});
-    assert_true(h264_only.has_video("h264") && !h264_only.has_video("vp8"));
-    assert_true(no_video.has_video("vp8") && no_video.has_video("h264"));  // it decodes what browsers do
-    assert_false(mode0_only.has_video("h264"));
-    // VP8 while everyone has it; H.264 once someone has nothing else; none when nothing is common.
-    assert_string_equal(common_video_codec({&chromium, &vp8_only, &no_video}, false)->c_str(), "vp8");
-    assert_string_equal(common_video_codec({&chromium, &h264_only}, false)->c_str(), "h264");
-    assert_string_equal(common_video_codec({&chromium, &chromium}, true)->c_str(), "h264");
-    assert_false(common_video_codec({&chromium, &h264_only, &vp8_only}, false).has_value());
-    assert_false(common_video_codec({&chromium, &mode0_only}, false).has_value());  // mode 0 is not forwarded
-    assert_false(common_video_codec({}, false).has_value());
-}
-
 void fmtp_values_are_read_by_key(void**) {
     assert_string_equal(fmtp_value("a=1; Packetization-Mode=1 ;b", "packetization-mode").c_str(), "1");
     assert_string_equal(fmtp_value("profile-level-id=42e01f", "profile-level-id").c_str(), "42e01f");
@@ -114,7 +88,6 @@ int main() {
         cmocka_unit_test(publishers_send_opus_and_vp8_or_h264_first_when_recording),
         cmocka_unit_test(receivers_get_their_own_payload_types),
         cmocka_unit_test(a_browser_that_offered_no_video_gets_free_payload_types),
-        cmocka_unit_test(a_room_publishes_the_one_codec_everyone_decodes),
         cmocka_unit_test(fmtp_values_are_read_by_key),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);

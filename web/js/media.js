@@ -33,10 +33,6 @@ import { restoreRidExtensions } from './sdp_rid.js';
 // changes (ICE alone takes ~30 s to call a pair that never answers failed; no
 // second try, since while one tries the plugin sends everything twice).
 const RECEIVE_CONNECT_MS = 10000;
-// A `republish` whose offer crosses the plugin's (487: someone came, whose
-// streams are being offered) is tried again after them, this often at most.
-const REPUBLISH_TRIES = 10;
-const REPUBLISH_PAUSE_MS = 1000;
 
 export class MediaSession {
   // counsel: Counsel; local: LocalMedia; selfId: own participant id; e2ee: room flag;
@@ -137,31 +133,14 @@ export class MediaSession {
 
   // ICE restart on the same PeerConnection (the network under it changed):
   // a `publish` with an offer carrying new ICE credentials, answered by the
-  // plugin as any later publish. Resolves true when the answer is applied.
+  // plugin as any later publish. Queued behind the plugin's offers (one
+  // negotiation at a time); resolves true when the answer is applied.
   restartIce() {
-    return this._offerAgain({ iceRestart: true }, 'ice restart');
-  }
-
-  // The plugin asks (`republish`) because the room's common video codec
-  // changed (someone whose device decodes H.264 alone came or went): a new
-  // offer on the same PeerConnection, whose answer names that codec. A
-  // crossing plugin offer (487) is answered first, then it is tried again.
-  async republish() {
-    for (let attempt = 0; attempt < REPUBLISH_TRIES && !this.closed; attempt++) {
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, REPUBLISH_PAUSE_MS));
-      if (await this._offerAgain({}, 'republish')) return true;
-    }
-    return false;
-  }
-
-  // A later `publish` on the publishing PeerConnection, queued behind the
-  // plugin's offers (one negotiation at a time).
-  _offerAgain(offerOptions, what) {
     const run = async () => {
       const pc = this.counsel.peerConnection();
       if (!pc || !this.published) return false;
       try {
-        let options = offerOptions;
+        let options = { iceRestart: true };
         if (this.crypto) options = this.crypto.prepare(options, this.counsel.handle);
         const offer = await this.counsel.createOffer(options);
         if (this.crypto) this.crypto.seal(offer, pc);
@@ -171,7 +150,7 @@ export class MediaSession {
       } catch (err) {
         // 487: the plugin's offer crossed ours; it is answered next (the
         // browser rolls our offer back) and the caller tries again.
-        console.warn(`${what} failed`, err && (err.code || err.message));
+        console.warn('ice restart failed', err && (err.code || err.message));
         return false;
       }
     };
@@ -301,10 +280,6 @@ export class MediaSession {
   // A plugin message for the media side (on `leg`: the publishing handle
   // unless said otherwise); returns true if it was one.
   handleEvent(msg, jsep, leg = this.main) {
-    if (msg.counsel === EVENT.REPUBLISH && leg === this.main) {
-      this.republish().catch(() => {});
-      return true;
-    }
     if (msg.counsel !== EVENT.MEDIA) return false;
     this._streams(msg.streams, leg);
     if (jsep && jsep.type === 'offer') {

@@ -21,7 +21,6 @@ export const EVENT = Object.freeze({
   MUTED: 'muted', // to the person the moderator muted
   PUBLISHED: 'published', // answer to publish
   MEDIA: 'media', // a plugin offer: the streams changed
-  REPUBLISH: 'republish', // { video_codec }: offer again, the room's common video codec changed
   RECORDING: 'recording', // the recording indicator
   CONSENT_REQUEST: 'consent_request',
   ERROR: 'error',
